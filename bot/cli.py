@@ -1,0 +1,122 @@
+"""`reprobot` command line: one function per command, each returning an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import render
+from checks import __version__
+from checks.config import ConfigError
+from checks.engine import check_repository, unknown_patterns
+from checks.registry import all_checks
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit 2 with the message."""
+
+
+def split_codes(values: Sequence[str] | None) -> tuple[str, ...]:
+    """`--select CIT,LIC --select DEP001` -> ("CIT", "LIC", "DEP001")."""
+    codes: list[str] = []
+    for value in values or ():
+        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    return tuple(codes)
+
+
+def validated_codes(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
+    codes = split_codes(values)
+    unknown = unknown_patterns(codes, all_checks())
+    if unknown:
+        raise UsageError(
+            f"{option}: no check matches {', '.join(unknown)} "
+            "(run `reprobot list-checks` to see the codes)"
+        )
+    return codes
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a directory; give the path of a repository")
+    report = check_repository(
+        root,
+        select=validated_codes(args.select, "--select"),
+        ignore=validated_codes(args.ignore, "--ignore"),
+    )
+    if args.output:
+        write_file(Path(args.output), render.to_json(report))
+    if args.format == "json":
+        sys.stdout.write(render.to_json(report))
+    elif args.format == "markdown":
+        sys.stdout.write(render.to_markdown(report))
+    else:
+        sys.stdout.write(render.to_text(report, colour=sys.stdout.isatty()))
+    return render.exit_code(report)
+
+
+def cmd_list_checks(args: argparse.Namespace) -> int:
+    checks = all_checks()
+    if args.format == "markdown":
+        sys.stdout.write(render.checks_table(checks))
+    else:
+        sys.stdout.write(render.checks_list(checks))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="reprobot",
+        description="Check that a research repository builds, passes its tests, installs "
+        "in a fresh environment and can be cited.",
+    )
+    top.add_argument("--version", action="version", version=f"reprobot {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="run the checks on a repository")
+    check.add_argument("path", nargs="?", default=".", help="repository path (default: .)")
+    check.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    check.add_argument("--output", metavar="FILE", help="also write the JSON report here")
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only these checks (codes or prefixes, comma-separated)",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="skip these checks (codes or prefixes, comma-separated)",
+    )
+    check.set_defaults(func=cmd_check)
+
+    listing = sub.add_parser("list-checks", help="list every check")
+    listing.add_argument("--format", choices=("text", "markdown"), default="text")
+    listing.set_defaults(func=cmd_list_checks)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, ConfigError) as exc:
+        print(f"reprobot: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
