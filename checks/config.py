@@ -43,6 +43,9 @@ FAMILY_SETTINGS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
 }
 
 
+TYPE_WORDS = {str: "text", int: "a number", float: "a number", list: "a list", bool: "true or false"}
+
+
 class ConfigError(Exception):
     """A usage error in a configuration file: where it is and what to do."""
 
@@ -141,8 +144,8 @@ def _family(name: str, value: Any, path: str, line: int | None, line_of: Any) ->
         kind, _ = allowed[key]
         if isinstance(setting, bool) or not isinstance(setting, kind):
             kinds = (kind,) if isinstance(kind, type) else kind
-            expected = " or ".join(k.__name__ for k in kinds)
-            raise ConfigError(path, at, f"`{name}.{key}` must be a {expected}, not {setting!r}")
+            expected = " or ".join(dict.fromkeys(TYPE_WORDS.get(k, k.__name__) for k in kinds))
+            raise ConfigError(path, at, f"`{name}.{key}` must be {expected}, not {setting!r}")
         if key == "timeout" and isinstance(setting, (int, float)) and setting <= 0:
             raise ConfigError(path, at, f"`{name}.timeout` must be a positive number of seconds")
         out[key] = list(setting) if isinstance(setting, list) else setting

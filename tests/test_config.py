@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks.config import ConfigError, load_config
+
+
+def test_yaml_config_with_ignore_reasons_and_family_settings(tmp_path: Path) -> None:
+    (tmp_path / ".reprobot.yml").write_text(
+        "select: [CIT, DEP001]\n"
+        "ignore:\n"
+        "  TST001: data-only repository, nothing to test\n"
+        "tests:\n"
+        "  timeout: 60\n"
+        "  command: make check\n"
+    )
+    config = load_config(tmp_path)
+    assert config.select == ("CIT", "DEP001")
+    assert config.ignore == {"TST001": "data-only repository, nothing to test"}
+    assert config.family("tests") == {"timeout": 60, "command": "make check"}
+
+
+def test_pyproject_tool_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.reprobot]\nignore = ["LIC001"]\n[tool.reprobot.tests]\ntimeout = 120\n'
+    )
+    config = load_config(tmp_path)
+    assert "LIC001" in config.ignore
+    assert config.family("tests")["timeout"] == 120
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("select: [CIT]\nselcet: [DEP]\n", 2, "unknown key `selcet`"),
+        ("tests:\n  timeout: 60\n  comand: x\n", 3, "unknown key `tests.comand`"),
+        ("tests:\n\ttimeout: 60\n", 2, "not valid YAML"),
+        ("tests:\n  timeout: soon\n", 2, "must be a number, not 'soon'"),
+        ("tests:\n  timeout: -5\n", 2, "positive number"),
+        ("ignore:\n  CIT001: ''\n", 2, "needs a reason"),
+        ("- just\n- a list\n", 1, "must be a mapping"),
+    ],
+)
+def test_broken_config_names_file_and_line(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    (tmp_path / ".reprobot.yml").write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.path == ".reprobot.yml"
+    assert info.value.line == line
+    assert words in str(info.value)
+    assert str(info.value).startswith(f".reprobot.yml:{line}: ")
+
+
+def test_both_config_places_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / ".reprobot.yml").write_text("select: [CIT]\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.reprobot]\nselect = ['DEP']\n")
+    with pytest.raises(ConfigError, match="keep one"):
+        load_config(tmp_path)
+
+
+def test_no_config_is_empty(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.select == () and config.ignore == {}

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from checks import runner
+
+
+def _pids_running(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def test_timeout_kills_the_tree_including_escaped_daemons() -> None:
+    marker = "reprobot-test-sleeper-7f3a"
+    script = (
+        f"exec -a {marker} sleep 300 & "  # a child in the group
+        f"setsid sh -c 'exec -a {marker} sleep 300' & "  # escaped into its own session
+        "sleep 300"
+    )
+    outcome = runner.run(["bash", "-c", script], timeout=1.0, untrusted=True)
+    assert outcome.timed_out and outcome.returncode is None and not outcome.ok
+    time.sleep(0.2)
+    assert _pids_running(marker) == []
+
+
+def test_finished_command_leaves_no_background_process() -> None:
+    marker = "reprobot-test-orphan-91c2"
+    outcome = runner.run(
+        ["bash", "-c", f"setsid bash -c 'exec -a {marker} sleep 300' & echo started"],
+        timeout=30,
+        untrusted=True,
+    )
+    assert outcome.ok and "started" in outcome.stdout
+    time.sleep(0.2)
+    assert _pids_running(marker) == []
+
+
+def test_output_cap_keeps_the_tail() -> None:
+    outcome = runner.run(
+        ["python3", "-c", "for i in range(200000): print(i)"], output_cap=1000, timeout=60
+    )
+    assert outcome.ok and outcome.truncated
+    assert outcome.stdout.rstrip().endswith("199999")
+    assert len(outcome.stdout) <= 1000
+
+
+def test_secrets_are_scrubbed_but_install_settings_survive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret1")
+    monkeypatch.setenv("INPUT_TOKEN", "ghs_secret2")
+    monkeypatch.setenv("ACTIONS_RUNTIME_TOKEN", "secret3")
+    monkeypatch.setenv("MY_API_KEY", "secret4")
+    monkeypatch.setenv("DB_PASSWORD", "secret5")
+    monkeypatch.setenv("PIP_INDEX_URL", "https://mirror.invalid/simple")
+    monkeypatch.setenv("UV_CACHE_DIR", "/tmp/uvcache")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    outcome = runner.run(["env"], untrusted=True)
+    assert outcome.ok
+    for secret in ("ghs_secret1", "ghs_secret2", "secret3", "secret4", "secret5"):
+        assert secret not in outcome.stdout
+    for kept in ("PIP_INDEX_URL=", "UV_CACHE_DIR=", "HTTPS_PROXY=", "PATH="):
+        assert kept in outcome.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dropping privileges needs root")
+def test_untrusted_code_runs_unprivileged_and_cannot_read_our_environ() -> None:
+    outcome = runner.run(
+        ["sh", "-c", f"id -u; cat /proc/{os.getpid()}/environ >/dev/null 2>&1 && echo LEAK"],
+        untrusted=True,
+    )
+    assert outcome.stdout.splitlines()[0] == str(runner.UNPRIVILEGED_UID)
+    assert "LEAK" not in outcome.stdout
+
+
+def test_missing_program_is_reported_not_raised(tmp_path: Path) -> None:
+    outcome = runner.run(["definitely-not-a-program-xyz"], cwd=tmp_path)
+    assert not outcome.ran and not outcome.ok
+    assert "could not start definitely-not-a-program-xyz" in outcome.stderr
+
+
+def test_tail_and_combined_output() -> None:
+    outcome = runner.run(["sh", "-c", "echo out; echo err >&2; exit 3"])
+    assert outcome.returncode == 3 and not outcome.ok
+    assert "out" in outcome.output and "err" in outcome.output
+    assert outcome.tail(1) == "err"

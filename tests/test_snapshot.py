@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from checks.snapshot import Snapshot
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def test_plain_directory_walk_skips_junk(tmp_path: Path) -> None:
+    (tmp_path / "analysis.py").write_text("print(1)\n")
+    for junk in (".venv/lib", "node_modules/x", "build/lib", "pkg.egg-info", ".git/objects"):
+        (tmp_path / junk).mkdir(parents=True)
+        (tmp_path / junk / "f.py").write_text("")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / "__init__.py").write_text("")
+    snap = Snapshot(tmp_path)
+    assert snap.files == ("analysis.py", "src/pkg/__init__.py")
+    assert snap.is_git is False
+    assert snap.commit is None
+
+
+def test_git_repository_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("data/\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "big.csv").write_text("1,2\n")
+    (tmp_path / "run.py").write_text("")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "-c", "user.name=A", "-c", "user.email=a@x", "commit", "-qm", "init")
+    (tmp_path / "new.py").write_text("")
+    snap = Snapshot(tmp_path)
+    assert snap.is_git
+    assert snap.files == (".gitignore", "new.py", "run.py")
+    assert snap.commit is not None and len(snap.commit) == 40
+
+
+def test_symlink_out_of_repository_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "CITATION.cff").symlink_to("/etc/passwd")
+    text = Snapshot(tmp_path).read_text("CITATION.cff")
+    assert not text.ok
+    assert "outside the repository" in (text.problem or "")
+    assert "root:" not in text.text
+
+
+def test_binary_large_and_non_utf8_files_give_problems(tmp_path: Path) -> None:
+    (tmp_path / "bin.dat").write_bytes(b"abc\0def")
+    (tmp_path / "latin.txt").write_bytes(b"line one\ncaf\xe9\n")
+    with (tmp_path / "huge.txt").open("wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    snap = Snapshot(tmp_path)
+    assert "binary" in (snap.read_text("bin.dat").problem or "")
+    latin = snap.read_text("latin.txt")
+    assert latin.problem is not None and "line 2" in latin.problem and "UTF-8" in latin.problem
+    huge = snap.read_text("huge.txt", cap=1024 * 1024)
+    assert huge.problem is not None and "5.0 MB" in huge.problem
+    assert "does not exist" in (snap.read_text("nope.txt").problem or "")
+
+
+def test_symlink_inside_repository_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "real.md").write_text("hello")
+    os.symlink("real.md", tmp_path / "README.md")
+    assert Snapshot(tmp_path).read_text("README.md").text == "hello"
+
+
+def test_find_root_file_is_case_insensitive_and_glob_crosses_dirs(tmp_path: Path) -> None:
+    (tmp_path / "readme.MD").write_text("")
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "a.ipynb").write_text("{}")
+    snap = Snapshot(tmp_path)
+    assert snap.find_root_file("README.md", "README") == "readme.MD"
+    assert snap.glob("*.ipynb") == ("nb/a.ipynb",)
+    assert snap.find_root_file("LICENSE") is None
