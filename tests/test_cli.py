@@ -33,7 +33,9 @@ def test_json_format_prints_only_json_and_output_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out" / "report.json"
-    code = main(["check", str(tmp_path), "--format", "json", "--select", "CIT001", "--output", str(out)])
+    code = main(
+        ["check", str(tmp_path), "--format", "json", "--select", "CIT001", "--output", str(out)]
+    )
     printed = json.loads(capsys.readouterr().out)
     assert printed == json.loads(out.read_text())
     assert printed["schema"] == "reprobot.report/1"
@@ -45,8 +47,20 @@ def test_json_format_prints_only_json_and_output_file(
 def test_select_and_ignore_repeat_and_split_on_commas(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main(["check", str(tmp_path), "--format", "json", "--select", "CIT,LIC", "--select", "DOC001",
-          "--ignore", "CIT002,CIT003"])
+    main(
+        [
+            "check",
+            str(tmp_path),
+            "--format",
+            "json",
+            "--select",
+            "CIT,LIC",
+            "--select",
+            "DOC001",
+            "--ignore",
+            "CIT002,CIT003",
+        ]
+    )
     checks = {c["code"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
     assert {"CIT001", "LIC001", "DOC001"} <= set(checks)
     assert not any(code.startswith(("DEP", "TST", "BLD")) for code in checks)
@@ -73,7 +87,9 @@ def test_list_checks_and_readme_table_agree() -> None:
 
     table = render.checks_table(all_checks())
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert table in readme, "README's table of checks is stale: run `reprobot list-checks --format markdown`"
+    assert table in readme, (
+        "README's table of checks is stale: run `reprobot list-checks --format markdown`"
+    )
 
 
 def test_list_checks_prints_every_code(capsys: pytest.CaptureFixture[str]) -> None:
