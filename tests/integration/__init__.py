@@ -1,0 +1,1 @@
+"""Integration tests: the real package index and the action's container."""
