@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from checks import runner
+from checks.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
+from checks.smoketest import package_modules, smoke_test, third_party_imports
+from checks.snapshot import Snapshot
+from checks.testsuite import command_argv, count_tests, detect_suite, plan
+
+
+def tree(root: Path, files: dict[str, str]) -> Snapshot:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return Snapshot(root)
+
+
+PYTEST_FILE = (
+    "def test_one():\n    assert 1\n\n\nclass TestMore:\n    def test_two(self):\n        pass\n"
+)
+
+
+def test_pytest_files_are_found_by_their_test_functions(tmp_path: Path) -> None:
+    suite = detect_suite(
+        tree(tmp_path, {"tests/test_model.py": PYTEST_FILE, "tests/helpers.py": "def f(): pass\n"})
+    )
+    assert suite.exists
+    assert [(f.path, f.tests, f.style) for f in suite.files] == [
+        ("tests/test_model.py", 2, "pytest")
+    ]
+    assert plan(suite) is not None
+    assert plan(suite).kind == "pytest"  # type: ignore[union-attr]
+
+
+def test_data_and_script_names_are_not_a_test_suite(tmp_path: Path) -> None:
+    suite = detect_suite(
+        tree(
+            tmp_path,
+            {
+                "split_data_train_test.py": "def split(rows):\n    return rows[:8], rows[8:]\n",
+                "tests/data.csv": "a,b\n1,2\n",
+                "tests/expected.json": "{}\n",
+                "test_data.csv": "x\n",
+                "testing_notes.py": "NOTES = 'test'\n",
+            },
+        )
+    )
+    assert not suite.exists
+    assert plan(suite) is None
+
+
+def test_unittest_suite(tmp_path: Path) -> None:
+    source = (
+        "import unittest\n\nclass ModelCase(unittest.TestCase):\n"
+        "    def test_fit(self):\n        self.assertTrue(True)\n"
+        "    def helper(self):\n        pass\n"
+    )
+    suite = detect_suite(tree(tmp_path, {"tests.py": source}))
+    assert [(f.path, f.tests, f.style) for f in suite.files] == [("tests.py", 1, "unittest")]
+
+
+def test_unittest_case_in_a_non_test_file_is_not_collected(tmp_path: Path) -> None:
+    source = "import unittest\n\nclass C(unittest.TestCase):\n    def test_x(self):\n        pass\n"
+    assert not detect_suite(tree(tmp_path, {"checks_model.py": source})).exists
+
+
+def test_configured_python_files_pattern(tmp_path: Path) -> None:
+    snapshot = tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\npython_files = ["check_*.py"]\n',
+            "tests/check_model.py": "def test_model():\n    pass\n",
+        },
+    )
+    suite = detect_suite(snapshot)
+    assert suite.pytest_config == "pyproject.toml"
+    assert [f.path for f in suite.files] == ["tests/check_model.py"]
+
+
+def test_syntax_error_in_a_test_file_still_counts(tmp_path: Path) -> None:
+    suite = detect_suite(tree(tmp_path, {"test_x.py": "def test_a():\n    x = (\n"}))
+    assert suite.count == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "kind", "argv"),
+    [
+        ({"runtests.py": "print('ok')\n"}, "command", ("python", "runtests.py")),
+        ({"Makefile": "all:\n\techo\n\ntest:\n\tpython check.py\n"}, "command", ("make", "test")),
+        ({"Makefile": "check: build\n\t./check.sh\n"}, "command", ("make", "check")),
+        (
+            {"tox.ini": "[tox]\nenvlist = py311\n\n[testenv]\ncommands =\n    pytest {posargs}\n"},
+            "pytest",
+            (),
+        ),
+        (
+            {"tox.ini": "[testenv]\ncommands =\n    python a.py\n    python b.py\n"},
+            "command",
+            ("sh", "-c", "python a.py && python b.py"),
+        ),
+    ],
+)
+def test_other_runners(tmp_path: Path, files: dict[str, str], kind: str, argv: tuple[str]) -> None:
+    suite = detect_suite(tree(tmp_path, files))
+    assert suite.exists
+    chosen = plan(suite)
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv) == (kind, argv)
+
+
+def test_makefile_without_test_target_and_flake8_tox_ini(tmp_path: Path) -> None:
+    files = {"Makefile": "VAR := x\nall:\n\techo\n", "tox.ini": "[flake8]\nmax-line-length = 99\n"}
+    assert not detect_suite(tree(tmp_path, files)).exists
+
+
+def test_nox_only_has_no_plan(tmp_path: Path) -> None:
+    noxfile = "import nox\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n"
+    suite = detect_suite(tree(tmp_path, {"noxfile.py": noxfile}))
+    assert suite.exists
+    assert plan(suite) is None
+
+
+def test_configured_command_wins(tmp_path: Path) -> None:
+    snapshot = tree(tmp_path, {"tests/test_a.py": PYTEST_FILE})
+    chosen = plan(detect_suite(snapshot, "python -m pytest -x tests"))
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv) == ("pytest", ("-x", "tests"))
+    chosen = plan(detect_suite(snapshot, "python run.py --fast"))
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv) == ("command", ("python", "run.py", "--fast"))
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("python run.py", ("python", "run.py")),
+        ("cd tests && python run.py", ("sh", "-c", "cd tests && python run.py")),
+        ("python run.py > log.txt", ("sh", "-c", "python run.py > log.txt")),
+        ("echo 'unbalanced", ("sh", "-c", "echo 'unbalanced")),
+        ("python -c 'print(1)'", ("python", "-c", "print(1)")),
+    ],
+)
+def test_command_argv(command: str, argv: tuple[str, ...]) -> None:
+    assert command_argv(command) == argv
+
+
+def test_count_tests_ignores_helpers() -> None:
+    source = "def helper():\n    pass\n\nclass Thing:\n    def test_x(self):\n        pass\n"
+    assert count_tests(source, pytest_style=True) == (0, "pytest")
+
+
+# --- JUnit XML -------------------------------------------------------------------------
+
+SUITE = """import pytest
+
+def test_ok():
+    assert 1
+
+def test_fail():
+    x = 2
+    assert x == 3, "x should be three"
+
+@pytest.mark.skip(reason="later")
+def test_skip():
+    pass
+
+class TestK:
+    @pytest.mark.parametrize("n", [1, 2])
+    def test_p(self, n):
+        assert n == 1
+"""
+
+
+def run_pytest(root: Path) -> bytes:
+    out = runner.run(
+        (
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "junit_family=xunit1",
+            "-o",
+            "addopts=",
+            "--junitxml",
+            str(root / "junit.xml"),
+        ),
+        cwd=root,
+        timeout=120,
+    )
+    assert out.ran
+    return (root / "junit.xml").read_bytes()
+
+
+def test_parse_real_pytest_junit(tmp_path: Path) -> None:
+    tree(tmp_path, {"tests/test_calc.py": SUITE})
+    summary = parse_junit(run_pytest(tmp_path))
+    assert summary.counts_text() == "2 passed, 2 failed, 1 skipped"
+    assert summary.ran == 5
+    failing = {c.id: c for c in summary.problems}
+    assert set(failing) == {"tests/test_calc.py::test_fail", "tests/test_calc.py::TestK::test_p[2]"}
+    first = failing["tests/test_calc.py::test_fail"]
+    assert (first.file, first.line, first.outcome) == ("tests/test_calc.py", 8, FAILED)
+    assert first.message.splitlines()[:2] == ["AssertionError: x should be three", "assert 2 == 3"]
+    assert [c.outcome for c in summary.cases].count(SKIPPED) == 1
+
+
+def test_parse_real_collection_error(tmp_path: Path) -> None:
+    tree(
+        tmp_path, {"tests/test_broken.py": "import not_installed_mod\n\ndef test_x():\n    pass\n"}
+    )
+    summary = parse_junit(run_pytest(tmp_path))
+    assert summary.ran == 0
+    (error,) = summary.collection_errors
+    assert (error.id, error.outcome) == ("tests/test_broken.py", ERROR)
+    assert "No module named 'not_installed_mod'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><testsuite/>', "document type"),
+        (b"<testsuite><!ENTITY x SYSTEM 'file:///etc/passwd'></testsuite>", "entities"),
+        (b"<testsuite><testcase name='a'></testsuite>", "not well-formed (line 1)"),
+        (b"<html><body/></html>", "root element is <html>"),
+        (b"<testsuite>" + b" " * (17 * 1024 * 1024) + b"</testsuite>", "larger than 16 MB"),
+    ],
+)
+def test_hostile_junit_is_refused(data: bytes, words: str) -> None:
+    with pytest.raises(JUnitError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        parse_junit(data)
+
+
+def test_junit_from_other_tools() -> None:
+    data = (
+        b'<testsuites><testsuite name="s"><testcase classname="pkg.Case" name="test_a"/>'
+        b'<testcase classname="pkg.Case" name="test_b"><error message="boom"/></testcase>'
+        b"</testsuite></testsuites>"
+    )
+    summary = parse_junit(data)
+    assert summary.counts_text() == "1 passed, 1 error"
+    (problem,) = summary.problems
+    assert (problem.id, problem.message, problem.file) == ("pkg.Case::test_b", "boom", None)
+
+
+# --- smoke test --------------------------------------------------------------------------
+
+
+def test_package_modules_flat_and_src(tmp_path: Path) -> None:
+    flat = tree(tmp_path / "flat", {"ocean/__init__.py": "", "tests/__init__.py": "", "x.py": ""})
+    assert package_modules(flat) == ("ocean",)
+    src = tree(tmp_path / "src", {"src/heat/__init__.py": "", "src/single.py": ""})
+    assert package_modules(src) == ("heat", "single")
+
+
+def test_smoke_test_for_a_package_passes(tmp_path: Path) -> None:
+    snapshot = tree(tmp_path, {"ocean/__init__.py": "VALUE = 1\n", "ocean/core.py": "import os\n"})
+    smoke = smoke_test(snapshot, package_modules(snapshot))
+    assert smoke.path == "tests/test_smoke.py"
+    assert smoke.modules == ("ocean",)
+    compile(smoke.content, smoke.path, "exec")
+    tree(tmp_path, {smoke.path: smoke.content})
+    summary = parse_junit(run_pytest(tmp_path))
+    assert summary.counts_text() == "1 passed"
+
+
+def test_smoke_test_for_scripts(tmp_path: Path) -> None:
+    notebook = (
+        '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code",'
+        ' "metadata": {}, "id": "a", "outputs": [], "execution_count": null,'
+        ' "source": ["%matplotlib inline\\n", "import jinja2\\n"]}]}'
+    )
+    snapshot = tree(
+        tmp_path,
+        {
+            "analysis.py": "import os\nimport json\nimport pytest\nfrom helpers import f\n",
+            "helpers.py": "def f():\n    return 1\n",
+            "it's odd.py": "x = 1\n",
+            "figures.ipynb": notebook,
+        },
+    )
+    code = ("analysis.py", "helpers.py", "figures.ipynb")
+    assert third_party_imports(snapshot, code) == ("jinja2", "pytest")
+    smoke = smoke_test(snapshot)
+    assert smoke.modules == ("jinja2", "pytest")
+    assert smoke.scripts == ("analysis.py", "helpers.py", "it's odd.py")
+    tree(tmp_path, {smoke.path: smoke.content})
+    summary = parse_junit(run_pytest(tmp_path))
+    assert summary.counts_text() == "6 passed"
+
+
+def test_smoke_test_catches_a_broken_script(tmp_path: Path) -> None:
+    snapshot = tree(tmp_path, {"run.py": "def f(:\n"})
+    smoke = smoke_test(snapshot)
+    tree(tmp_path, {smoke.path: smoke.content})
+    summary = parse_junit(run_pytest(tmp_path))
+    assert summary.counts_text() == "1 failed"
