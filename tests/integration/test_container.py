@@ -147,13 +147,13 @@ def test_container_sees_what_the_runner_provides(
         "event = json.loads(pathlib.Path(os.environ['GITHUB_EVENT_PATH']).read_text())\n"
         "api = urllib.request.urlopen(os.environ['GITHUB_API_URL'] + '/repos/o/r', timeout=10)\n"
         "print(json.dumps({'cwd': os.getcwd(), 'home': os.environ['HOME'],\n"
-        "    'token': os.environ['INPUT_GITHUB-TOKEN'], 'ref': event['ref'],\n"
+        "    'token': os.environ['INPUT_TOKEN'], 'ref': event['ref'],\n"
         "    'api': json.load(api)['path'], 'readme': pathlib.Path('README.md').exists()}))\n"
     )
     result = run_action_container(
         workspace,
         push_event,
-        {"GITHUB_API_URL": local_server, "INPUT_GITHUB-TOKEN": "ghs_example"},
+        {"GITHUB_API_URL": local_server, "INPUT_TOKEN": "ghs_example"},
         command=["python3", "-c", probe],
     )
     assert result.returncode == 0, result.stderr
@@ -190,7 +190,9 @@ def test_entrypoint_writes_the_step_summary_and_status(
         "GITHUB_API_URL": "http://127.0.0.1:9",
         "GITHUB_SERVER_URL": "http://127.0.0.1:9",
         "GITHUB_RUN_ID": "1",
-        "INPUT_GITHUB-TOKEN": "ghs_example",
+        "INPUT_TOKEN": "ghs_example",
+        "REPROBOT_RETRY_ATTEMPTS": "1",
+        "REPROBOT_WRITE_PAUSE": "0",
     }
     result = run_action_container(workspace, push_event, env)
     summary = result.step_summary()
