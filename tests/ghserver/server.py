@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -65,6 +66,7 @@ class GitHubServer(Seeder):
         self.unknown_routes: list[tuple[str, str]] = []
         self.state_file = Path(state_file) if state_file else None
         self.web_url = web_url
+        self._persisting = threading.Lock()
         self._http = HttpServer(host, port, self.respond)
 
     # -- life cycle -------------------------------------------------------------------------
@@ -150,10 +152,11 @@ class GitHubServer(Seeder):
     def _changed(self) -> None:
         if self.state_file is None:
             return
-        text = json.dumps(self.snapshot(), indent=1, sort_keys=True)
-        partial = self.state_file.with_name(f".{self.state_file.name}.{uuid.uuid4().hex}")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, self.state_file)
+        with self._persisting:  # one writer at a time, so the file ends with the last state
+            text = json.dumps(self.snapshot(), indent=1, sort_keys=True)
+            partial = self.state_file.with_name(f".{self.state_file.name}.{uuid.uuid4().hex}")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, self.state_file)
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -201,10 +204,11 @@ class GitHubServer(Seeder):
         fault = self.faults.take(method, path)
         if fault is not None:
             return Reply(fault.status, fault.response_body(), dict(fault.headers))
-        user, permission = self._authenticate(headers)
         match = self.router.match("GET" if method == "HEAD" else method, path)
         if match is None:
             self.unknown_routes.append((method, path))
+        user, permission = self._authenticate(headers)
+        if match is None:
             raise ApiError(404, "Not Found")
         operation = match.operation
         with self.state.lock:
