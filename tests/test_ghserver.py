@@ -20,7 +20,7 @@ from github import (
     UnknownObjectException,
 )
 
-from tests.ghserver import OPERATIONS, GitHubServer, ServerProcess, blob_sha
+from tests.ghserver import EXTRA_OPERATIONS, OPERATIONS, GitHubServer, ServerProcess, blob_sha
 
 REPO = "octo-org/research"
 MARKER = "<!-- reprobot:report -->"
@@ -456,3 +456,16 @@ def test_server_as_a_separate_process_writes_its_state_file(tmp_path: Path) -> N
     assert issue["comments"][0]["user"] == {"login": "github-actions[bot]", "type": "Bot"}
     assert state["faults"] == []
     assert [r["method"] for r in written["requests"]].count("POST") == 2
+
+
+def test_every_operation_of_the_extract_is_routed_to_itself(github_server: GitHubServer) -> None:
+    samples = {"owner": "o", "repo": "r", "ref": "heads/a/b", "path": "docs/a.md", "name": "bug"}
+    router = github_server.router
+
+    for operation in (*OPERATIONS, *EXTRA_OPERATIONS):
+        path = re.sub(r"\{(\w+)\}", lambda m: samples.get(m.group(1), "12"), operation.template)
+        found = router.match(operation.method, path)
+        assert found is not None and found.operation == operation, path
+
+    assert {op.operation_id for op in OPERATIONS} == set(router.spec)
+    assert router.match("GET", "/repos/o/r/labels") is None
