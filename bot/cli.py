@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +77,18 @@ def cmd_list_checks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_action(args: argparse.Namespace) -> int:
+    from bot.job import run_action
+
+    return run_action(os.environ)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from bot.job import run_publish
+
+    return run_publish(os.environ, Path(args.report), Path(args.pull))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="reprobot",
@@ -106,6 +119,24 @@ def parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list-checks", help="list every check")
     listing.add_argument("--format", choices=("text", "markdown"), default="text")
     listing.set_defaults(func=cmd_list_checks)
+
+    action = sub.add_parser(
+        "action", help="run as the GitHub Action: check, then report on GitHub (reads INPUT_*)"
+    )
+    action.set_defaults(func=cmd_action)
+
+    publish = sub.add_parser(
+        "publish",
+        help="comment a pull request's report made by an unprivileged run (workflow_run)",
+    )
+    publish.add_argument("--report", required=True, metavar="FILE", help="the report.json")
+    publish.add_argument(
+        "--pull",
+        required=True,
+        metavar="FILE",
+        help='JSON naming the pull request: {"number": N, "head_sha": "..."}',
+    )
+    publish.set_defaults(func=cmd_publish)
     return top
 
 

@@ -1,0 +1,127 @@
+"""The texts reprobot posts on GitHub, rendered from templates and kept under GitHub's limits.
+
+Comment and issue bodies start with a hidden marker line by which reprobot finds its own
+comment or issue again, and contain nothing that changes from run to run on the same
+commit, so an unchanged result is not re-sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.render import ICONS, render_template
+from bot.truncate import COMMENT_CAP, cut_markdown
+from checks.model import Report, Status
+
+COMMENT_MARKER = "<!-- reprobot:sticky-comment -->"
+ISSUE_MARKER = "<!-- reprobot:tracking-issue -->"
+FIX_MARKER = "<!-- reprobot:fix-pr -->"
+ISSUE_LABEL = "reprobot"
+STATUS_CONTEXT = "reprobot"
+FIX_BRANCH = "reprobot/fixes"
+TITLE_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A one-line message for the log and the job summary; `kind` picks its words."""
+
+    kind: str
+    detail: str = ""
+    level: str = "warning"  # "warning" or "notice"
+
+    @property
+    def text(self) -> str:
+        return render_template("notice.txt.j2", kind=self.kind, detail=self.detail).strip()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing published: kind (comment, status, issue, badge, fix-pr) and what happened."""
+
+    kind: str
+    action: str
+    number: int | None = None
+    url: str | None = None
+
+
+def _values(report: Report) -> dict[str, Any]:
+    return {"report": report, "data": report.to_dict(), "icons": ICONS, "run_url": None}
+
+
+def _fit(body: str, run_url: str | None) -> str:
+    note = render_template("truncated.md.j2", run_url=run_url).strip()
+    text, _ = cut_markdown(body, COMMENT_CAP, note)
+    return text
+
+
+def comment_body(report: Report, *, run_url: str | None) -> str:
+    return _fit(render_template("comment.md.j2", marker=COMMENT_MARKER, **_values(report)), run_url)
+
+
+def issue_title(report: Report, branch: str) -> str:
+    title = render_template("issue-title.txt.j2", branch=branch, **_values(report)).strip()
+    return title[:TITLE_LIMIT]
+
+
+def issue_body(report: Report, *, branch: str, run_url: str | None) -> str:
+    body = render_template("issue.md.j2", marker=ISSUE_MARKER, branch=branch, **_values(report))
+    return _fit(body, run_url)
+
+
+def issue_closed_comment(report: Report, *, run_url: str | None) -> str:
+    values = {**_values(report), "run_url": run_url}
+    return render_template("issue-closed.md.j2", **values).strip()
+
+
+def status_description(report: Report) -> str:
+    return render_template("status.txt.j2", **_values(report)).strip()[:140]
+
+
+def fix_files(report: Report) -> list[dict[str, str]]:
+    """Every generated file of a failing or warning check; the first fix of a path wins."""
+    seen: dict[str, dict[str, str]] = {}
+    for result in report.checks:
+        if result.status not in (Status.FAIL, Status.WARN, Status.ERROR):
+            continue
+        for fix in result.fixes:
+            for path, content in fix.files.items():
+                seen.setdefault(
+                    path,
+                    {"path": path, "content": content, "code": result.code, "title": fix.title},
+                )
+    return list(seen.values())
+
+
+def fix_pr_text(report: Report, base: str) -> tuple[str, str, dict[str, str]]:
+    """Title, body and files of the fix pull request (files empty: nothing to fix)."""
+    items = fix_files(report)
+    title = f"reprobot: fix reproducibility problems ({len(items)} files)"
+    body = render_template("fix-pr.md.j2", marker=FIX_MARKER, base=base, fixes=items)
+    return title[:TITLE_LIMIT], _fit(body, None), {i["path"]: i["content"] for i in items}
+
+
+def summary(
+    report: Report | None,
+    *,
+    run_url: str | None,
+    notices: Sequence[Notice] = (),
+    published: Sequence[Step] = (),
+    badge_url: str | None = None,
+    snippet: str = "",
+) -> str:
+    values: Mapping[str, Any] = _values(report) if report is not None else {"report": None}
+    return render_template(
+        "summary.md.j2",
+        **{**values, "run_url": run_url},
+        notices=notices,
+        published=published,
+        badge_url=badge_url,
+        snippet=snippet,
+    )
+
+
+def summary_note(run_url: str | None) -> str:
+    return render_template("truncated.md.j2", run_url=run_url).strip()

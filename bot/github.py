@@ -1,0 +1,462 @@
+"""Talking to GitHub: the only module that imports PyGithub.
+
+A narrow interface over the REST API — sticky comment, tracking issue, badge file, fix pull
+request, commit status — that takes and returns plain data and raises only `GitHubError`.
+
+Retries: PyGithub's `GithubRetry` retries reads and idempotent writes (GET, PUT, PATCH,
+DELETE) on 5xx, 429 and rate limits. A POST that failed may still have created something on
+the server, so creating calls are not retried blindly: after a transient failure the object
+is looked up again and only created if it is still missing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException, GithubRetry
+from github.ContentFile import ContentFile
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from github.NamedUser import NamedUser
+from github.Organization import Organization
+from github.Requester import Requester
+
+from bot.action import RetrySettings
+
+T = TypeVar("T")
+READ_ONLY = "resource not accessible by integration"
+PULLS_NOT_PERMITTED = "github actions is not permitted to create or approve pull requests"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+USER_AGENT = "reprobot"
+
+
+class GitHubError(Exception):
+    """A request failed for good. `kind`: read-only, pulls-not-permitted, rate-limited,
+    bad-credentials, not-found, gone, network or failed."""
+
+    def __init__(self, action: str, kind: str, message: str, status: int | None = None):
+        super().__init__(f"{action}: {message}" + (f" (HTTP {status})" if status else ""))
+        self.action, self.kind, self.status, self.detail = action, kind, status, message
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did: `action` is created, updated, unchanged, closed, reopened or none."""
+
+    action: str
+    number: int | None = None  # comment id, issue or pull request number
+    url: str | None = None
+
+
+class _Retry(GithubRetry):
+    """GithubRetry whose waits, including Retry-After, never exceed `max_wait` seconds."""
+
+    def __init__(self, max_wait: float = 120.0, **kwargs: Any) -> None:
+        self.max_wait = max_wait
+        super().__init__(**kwargs)
+
+    def new(self, **kw: Any) -> _Retry:
+        kw["max_wait"] = self.max_wait
+        return super().new(**kw)
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.max_wait)
+
+    def get_backoff_time(self) -> float:
+        return float(min(super().get_backoff_time(), self.max_wait))
+
+
+def _header(exc: GithubException, name: str) -> str | None:
+    for key, value in (exc.headers or {}).items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    if isinstance(data, dict):
+        message = str(data.get("message") or "")
+        errors = data.get("errors")
+        if isinstance(errors, list):
+            details = [
+                str(e.get("message") or e) if isinstance(e, dict) else str(e) for e in errors
+            ]
+            message = "; ".join([message, *details]) if message else "; ".join(details)
+        return message or f"HTTP {exc.status}"
+    return str(data or f"HTTP {exc.status}")
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").lstrip().split("\n", 1)[0].strip()
+
+
+class GitHub:
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        repository: str,
+        retry: RetrySettings | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        settings = retry or RetrySettings()
+        self.settings, self.repository, self._sleep = settings, repository, sleep
+        policy = _Retry(
+            max_wait=settings.max_wait,
+            total=settings.attempts,
+            backoff_factor=settings.backoff,
+            secondary_rate_wait=min(settings.secondary_wait, settings.max_wait),
+            max_rate_limit_wait=settings.max_wait,
+            status_forcelist=[429, *range(500, 600)],
+            allowed_methods=IDEMPOTENT_METHODS,
+            raise_on_status=False,
+        )
+        self._github = Github(
+            base_url=api_url,
+            auth=Auth.Token(token),
+            retry=policy,
+            per_page=100,
+            timeout=30,
+            user_agent=USER_AGENT,
+            seconds_between_requests=settings.pause / 4,
+            seconds_between_writes=settings.pause,
+            lazy=True,
+        )
+        self._repo = self._github.get_repo(repository)
+        self._login: str | None = None
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _error(self, action: str, exc: Exception) -> GitHubError:
+        if isinstance(exc, GitHubError):
+            return exc
+        if isinstance(exc, GithubException):
+            message, status = _message(exc), exc.status
+            lowered = message.lower()
+            if status == 403 and READ_ONLY in lowered:
+                kind = "read-only"
+            elif status == 403 and PULLS_NOT_PERMITTED in lowered:
+                kind = "pulls-not-permitted"
+            elif status == 429 or Requester.isRateLimitError(message):
+                kind = "rate-limited"
+            else:
+                kind = {401: "bad-credentials", 404: "not-found", 410: "gone"}.get(status, "failed")
+            return GitHubError(action, kind, message, status)
+        return GitHubError(action, "network", f"{type(exc).__name__}: {exc}")
+
+    def _transient(self, exc: Exception) -> bool:
+        if isinstance(exc, GithubException):
+            return (
+                exc.status >= 500
+                or exc.status == 429
+                or (exc.status == 403 and Requester.isRateLimitError(_message(exc)))
+                or (exc.status == 403 and _header(exc, "retry-after") is not None)
+            )
+        return isinstance(exc, (requests.ConnectionError, requests.Timeout))
+
+    def _wait(self, exc: Exception, attempt: int) -> float:
+        cap = self.settings.max_wait
+        if isinstance(exc, GithubException):
+            retry_after = _header(exc, "retry-after")
+            if retry_after and retry_after.strip().isdigit():
+                return min(float(retry_after), cap)
+            reset = _header(exc, "x-ratelimit-reset")
+            if _header(exc, "x-ratelimit-remaining") == "0" and reset and reset.isdigit():
+                return min(max(float(reset) - time.time() + 1, 0.0), cap)
+            if exc.status == 403:
+                return min(self.settings.secondary_wait, cap)
+        return float(min(self.settings.backoff * 2**attempt, cap))
+
+    def _create(self, create: Callable[[], T], find: Callable[[], T | None]) -> T:
+        """POST once; after a transient failure look again before posting again."""
+        attempts = max(self.settings.attempts, 1)
+        for attempt in range(attempts):
+            try:
+                return create()
+            except (GithubException, requests.RequestException) as exc:
+                if not self._transient(exc) or attempt == attempts - 1:
+                    raise
+                self._sleep(self._wait(exc, attempt))
+                found = find()
+                if found is not None:
+                    return found
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _viewer(self) -> str | None:
+        """The token's own login; None where GitHub won't say (the Actions token)."""
+        if self._login is None:
+            try:
+                self._login = self._github.get_user().login
+            except GithubException:
+                self._login = ""
+        return self._login or None
+
+    def _mine(self, user: NamedUser | Organization | None) -> bool:
+        if user is None:
+            return False
+        return user.type == "Bot" or user.login == self._viewer()
+
+    def _call(self, action: str, work: Callable[[], T]) -> T:
+        try:
+            return work()
+        except (GithubException, requests.RequestException, GitHubError) as exc:
+            raise self._error(action, exc) from None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def default_branch(self) -> str:
+        return self._call("read the repository", lambda: str(self._repo.default_branch))
+
+    def pull_head_sha(self, number: int) -> str:
+        return self._call(
+            f"read pull request #{number}", lambda: str(self._repo.get_pull(number).head.sha)
+        )
+
+    # -- sticky comment ------------------------------------------------------------------
+
+    def upsert_comment(self, number: int, body: str, marker: str) -> Written:
+        """The one comment on pull request `number` whose first line is `marker`."""
+        return self._call(
+            f"comment on #{number}", lambda: self._upsert_comment(number, body, marker)
+        )
+
+    def _upsert_comment(self, number: int, body: str, marker: str) -> Written:
+        issue = self._repo.get_issue(number)
+
+        def find() -> list[IssueComment]:
+            return [
+                c
+                for c in issue.get_comments()
+                if _first_line(c.body) == marker and self._mine(c.user)
+            ]
+
+        found = find()
+        if not found:
+            created = self._create(
+                lambda: issue.create_comment(body), lambda: next(iter(find()), None)
+            )
+            return Written("created", created.id, created.html_url)
+        keep = found[0]
+        for extra in found[1:]:  # left by an earlier race; there must be only one
+            extra.delete()
+        if keep.body == body:
+            return Written("unchanged", keep.id, keep.html_url)
+        keep.edit(body)
+        return Written("updated", keep.id, keep.html_url)
+
+    # -- commit status -------------------------------------------------------------------
+
+    def set_status(
+        self, sha: str, state: str, description: str, target_url: str | None, context: str
+    ) -> None:
+        payload: dict[str, Any] = {
+            "state": state,
+            "description": description[:140],
+            "context": context,
+        }
+        if target_url:
+            payload["target_url"] = target_url
+        url = f"{self._repo.url}/statuses/{sha}"
+        self._call(
+            f"set the commit status on {sha[:7]}",
+            lambda: self._github.requester.requestJsonAndCheck("POST", url, input=payload),
+        )
+
+    # -- tracking issue ------------------------------------------------------------------
+
+    def upsert_issue(
+        self,
+        *,
+        marker: str,
+        label: str,
+        title: str,
+        body: str,
+        failing: bool,
+        closing_comment: str,
+    ) -> Written:
+        """Open, update, reopen or close the one issue labelled `label` starting with `marker`."""
+        return self._call(
+            "update the tracking issue",
+            lambda: self._upsert_issue(
+                marker=marker,
+                label=label,
+                title=title,
+                body=body,
+                failing=failing,
+                closing=closing_comment,
+            ),
+        )
+
+    def _find_issues(self, marker: str, label: str) -> list[Issue]:
+        listed = self._repo.get_issues(
+            state="all", labels=[label], sort="created", direction="desc"
+        )
+        mine = [
+            i
+            for i in listed
+            if i.pull_request is None and _first_line(i.body) == marker and self._mine(i.user)
+        ]
+        return sorted(mine, key=lambda i: (i.state != "open", -i.number))
+
+    def _upsert_issue(
+        self, *, marker: str, label: str, title: str, body: str, failing: bool, closing: str
+    ) -> Written:
+        found = self._find_issues(marker, label)
+        current = found[0] if found else None
+        if not failing:
+            if current is None or current.state != "open":
+                return Written("none", current.number if current else None)
+            try:
+                current.create_comment(closing)
+            except GithubException as exc:
+                if not self._transient(exc):
+                    raise
+            current.edit(state="closed", state_reason="completed")
+            return Written("closed", current.number, current.html_url)
+        if current is None:
+            self._ensure_label(label)
+
+            def find_open() -> Issue | None:
+                found = self._find_issues(marker, label)
+                return next((i for i in found if i.state == "open"), None)
+
+            created = self._create(
+                lambda: self._repo.create_issue(title, body=body, labels=[label]), find_open
+            )
+            return Written("created", created.number, created.html_url)
+        changes: dict[str, Any] = {}
+        if current.state != "open":
+            changes.update(state="open", state_reason="reopened")
+        if current.body != body:
+            changes["body"] = body
+        if current.title != title:
+            changes["title"] = title
+        if not changes:
+            return Written("unchanged", current.number, current.html_url)
+        current.edit(**changes)
+        action = "reopened" if "state" in changes else "updated"
+        return Written(action, current.number, current.html_url)
+
+    def _ensure_label(self, label: str) -> None:
+        try:
+            self._repo.create_label(label, "d93f0b", "Reproducibility problems found by reprobot")
+        except GithubException as exc:
+            if exc.status != 422:  # 422: it exists already
+                raise
+
+    # -- files on a branch (badge, fixes) ------------------------------------------------
+
+    def _get_file(self, path: str, branch: str) -> ContentFile | None:
+        try:
+            found = self._repo.get_contents(path, ref=branch)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if isinstance(found, list):
+            raise GitHubError(f"read {path}", "failed", f"{path} is a directory on {branch}")
+        return found
+
+    def _ensure_branch(self, branch: str, base: str) -> None:
+        try:
+            self._repo.get_git_ref(f"heads/{branch}")
+            return
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+        start = self._repo.get_git_ref(f"heads/{base}").object.sha
+        try:
+            self._repo.create_git_ref(f"refs/heads/{branch}", start)
+        except GithubException as exc:
+            if exc.status != 422:  # 422: created meanwhile
+                raise
+
+    def _put_file(self, branch: str, path: str, content: str, message: str) -> str:
+        """Create or update one file; `unchanged` when it already holds `content`."""
+        for attempt in range(2):
+            existing = self._get_file(path, branch)
+            if existing is not None and existing.decoded_content == content.encode("utf-8"):
+                return "unchanged"
+            try:
+                if existing is None:
+                    self._repo.create_file(path, message, content, branch=branch)
+                    return "created"
+                self._repo.update_file(path, message, content, existing.sha, branch=branch)
+                return "updated"
+            except GithubException as exc:
+                # 409: the blob sha went stale; 422: created meanwhile. Read again, once.
+                if exc.status not in (409, 422) or attempt == 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def publish_badge(
+        self, *, branch: str, base: str, path: str, content: str, message: str
+    ) -> Written:
+        def work() -> Written:
+            self._ensure_branch(branch, base)
+            return Written(self._put_file(branch, path, content, message))
+
+        return self._call(f"write {path} on {branch}", work)
+
+    # -- fix pull request ----------------------------------------------------------------
+
+    def open_fix_pr(
+        self,
+        *,
+        branch: str,
+        base: str,
+        files: Mapping[str, str],
+        title: str,
+        body: str,
+        message: str,
+    ) -> Written:
+        return self._call(
+            "open the fix pull request",
+            lambda: self._open_fix_pr(
+                branch=branch, base=base, files=files, title=title, body=body, message=message
+            ),
+        )
+
+    def _open_fix_pr(
+        self,
+        *,
+        branch: str,
+        base: str,
+        files: Mapping[str, str],
+        title: str,
+        body: str,
+        message: str,
+    ) -> Written:
+        self._ensure_branch(branch, base)
+        for path, content in sorted(files.items()):
+            self._put_file(branch, path, content, f"{message}: {path}")
+        owner = self.repository.split("/", 1)[0]
+
+        def find() -> Any:
+            pulls = self._repo.get_pulls(state="open", head=f"{owner}:{branch}", base=base)
+            return next(iter(pulls), None)
+
+        pull = find()
+        if pull is None:
+            try:
+                pull = self._create(
+                    lambda: self._repo.create_pull(base=base, head=branch, title=title, body=body),
+                    find,
+                )
+            except GithubException as exc:
+                if exc.status == 422 and "no commits between" in _message(exc).lower():
+                    return Written("none")
+                raise
+            return Written("created", pull.number, pull.html_url)
+        if pull.body == body and pull.title == title:
+            return Written("unchanged", pull.number, pull.html_url)
+        # a pull request is an issue too: its title and body change through the issues API
+        self._repo.get_issue(pull.number).edit(title=title, body=body)
+        return Written("updated", pull.number, pull.html_url)
