@@ -1,0 +1,1 @@
+"""Benchmarks: reprobot's phases against the obvious alternatives, side by side."""
