@@ -1,0 +1,215 @@
+"""The fresh environment: a new venv made with uv for the Python the repository asks for,
+its declared dependencies resolved once into a lock, installed from that lock, and checked
+for consistency.
+
+uv runs build backends, which are the repository's (or its dependencies') code, so every
+uv command runs in the clean room as the unprivileged user (`sandbox_run`). The package
+index is whatever uv is configured with (`UV_INDEX_URL`, `UV_FIND_LINKS`, ...); pip's own
+`PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS` and `PIP_NO_INDEX` are honoured
+too. `REPROBOT_FIND_LINKS=<dir>` installs only from that directory of wheels and sdists
+(`--no-index --find-links <dir>`): a hermetic local index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from checks import interpreters
+from checks.environment_support import (
+    installed_distributions,
+    lock_text,
+    sandbox_uv,
+    uv_binary,
+    uv_env,
+    uv_index_args,
+    write_install_lines,
+)
+from checks.manifests import Manifest, manifest, wanted_python
+from checks.registry import Context
+from checks.runner import RunOutcome
+from checks.workspace import sandbox_run, workspace
+
+__all__ = ["FreshEnvironment", "fresh_environment", "install_extra", "uv_binary"]
+
+DEFAULT_TIMEOUT = 900.0
+LOCK_FILE = "requirements.lock"
+
+
+@dataclass(frozen=True)
+class FreshEnvironment:
+    venv: Path | None
+    python: Path | None
+    python_version: str
+    requested_python: str | None
+    python_note: str | None
+    manifest: Manifest
+    resolve: RunOutcome | None
+    install: RunOutcome | None
+    consistency: RunOutcome | None
+    installed: Mapping[str, str] = field(default_factory=dict)
+    project_installed: bool = False
+    lock: str | None = None  # the resolved pins, ready to commit as requirements.lock
+    inputs: tuple[str, ...] = ()  # what was resolved, relative to the repository root
+    problem: str | None = None  # why no environment could be made at all
+
+
+def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:
+    configured = ctx.config.family("dependencies").get("python")
+    if isinstance(configured, str) and configured.strip():
+        text = configured.strip()
+        spec = text if text[0] in "<>=!~" else f"=={text}.*" if text.count(".") < 2 else f"=={text}"
+        try:
+            return SpecifierSet(spec), f"Python {text} in the reprobot configuration"
+        except InvalidSpecifier:
+            return None, None
+    if found.python is not None:
+        return found.python.specifier, found.python.source
+    return None, None
+
+
+def _failed(found: Manifest, problem: str, requested: str | None = None) -> FreshEnvironment:
+    return FreshEnvironment(
+        None, None, "", requested, None, found, None, None, None, problem=problem
+    )
+
+
+def fresh_environment(ctx: Context) -> FreshEnvironment:
+    """Fact provider: the repository's dependencies installed in a new venv."""
+    found = ctx.fact(manifest)
+    ws = ctx.fact(workspace)
+    if ws.problem is not None:
+        return _failed(found, ws.problem)
+    timeout = float(ctx.config.family("dependencies").get("timeout", DEFAULT_TIMEOUT))
+    uv = sandbox_uv()
+    if uv is None:
+        return _failed(found, "uv cannot be run by the unprivileged user on this machine")
+    spec, requested = _requested_spec(ctx, found)
+    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary()))
+    python_path = None
+    if choice is not None:
+        from checks.environment_support import pythons_dir
+
+        python_path = interpreters.sandbox_copy(choice, pythons_dir())
+    if choice is None or python_path is None:
+        return _failed(found, "no Python interpreter usable for the fresh environment", requested)
+    note = None
+    if not satisfied and requested:
+        shown = wanted_python(str(spec)) if spec is not None else "?"
+        note = (
+            f"Python {shown} is not available here; used {choice.version}, the nearest "
+            f"(asked for: {requested})"
+        )
+    venv = ws.area / "venv"
+    env = uv_env()
+    started = time.monotonic()
+    made = sandbox_run(
+        ctx,
+        (uv, "venv", "--no-config", "--python", python_path, venv),
+        cwd=ws.area,
+        timeout=min(timeout, 300),
+        extra_env=env,
+    )
+    ctx.timings["environment.venv"] = time.monotonic() - started
+    if not made.ok:
+        return _failed(found, f"uv could not create the environment: {made.tail(10)}", requested)
+    venv_python = venv / "bin" / "python"
+    inputs = list(found.install_files)
+    if found.install_lines:
+        inputs.append(str(write_install_lines(found, ws.path, ws.area / "declared.txt")))
+    resolve = install = consistency = None
+    lock: str | None = None
+    project = found.package and found.package_file is not None and not found.installs_project
+    if inputs:
+        resolve, lock = _resolve(
+            ctx, uv=uv, python=venv_python, inputs=inputs, found=found, timeout=timeout
+        )
+        if resolve.ok:
+            install = _install(
+                ctx,
+                uv=uv,
+                python=venv_python,
+                lock=ws.area / LOCK_FILE,
+                project=project,
+                timeout=timeout,
+            )
+    if install is not None and install.ok:
+        started = time.monotonic()
+        consistency = sandbox_run(
+            ctx, (uv, "pip", "check", "--python", venv_python), timeout=120, extra_env=env
+        )
+        ctx.timings["environment.check"] = time.monotonic() - started
+    return FreshEnvironment(
+        venv=venv,
+        python=venv_python,
+        python_version=str(choice.version),
+        requested_python=requested,
+        python_note=note,
+        manifest=found,
+        resolve=resolve,
+        install=install,
+        consistency=consistency,
+        installed=installed_distributions(venv),
+        project_installed=bool(install is not None and install.ok and project)
+        or bool(found.installs_project and install is not None and install.ok),
+        lock=lock,
+        inputs=tuple(found.install_files),
+    )
+
+
+def _resolve(
+    ctx: Context,
+    *,
+    uv: str,
+    python: Path,
+    inputs: Sequence[str],
+    found: Manifest,
+    timeout: float,
+) -> tuple[RunOutcome, str | None]:
+    ws = ctx.fact(workspace)
+    extras: list[str] = []
+    for extra in ctx.config.family("dependencies").get("extras", []):
+        extras += ["--extra", str(extra)]
+    shown = " ".join(found.install_files or (found.primary or "requirements.txt",))
+    args = [
+        uv, "pip", "compile", "--no-config", "--python", str(python),
+        "--output-file", str(ws.area / LOCK_FILE),
+        "--custom-compile-command", f"uv pip compile {shown} -o {LOCK_FILE}",
+        *extras, *uv_index_args(), *inputs,
+    ]  # fmt: skip
+    started = time.monotonic()
+    outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env())
+    ctx.timings["environment.resolve"] = time.monotonic() - started
+    text = lock_text(ws.area / LOCK_FILE, ws, found) if outcome.ok else None
+    return outcome, text
+
+
+def _install(
+    ctx: Context, *, uv: str, python: Path, lock: Path, project: bool, timeout: float
+) -> RunOutcome:
+    ws = ctx.fact(workspace)
+    args = [uv, "pip", "install", "--no-config", "--python", str(python), "--no-deps"]
+    args += ["-r", str(lock), *uv_index_args()]
+    if project:
+        args.append(str(ws.path))
+    started = time.monotonic()
+    outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env())
+    ctx.timings["environment.install"] = time.monotonic() - started
+    return outcome
+
+
+def install_extra(
+    ctx: Context, env: FreshEnvironment, requirements: Sequence[str], *, timeout: float
+) -> RunOutcome:
+    """Install more into the fresh environment (e.g. the test runner)."""
+    if env.python is None or env.venv is None:
+        reason = env.problem or "there is no fresh environment to install into"
+        return RunOutcome(tuple(requirements), None, "", reason, 0.0, ran=False)
+    uv = sandbox_uv() or uv_binary()
+    args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
+    args += [*uv_index_args(), *requirements]
+    return sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env(), venv=env.venv)

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from checks import runner
+from checks.registry import Context
+from checks.snapshot import Snapshot
+from checks.workspace import (
+    reachable_by_sandbox,
+    remove_tree,
+    sandbox_run,
+    workspace,
+)
+from tests.helpers import make_repo
+
+AS_ROOT = runner.drops_privileges()
+
+
+def test_committed_tree_is_copied_without_uncommitted_changes(
+    tmp_path: Path, sandbox_tmp: Path
+) -> None:
+    repo = make_repo(tmp_path, {"analysis.py": "print('v1')\n", "data/input.csv": "a,b\n"})
+    (repo / "analysis.py").write_text("print('local edit')\n")
+    (repo / "scratch.py").write_text("x = 1\n")
+    ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
+    ws = ctx.fact(workspace)
+    assert ws.problem is None
+    assert (ws.path / "analysis.py").read_text() == "print('v1')\n"
+    assert (ws.path / "data" / "input.csv").read_text() == "a,b\n"
+    assert not (ws.path / "scratch.py").exists()
+    assert not (ws.path / ".git").exists()
+    assert ws.note is not None and "2 uncommitted change(s)" in ws.note
+    assert list(ws.home.iterdir()) == [ws.tmp]
+
+
+def test_plain_directory_is_copied_minus_virtual_environments(
+    tmp_path: Path, sandbox_tmp: Path
+) -> None:
+    repo = make_repo(
+        tmp_path,
+        {"run.py": "print(1)\n", ".venv/lib/site.py": "x\n", "pkg/__pycache__/m.pyc": "x"},
+        git_init=False,
+    )
+    ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
+    ws = ctx.fact(workspace)
+    assert ws.problem is None
+    assert (ws.path / "run.py").is_file()
+    assert not (ws.path / ".venv").exists()
+    assert not (ws.path / "pkg" / "__pycache__").exists()
+    assert ws.note is None
+
+
+def test_repository_without_commits_is_copied_with_a_note(
+    tmp_path: Path, sandbox_tmp: Path
+) -> None:
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"}, git_init=False)
+    subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
+    ws = Context(Snapshot(repo), work_dir=sandbox_tmp / "area").fact(workspace)
+    assert (ws.path / "run.py").is_file()
+    assert ws.note is not None and "no commit yet" in ws.note
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="dropping privileges needs root")
+def test_sandbox_runs_unprivileged_in_the_clean_room(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
+    ctx = Context(Snapshot(repo))
+    ws = ctx.fact(workspace)
+    assert ws.path.stat().st_uid == runner.UNPRIVILEGED_UID
+    assert (ws.path / "run.py").stat().st_uid == runner.UNPRIVILEGED_UID
+    out = sandbox_run(
+        ctx,
+        ("sh", "-c", 'id -u; echo "$HOME"; echo "$TMPDIR"; pwd; touch made-here; ls /root'),
+        timeout=30,
+    )
+    lines = out.stdout.splitlines()
+    assert lines[:4] == [str(runner.UNPRIVILEGED_UID), str(ws.home), str(ws.tmp), str(ws.path)]
+    assert (ws.path / "made-here").exists()
+    assert "Permission denied" in out.stderr
+
+
+def test_sandbox_puts_the_venv_first_on_path(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
+    ctx = Context(Snapshot(repo))
+    venv = ctx.fact(workspace).area / "venv"
+    out = sandbox_run(ctx, ("sh", "-c", 'echo "$VIRTUAL_ENV:$PATH"'), timeout=30, venv=venv)
+    assert out.stdout.startswith(f"{venv}:{venv / 'bin'}{os.pathsep}")
+
+
+def test_sandbox_does_not_pass_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "secret-xyz")
+    monkeypatch.setenv("INPUT_TOKEN", "input-secret-123")
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
+    ctx = Context(Snapshot(repo))
+    out = sandbox_run(ctx, ("env",), timeout=30)
+    assert out.ok
+    assert "secret-xyz" not in out.stdout
+    assert "input-secret-123" not in out.stdout
+
+
+def test_work_area_is_removed_with_the_run(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
+    ctx = Context(Snapshot(repo))
+    ws = ctx.fact(workspace)
+    sandbox_run(ctx, ("sh", "-c", "mkdir -p locked/deep && chmod 000 locked"), timeout=30)
+    area = ws.area
+    assert area.is_dir()
+    del ctx, ws
+    gc.collect()
+    assert not area.exists()
+
+
+def test_remove_tree_survives_a_symlinked_directory(tmp_path: Path) -> None:
+    target = tmp_path / "keep"
+    target.mkdir()
+    (target / "file").write_text("x")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    remove_tree(link)
+    assert not os.path.lexists(link)
+    assert (target / "file").exists()
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only root's private home is unreachable")
+def test_private_home_is_not_reachable_by_the_sandbox(tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    os.chmod(private, 0o700)
+    assert not reachable_by_sandbox(private / "python")
+    shared = Path("/tmp") / "x"
+    assert reachable_by_sandbox(shared)
+
+
+def test_problem_when_the_committed_tree_cannot_be_read(tmp_path: Path, sandbox_tmp: Path) -> None:
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
+    ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
+    _ = ctx.snapshot.commit
+    subprocess.run(["rm", "-rf", str(repo / ".git" / "objects")], check=True)
+    ws = ctx.fact(workspace)
+    assert ws.problem is not None and "committed tree" in ws.problem
+    out = sandbox_run(ctx, ("true",), timeout=10)
+    assert not out.ran and out.stderr == ws.problem
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="only root's private directories are unreachable")
+def test_problem_when_the_work_directory_is_private(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
+    private = tmp_path / "private"
+    private.mkdir()
+    os.chmod(private, 0o700)
+    ws = Context(Snapshot(repo), work_dir=private / "area").fact(workspace)
+    assert ws.problem is not None and "cannot reach" in ws.problem
