@@ -366,7 +366,7 @@ class GitHub:
 
     def _ensure_branch(self, branch: str, base: str) -> None:
         try:
-            self._repo.get_git_ref(f"heads/{branch}")
+            _ = self._repo.get_git_ref(f"heads/{branch}").object  # lazy: this reads the ref
             return
         except GithubException as exc:
             if exc.status != 404:

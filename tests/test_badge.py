@@ -1,0 +1,125 @@
+"""The badge: shields.io endpoint JSON, static fallback URL, raw URLs and the file name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from bot import badge
+from checks.model import CheckResult, Report, Status
+
+# The endpoint schema shields.io accepts (services/endpoint-common.js): unknown keys are errors.
+SHIELDS_KEYS = {
+    "schemaVersion",
+    "label",
+    "message",
+    "color",
+    "labelColor",
+    "isError",
+    "namedLogo",
+    "logoSvg",
+    "logoColor",
+    "logoWidth",
+    "logoPosition",
+    "style",
+    "cacheSeconds",
+}
+
+
+def shields_problems(data: Any) -> list[str]:
+    """The rules shields.io applies to endpoint JSON."""
+    problems = []
+    if not isinstance(data, dict):
+        return ["not an object"]
+    if set(data) - SHIELDS_KEYS:
+        problems.append(f"unknown keys {sorted(set(data) - SHIELDS_KEYS)}")
+    if data.get("schemaVersion") != 1 or isinstance(data.get("schemaVersion"), bool):
+        problems.append("schemaVersion must be the number 1")
+    if not isinstance(data.get("label"), str):
+        problems.append("label must be a string")
+    if not isinstance(data.get("message"), str) or not data.get("message"):
+        problems.append("message must be a non-empty string")
+    if "namedLogo" in data and "logoSvg" in data:
+        problems.append("namedLogo and logoSvg together")
+    seconds = data.get("cacheSeconds", 0)
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        problems.append("cacheSeconds must be an integer >= 0")
+    if "style" in data and data["style"] not in (
+        "flat",
+        "flat-square",
+        "plastic",
+        "for-the-badge",
+        "social",
+    ):
+        problems.append("unknown style")
+    return problems
+
+
+def make_report(*statuses: Status) -> Report:
+    results = tuple(
+        CheckResult(f"CIT00{i}", "citation", "t", s) for i, s in enumerate(statuses, 1)
+    )
+    return Report("0.1.0", "/r", None, results, "2024-01-01T00:00:00+00:00", 0.1)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "message", "color"),
+    [
+        ((Status.PASS,) * 4, "4/4", "brightgreen"),
+        ((Status.PASS, Status.WARN, Status.SKIP), "1/2", "yellow"),
+        ((Status.PASS,) * 3 + (Status.FAIL, Status.ERROR), "3/5 failing", "red"),
+        ((Status.SKIP,), "no checks", "lightgrey"),
+    ],
+)
+def test_endpoint_json_is_what_shields_accepts(
+    statuses: tuple[Status, ...], message: str, color: str
+) -> None:
+    text = badge.endpoint_text(badge.badge_for(make_report(*statuses)))
+    data = json.loads(text)
+    assert shields_problems(data) == []
+    assert data == {
+        "schemaVersion": 1,
+        "label": "reproducible",
+        "message": message,
+        "color": color,
+        "cacheSeconds": 300,
+    }
+
+
+def test_static_url_escapes_dashes_underscores_and_percent() -> None:
+    url = badge.static_url(badge.Badge("re-pro_bot", "3/5 failing 95%", "red"))
+    assert url == "https://img.shields.io/badge/re--pro__bot-3%2F5%20failing%2095%25-red"
+
+
+def test_raw_url_for_github_com_and_enterprise() -> None:
+    assert badge.raw_url("https://github.com", "o/r", "reprobot-badges", "reprobot.json") == (
+        "https://raw.githubusercontent.com/o/r/reprobot-badges/reprobot.json"
+    )
+    assert badge.raw_url("https://ghe.example.org/", "o/r", "b/x", "reprobot.json") == (
+        "https://ghe.example.org/o/r/raw/b/x/reprobot.json"
+    )
+
+
+def test_endpoint_url_carries_the_raw_url_encoded() -> None:
+    raw = "https://raw.githubusercontent.com/o/r/reprobot-badges/reprobot.json"
+    url = badge.endpoint_url(raw)
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "img.shields.io", "/endpoint")
+    assert "/" not in parts.query.removeprefix("url=")
+    assert parse_qs(parts.query)["url"] == [raw]
+    assert unquote(parts.query.removeprefix("url=")) == raw
+
+
+def test_badge_file_per_checked_directory() -> None:
+    assert badge.badge_file(".") == "reprobot.json"
+    assert badge.badge_file("") == "reprobot.json"
+    assert badge.badge_file("analysis/Model A/") == "reprobot-analysis-model-a.json"
+
+
+def test_readme_snippet_links_the_image() -> None:
+    assert badge.readme_snippet("https://img/x", "https://github.com/o/r/actions") == (
+        "[![reproducible](https://img/x)](https://github.com/o/r/actions)"
+    )
