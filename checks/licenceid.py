@@ -1,0 +1,172 @@
+"""Which licence a text is, and what a declared licence string means, as SPDX identifiers.
+
+Licence texts are recognised by distinctive phrases after normalising case, punctuation and
+whitespace, so reflowed, Markdown-wrapped or curly-quoted copies still match. Declared
+values (PEP 639 expressions, `{text = ...}`, classifiers, Poetry strings) are canonicalised
+with `packaging.licenses` where it can, and by a small table of common spellings otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # packaging >= 24.2
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+except ImportError:  # pragma: no cover - older packaging
+    canonicalize_license_expression = None  # type: ignore[assignment]
+    InvalidLicenseExpression = ValueError  # type: ignore[assignment,misc]
+
+# (SPDX id, phrases that must all occur). Order matters: the more specific text first
+# (the GPL mentions the Lesser and Affero GPL, BSD-3 contains BSD-2).
+_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("AGPL-3.0", ("gnu affero general public license version 3 19 november 2007",)),
+    ("LGPL-3.0", ("gnu lesser general public license version 3 29 june 2007",)),
+    ("LGPL-2.1", ("gnu lesser general public license version 2 1 february 1999",)),
+    ("LGPL-2.0", ("gnu library general public license version 2 june 1991",)),
+    ("GPL-3.0", ("gnu general public license version 3 29 june 2007",)),
+    ("GPL-2.0", ("gnu general public license version 2 june 1991",)),
+    ("Apache-2.0", ("apache license version 2 0 january 2004",)),
+    ("Apache-2.0", ("licensed under the apache license version 2 0",)),
+    ("MPL-2.0", ("mozilla public license version 2 0",)),
+    ("CC-BY-SA-4.0", ("attribution sharealike 4 0 international",)),
+    ("CC-BY-4.0", ("creative commons", "attribution 4 0 international")),
+    ("CC0-1.0", ("cc0 1 0 universal",)),
+    ("Unlicense", ("this is free and unencumbered software released into the public domain",)),
+    (
+        "MIT",
+        (
+            "permission is hereby granted free of charge to any person obtaining a copy",
+            "the above copyright notice and this permission notice shall be included",
+        ),
+    ),
+    (
+        "ISC",
+        (
+            "permission to use copy modify and or distribute this software for any purpose",
+            "provided that the above copyright notice and this permission notice appear",
+        ),
+    ),
+    (
+        "ISC",
+        (
+            "permission to use copy modify and distribute this software for any purpose",
+            "provided that the above copyright notice and this permission notice appear",
+        ),
+    ),
+    (
+        "BSD-4-Clause",
+        ("redistribution and use in source and binary forms", "advertising materials"),
+    ),
+    ("BSD-3-Clause", ("redistribution and use in source and binary forms", "neither the name of")),
+    (
+        "BSD-2-Clause",
+        ("redistribution and use in source and binary forms", "are permitted provided"),
+    ),
+)
+
+_SPDX_LINE = re.compile(r"SPDX-License-Identifier:\s*(.+)", re.I)
+
+# Common spellings, keyed by `_key()`: lower case, no punctuation, no "license"/"gnu"/"v".
+_ALIASES = {
+    "mit": "MIT",
+    "expat": "MIT",
+    "apache": "Apache-2.0",
+    "apache2": "Apache-2.0",
+    "apachesoftware": "Apache-2.0",
+    "asl2": "Apache-2.0",
+    "bsd3": "BSD-3-Clause",
+    "bsd3clause": "BSD-3-Clause",
+    "newbsd": "BSD-3-Clause",
+    "modifiedbsd": "BSD-3-Clause",
+    "revisedbsd": "BSD-3-Clause",
+    "bsd2": "BSD-2-Clause",
+    "bsd2clause": "BSD-2-Clause",
+    "simplifiedbsd": "BSD-2-Clause",
+    "freebsd": "BSD-2-Clause",
+    "gpl2": "GPL-2.0",
+    "gpl3": "GPL-3.0",
+    "generalpublic2": "GPL-2.0",
+    "generalpublic3": "GPL-3.0",
+    "lgpl2": "LGPL-2.0",
+    "lgpl21": "LGPL-2.1",
+    "lgpl3": "LGPL-3.0",
+    "lessergeneralpublic3": "LGPL-3.0",
+    "agpl3": "AGPL-3.0",
+    "afferogeneralpublic3": "AGPL-3.0",
+    "mpl2": "MPL-2.0",
+    "mozillapublic2": "MPL-2.0",
+    "ccby4": "CC-BY-4.0",
+    "ccby": "CC-BY-4.0",
+    "creativecommonsattribution4": "CC-BY-4.0",
+    "ccbysa4": "CC-BY-SA-4.0",
+    "cc0": "CC0-1.0",
+    "cc01": "CC0-1.0",
+    "unlicense": "Unlicense",
+    "isc": "ISC",
+    "iscl": "ISC",
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, letters and digits only, single spaces."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def identify(text: str) -> str | None:
+    """The SPDX id of a licence text, from an SPDX-License-Identifier line or its wording."""
+    for line in text.splitlines()[:50]:
+        found = _SPDX_LINE.search(line)
+        if found:
+            value = re.sub(r"(\*/|-->|#).*$", "", found[1]).strip()
+            return canonical(value) or value
+    flat = normalise(text[:200_000])
+    for spdx, phrases in _RULES:
+        if all(p in flat for p in phrases):
+            return spdx
+    return None
+
+
+def _key(text: str) -> str:
+    text = text.lower().replace("+", "").replace("-or-later", "").replace("-only", "")
+    words = re.sub(r"[^a-z0-9.]+", " ", text).split()
+    kept = [w for w in words if w not in ("the", "gnu", "license", "licence", "version", "v")]
+    joined = "".join(kept).replace(".0", "").replace(".", "")
+    return re.sub(r"(?<=[a-z])v(?=\d)", "", joined)
+
+
+def canonical(value: str) -> str | None:
+    """A declared licence as a canonical SPDX expression, or None if it is not one."""
+    value = value.strip()
+    if not value or len(value) > 200:
+        return None
+    if canonicalize_license_expression is not None:
+        try:
+            return str(canonicalize_license_expression(value))
+        except InvalidLicenseExpression:
+            pass
+    return _ALIASES.get(_key(value))
+
+
+def from_classifier(classifier: str) -> str | None:
+    """`License :: OSI Approved :: MIT License` -> `MIT`; None for vague ones (BSD License)."""
+    parts = [p.strip() for p in classifier.split("::")]
+    if len(parts) < 2 or parts[0] != "License":
+        return None
+    last = parts[-1]
+    for candidate in (*re.findall(r"\(([^)]+)\)", last), last):
+        if found := _ALIASES.get(_key(candidate)):
+            return found
+    return None
+
+
+def base_ids(expression: str) -> frozenset[str]:
+    """The licences an expression names, without -only/-or-later: `GPL-3.0-or-later OR MIT`
+    -> {GPL-3.0, MIT}. Exceptions after WITH are left out."""
+    expression = re.sub(r"\bWITH\s+\S+", " ", expression, flags=re.I)
+    ids = set()
+    for token in re.split(r"[\s()]+", expression):
+        if not token or token.upper() in ("AND", "OR"):
+            continue
+        base = token.removesuffix("+").removesuffix("-only").removesuffix("-or-later")
+        ids.add(base.upper())
+    return frozenset(ids)
