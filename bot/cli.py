@@ -86,7 +86,9 @@ def cmd_action(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from bot.job import run_publish
 
-    return run_publish(os.environ, Path(args.report), Path(args.pull))
+    report = Path(args.report)
+    pull = Path(args.pull) if args.pull else report.with_name("pull-request.json")
+    return run_publish(os.environ, report, pull)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -132,9 +134,9 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--report", required=True, metavar="FILE", help="the report.json")
     publish.add_argument(
         "--pull",
-        required=True,
         metavar="FILE",
-        help='JSON naming the pull request: {"number": N, "head_sha": "..."}',
+        help='JSON naming the pull request, {"number": N, "head_sha": "..."} '
+        "(default: pull-request.json next to the report)",
     )
     publish.set_defaults(func=cmd_publish)
     return top

@@ -132,7 +132,8 @@ def _check(env: ActionEnv) -> Report:
     )
 
 
-def run_action(environ: MutableMapping[str, str], out: TextIO = sys.stdout) -> int:
+def run_action(environ: MutableMapping[str, str], out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     env = start(environ, out)
     problems = _usage_problems(env)
     if problems:
@@ -179,9 +180,10 @@ def run_action(environ: MutableMapping[str, str], out: TextIO = sys.stdout) -> i
 
 
 def run_publish(
-    environ: MutableMapping[str, str], report_path: Path, pull_path: Path, out: TextIO = sys.stdout
+    environ: MutableMapping[str, str], report_path: Path, pull_path: Path, out: TextIO | None = None
 ) -> int:
     """Publish a report made by an unprivileged pull_request run (workflow_run event)."""
+    out = out or sys.stdout
     env = start(environ, out)
     runner = env.runner
     try:

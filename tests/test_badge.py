@@ -59,9 +59,7 @@ def shields_problems(data: Any) -> list[str]:
 
 
 def make_report(*statuses: Status) -> Report:
-    results = tuple(
-        CheckResult(f"CIT00{i}", "citation", "t", s) for i, s in enumerate(statuses, 1)
-    )
+    results = tuple(CheckResult(f"CIT00{i}", "citation", "t", s) for i, s in enumerate(statuses, 1))
     return Report("0.1.0", "/r", None, results, "2024-01-01T00:00:00+00:00", 0.1)
 
 

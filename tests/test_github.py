@@ -94,7 +94,7 @@ def test_a_post_that_failed_after_creating_is_not_repeated(server: GitHubServer)
         (
             403,
             {"Retry-After": "1"},
-            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            "You have exceeded a secondary rate limit. Please wait a few minutes.",
         ),
         (429, {"Retry-After": "1"}, "Too Many Requests"),
     ],

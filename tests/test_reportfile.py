@@ -27,7 +27,14 @@ def sample() -> Report:
                 "no CITATION.cff",
                 "Explanation **markdown**",
                 (Finding("missing", "CITATION.cff", 1),),
-                (Fix("Add one", "generated", {"CITATION.cff": "cff-version: 1.2.0\n"}, ("git add",)),),
+                (
+                    Fix(
+                        "Add one",
+                        "generated",
+                        {"CITATION.cff": "cff-version: 1.2.0\n"},
+                        ("git add",),
+                    ),
+                ),
                 0.25,
             ),
             CheckResult("LIC001", "licence", "Licence", Status.PASS, duration_s=0.5),

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot import workflow
-from bot.truncate import cut_markdown, safe_boundaries, utf16_len, utf8_len
+from bot.truncate import cut_markdown, safe_boundaries, utf8_len, utf16_len
 from checks.model import CheckResult, Finding, Report, Status
 
 
@@ -93,7 +93,10 @@ def test_summary_stays_under_one_mebibyte(tmp_path: Path) -> None:
 
 
 def test_cuts_never_land_inside_a_fence_or_details() -> None:
-    text = "intro\n\n```\ncode ``` still code\n```\n<details><summary>f</summary>\n\n~~~~\nx\n~~~\ny\n~~~~\n</details>\nend\n"
+    text = (
+        "intro\n\n```\ncode ``` still code\n```\n<details><summary>f</summary>\n\n"
+        "~~~~\nx\n~~~\ny\n~~~~\n</details>\nend\n"
+    )
     boundaries = safe_boundaries(text)
     cut_points = [text[:b].splitlines()[-1] for b in boundaries]
     assert cut_points == ["intro", "", "```", "</details>", "end"]
