@@ -61,7 +61,7 @@ def split_name(full: str, email: str | None = None) -> CffAuthor:
             return CffAuthor(given=given, family=family, email=mail)
     words = text.split()
     suffix = words.pop() if len(words) > 2 and words[-1].lower() in _SUFFIXES else None
-    plausible = all(re.fullmatch(r"[^\W\d_][^\W\d_'.\-]*\.?", w.replace("'", "")) for w in words)
+    plausible = all(re.fullmatch(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?", w) for w in words)
     if len(words) < 2 or not plausible or _GROUP.search(text):
         return CffAuthor(name=text, email=mail)
     start = len(words) - 1
