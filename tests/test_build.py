@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from checks.config import load_config
+from checks.engine import run_checks
+from checks.importcheck import analyse, repository_path
+from checks.model import CheckResult, Status
+from checks.packagebuild import backend_error, wheel_top_level
+from checks.registry import Context
+from checks.snapshot import Snapshot
+from checks.workspace import remove_tree
+from tests.helpers import make_repo
+from tests.realwheels import real_wheelhouse
+from tests.wheelhouse import build_wheel
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    directory = tmp_path_factory.mktemp("unused")  # pytest's dirs are private; use /tmp
+    index = Path(os.path.join("/tmp", f"reprobot-index-{os.getpid()}-{directory.name}"))
+    index.mkdir(mode=0o755)
+    yield real_wheelhouse(index)
+    remove_tree(index)
+
+
+@pytest.fixture(autouse=True)
+def hermetic(real_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
+
+
+def check(repo: Path, select: tuple[str, ...] = ("BLD",)) -> dict[str, CheckResult]:
+    ctx = Context(Snapshot(repo), load_config(repo).merged(select, ()))
+    return {r.code: r for r in run_checks(ctx)}
+
+
+def package(dependencies: str = "[]", extras: str = "", **modules: str) -> dict[str, str]:
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            f"""
+            [build-system]
+            requires = ["setuptools>=61"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "glacier"
+            version = "0.3.0"
+            dependencies = {dependencies}
+            """
+        )
+        + (f"\n[project.optional-dependencies]\n{extras}\n" if extras else ""),
+        "src/glacier/__init__.py": "from glacier.melt import rate\n",
+        "src/glacier/melt.py": "def rate(t):\n    return 0.1 * t\n",
+    }
+    files.update({f"src/glacier/{name}.py": text for name, text in modules.items()})
+    return files
+
+
+# --- BLD001 ------------------------------------------------------------------------------
+
+
+def test_scripts_and_notebooks_that_compile_pass(tmp_path: Path) -> None:
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "a",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": "%matplotlib inline\nimport os\nprint(os.getcwd())\n",
+            }
+        ],
+    }
+    repo = make_repo(tmp_path, {"fit.py": "import os\n", "plots/fig.ipynb": json.dumps(notebook)})
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.PASS
+    assert bld.message == "1 Python file and 1 notebook compile"
+
+
+def test_syntax_error_fails_at_its_line(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path, {"ok.py": "x = 1\n", "model/fit.py": "import os\n\ndef fit(x:\n    return x\n"}
+    )
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.FAIL
+    assert bld.message.startswith("1 file does not compile (model/fit.py:3: SyntaxError: ")
+    (finding,) = bld.findings
+    assert (finding.path, finding.line) == ("model/fit.py", 3)
+
+
+def test_python2_code_is_called_python2(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path,
+        {
+            "legacy/stats.py": 'import sys\n\nprint "mean:", 3\n',
+            "legacy/io.py": "try:\n    import x\nexcept ImportError, e:\n    pass\n",
+        },
+    )
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.FAIL
+    assert bld.message.startswith("Python 2 code in 2 files (")
+    assert "run `2to3` or port it to Python 3" in bld.message
+    assert "does not compile" not in bld.message
+    assert {(f.path, f.line) for f in bld.findings} == {("legacy/stats.py", 3), ("legacy/io.py", 3)}
+    (fix,) = bld.fixes
+    assert fix.commands == ("2to3 --write --nobackups legacy/io.py legacy/stats.py",)
+
+
+def test_invalid_notebook_fails_with_json_line(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"a.py": "x = 1\n", "nb/broken.ipynb": '{\n "cells": [,]\n}\n'})
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.FAIL
+    assert bld.message.startswith("1 notebook is not valid (nb/broken.ipynb:2: not valid JSON")
+
+
+def test_notebook_cell_error_names_the_cell(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "id": "b", "metadata": {}, "outputs": [], "execution_count": None}
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [{**cell, "id": "a", "source": "x = 1\n"}, {**cell, "source": "y = (\n"}],
+    }
+    repo = make_repo(tmp_path, {"nb.ipynb": json.dumps(notebook)})
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.FAIL
+    (finding,) = bld.findings
+    assert (finding.path, finding.line) == ("nb.ipynb", None)
+    assert finding.message.startswith("cell 2, line 1: SyntaxError")
+
+
+def test_no_python_is_skipped(tmp_path: Path) -> None:
+    results = check(make_repo(tmp_path, {"README.md": "# data\n", "data/a.csv": "1\n"}))
+    assert results["BLD001"].status is Status.SKIP
+    assert results["BLD001"].message == "no Python code, notebooks or package to build"
+    assert results["BLD002"].status is Status.SKIP
+
+
+def test_package_builds_sdist_and_wheel(tmp_path: Path) -> None:
+    results = check(make_repo(tmp_path, package()))
+    bld = results["BLD001"]
+    assert bld.status is Status.PASS, bld.message
+    assert bld.message.startswith("built glacier-0.3.0.tar.gz and glacier-0.3.0-py3-none-any.whl")
+    assert results["BLD002"].status is Status.PASS
+    assert results["BLD002"].message == "`glacier` imports in the fresh environment"
+
+
+def test_package_that_does_not_build_names_the_backend_error(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            """
+            [build-system]
+            requires = []
+            build-backend = "backend"
+            backend-path = ["."]
+
+            [project]
+            name = "fastmelt"
+            version = "0.1"
+            """
+        ),
+        "backend.py": textwrap.dedent(
+            """
+            import sys
+
+
+            def build_sdist(directory, config_settings=None):
+                print("compiling _melt.c", file=sys.stderr)
+                raise RuntimeError("Cython is required to build fastmelt from source")
+
+
+            build_wheel = build_sdist
+            """
+        ),
+        "fastmelt/__init__.py": "",
+    }
+    results = check(make_repo(tmp_path, files))
+    bld = results["BLD001"]
+    assert bld.status is Status.FAIL
+    assert bld.message == (
+        "the package does not build with backend: "
+        "RuntimeError: Cython is required to build fastmelt from source"
+    )
+    (log,) = bld.findings
+    assert log.path == "pyproject.toml"
+    assert "compiling _melt.c" in log.message
+    assert results["BLD002"].status is Status.SKIP
+
+
+# --- BLD002 ------------------------------------------------------------------------------
+
+
+def test_undeclared_top_level_import_fails_naming_it(tmp_path: Path) -> None:
+    files = package(io="import os\nimport yaml\n\n\ndef load(p):\n    return yaml\n")
+    files["src/glacier/__init__.py"] = (
+        "from glacier.melt import rate\nfrom glacier.io import load\n"
+    )
+    bld = check(make_repo(tmp_path, files))["BLD002"]
+    assert bld.status is Status.FAIL
+    assert bld.message == (
+        "`import glacier` needs `yaml` (src/glacier/io.py:2), which is not declared"
+    )
+    (finding,) = bld.findings
+    assert (finding.path, finding.line) == ("src/glacier/io.py", 2)
+    (fix,) = bld.fixes
+    assert fix.title == "Declare PyYAML"
+    assert "Add `PyYAML` to the dependencies in pyproject.toml" in fix.description
+
+
+def test_optional_extra_imported_at_top_level(tmp_path: Path) -> None:
+    files = package(extras='plots = ["pyyaml"]', io="import yaml\n")
+    files["src/glacier/__init__.py"] = "import glacier.io\n"
+    bld = check(make_repo(tmp_path, files))["BLD002"]
+    assert bld.status is Status.FAIL
+    assert "declared only in the optional extra `plots`" in bld.message
+    assert "Move `import yaml` into the function that needs it" in bld.fixes[0].description
+
+
+def test_pkg_resources_without_setuptools(tmp_path: Path) -> None:
+    files = package(version="import pkg_resources\n\nVERSION = 1\n")
+    files["src/glacier/__init__.py"] = "from glacier.version import VERSION\n"
+    bld = check(make_repo(tmp_path, files))["BLD002"]
+    assert bld.status is Status.FAIL
+    assert bld.message.startswith(
+        "`import glacier` needs `pkg_resources` (src/glacier/version.py:1)"
+    )
+    assert "setuptools<81" in bld.fixes[0].description
+    assert "importlib.metadata" in bld.fixes[0].description
+
+
+def test_declared_dependency_imports(tmp_path: Path) -> None:
+    files = package(dependencies='["pyyaml"]', io="import yaml\n")
+    files["src/glacier/__init__.py"] = "import glacier.io\n"
+    assert check(make_repo(tmp_path, files))["BLD002"].status is Status.PASS
+
+
+def test_scripts_are_not_a_package(tmp_path: Path) -> None:
+    bld = check(make_repo(tmp_path, {"run.py": "print(1)\n"}))["BLD002"]
+    assert bld.status is Status.SKIP
+    assert bld.message.startswith("not a package")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def test_backend_error_prefers_the_exception_line() -> None:
+    log = (
+        "Building source distribution...\nTraceback (most recent call last):\n"
+        "  File \"setup.py\", line 3\nModuleNotFoundError: No module named 'numpy'\n"
+        "  × Failed to build `/tmp/x`\n  ╰─▶ The build backend returned an error\n"
+    )
+    assert backend_error(log) == "ModuleNotFoundError: No module named 'numpy'"
+    assert backend_error("  × Failed\n  ├─▶ error: Multiple top-level packages\n") == (
+        "error: Multiple top-level packages"
+    )
+    assert backend_error("") == "the build produced no output"
+
+
+def test_wheel_top_level(tmp_path: Path) -> None:
+    listed = build_wheel(tmp_path, "scikit-learn", "1.0", files={"sklearn/__init__.py": ""})
+    assert wheel_top_level(listed) == ("sklearn",)
+    (tmp_path / "bad.whl").write_bytes(b"not a zip")
+    assert wheel_top_level(tmp_path / "bad.whl") == ()
+
+
+def test_traceback_maps_site_packages_to_the_repository(tmp_path: Path) -> None:
+    snapshot = Snapshot(tmp_path, files=("src/glacier/__init__.py", "src/glacier/io.py"))
+    site = "/tmp/reprobot-x/venv/lib/python3.11/site-packages"
+    assert repository_path(f"{site}/glacier/io.py", snapshot) == "src/glacier/io.py"
+    assert repository_path(f"{site}/yaml/__init__.py", snapshot) is None
+    assert repository_path("/tmp/ws/repository/src/glacier/io.py", snapshot, "/tmp/ws/repository")
+    output = textwrap.dedent(
+        f"""
+        Traceback (most recent call last):
+          File "<string>", line 1, in <module>
+          File "{site}/glacier/__init__.py", line 1, in <module>
+            import glacier.io
+          File "{site}/glacier/io.py", line 4
+            print "x"
+            ^^^^^^^^^
+        SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
+        """
+    )
+    failure = analyse("glacier", output, snapshot)
+    assert (failure.path, failure.line) == ("src/glacier/io.py", 4)
+    assert failure.python2 is not None and "print statement" in failure.python2
+    assert failure.missing is None
