@@ -37,6 +37,7 @@ class TestFile:
     path: str
     tests: int
     style: str  # "pytest" or "unittest"
+    collected: bool = True  # whether pytest finds it by name (else it is named explicitly)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _test_files(snapshot: Snapshot, patterns: tuple[str, ...]) -> tuple[TestFile
             continue
         tests, style = count_tests(text.text, pytest_style=as_pytest)
         if tests:
-            found.append(TestFile(path, tests, style))
+            found.append(TestFile(path, tests, style, as_pytest))
     return tuple(found)
 
 
@@ -260,7 +261,10 @@ def plan(suite: TestSuite) -> TestPlan | None:
     by_kind = {r.kind: r for r in suite.runners}
     chosen: Runner | None = by_kind.get("command")
     if chosen is None and (suite.files or "conftest" in by_kind):
-        return TestPlan("pytest", (), "pytest")
+        if all(f.collected for f in suite.files):
+            return TestPlan("pytest", (), "pytest")
+        # unittest modules pytest does not collect by name (tests.py): name every file
+        return TestPlan("pytest", tuple(f.path for f in suite.files), "pytest")
     for kind in ("runtests", "make", "tox"):
         if chosen is None and by_kind.get(kind) and by_kind[kind].argv:
             chosen = by_kind[kind]
