@@ -261,9 +261,12 @@ def validate(cff: CffFile, *, limit: int = 100) -> tuple[Finding, ...]:
     if not cff.ok:
         return (cff.problem,) if cff.problem else ()
     found: dict[tuple[int | None, str], Finding] = {}
-    for error in validator().iter_errors(cff.data):
-        for line, message in describe(error, cff.document):
-            found.setdefault((line, message), Finding(message, cff.path, line))
-        if len(found) >= limit:
-            break
+    try:
+        for error in validator().iter_errors(cff.data):
+            for line, message in describe(error, cff.document):
+                found.setdefault((line, message), Finding(message, cff.path, line))
+            if len(found) >= limit:
+                break
+    except RecursionError:
+        return (Finding("nested too deeply to validate; simplify the file", cff.path),)
     return tuple(sorted(found.values(), key=lambda f: (f.line or 0, f.message)))

@@ -95,7 +95,9 @@ class CIT002(Check):
         findings = validate(cff)
         if findings:
             count = f"{len(findings)} problem{'s' if len(findings) > 1 else ''}"
-            return failed(f"{count} in {cff.path}: {findings[0].message}", findings=findings)
+            first = findings[0]
+            where = f", line {first.line}" if first.line else ""
+            return failed(f"{count} in {cff.path}{where}: {first.message}", findings=findings)
         return passed(f"{cff.path} is valid CFF 1.2.0")
 
 

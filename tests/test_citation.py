@@ -368,3 +368,46 @@ def test_invalid_file_skips_consistency(tmp_path: Path) -> None:
     assert results["CIT002"].status is Status.FAIL
     assert results["CIT003"].status is Status.SKIP
     assert "CIT002 (fail)" in results["CIT003"].message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (VALID.replace("2024-03-01", '"2023-02-30"'), 10, "not a real date"),
+        (VALID.replace("2024-03-01", "2024-03-01T10:00:00"), 10, "YYYY-MM-DD"),
+        (VALID + "title: again\n", 11, "duplicate key"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            None,
+            "too much data",
+        ),
+    ],
+)
+def test_hostile_or_odd_files_give_findings(
+    tmp_path: Path, text: str, line: int | None, words: str
+) -> None:
+    result = run(with_cff(tmp_path, text))["CIT002"]
+    assert result.status is Status.FAIL
+    assert any(f.line == line and words in f.message for f in result.findings), result.findings
+
+
+def test_numeric_version_is_compared_as_written(tmp_path: Path) -> None:
+    text = VALID.replace("\nversion: 1.2.0", "\nversion: 1.10")
+    root = with_cff(tmp_path, text, **{"pyproject.toml": PYPROJECT.format(version="1.10")})
+    result = run(root)["CIT003"]
+    assert result.status is Status.PASS
+    assert "says 1.10 (line 9)" in result.message
+
+
+def test_fix_keeps_the_file_layout(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "  - given-names: Jane\n    family-names: Doe\n    orcid:",
+        ("- given-names: Jane\n  family-names: Doe\n  orcid:"),
+    ).replace("\nversion: 1.2.0", "\nversion: '1.0'")
+    root = with_cff(tmp_path, text, **{"pyproject.toml": PYPROJECT.format(version="1.3.0")})
+    corrected = run(root)["CIT003"].fixes[0].files["CITATION.cff"]
+    before, after = text.splitlines(), corrected.splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [("version: '1.0'", "version: '1.3.0'")]  # quoting style kept too
