@@ -127,10 +127,14 @@ def consistency(
     released = _released(cff)
     changes: dict[str, Any] = {}
     problems = list(drift)
+    why = "Make the citation name the current release."
     if drift and target:
         changes["version"] = target
         if tag and tag.date and same_version(tag.version, target):
             changes["date-released"] = _date_value(cff, dt.date.fromisoformat(tag.date))
+        elif released is not None:
+            changes["date-released"] = _date_value(cff, dt.date.today())
+            why += f" date-released becomes today: change it to the day {target} is published."
     if released and released > today:
         date_line = line_of(cff.document, ("date-released",))
         problems.append(Finding(f"date-released {released} is in the future", cff.path, date_line))
@@ -144,7 +148,7 @@ def consistency(
         return failed(
             f"{what}{explained}" if drift else problems[0].message,
             findings=tuple(problems),
-            fixes=_fix(cff, changes, "Make the citation name the current release."),
+            fixes=_fix(cff, changes, why),
         )
     if not written and target:
         return warned(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -300,6 +301,7 @@ def test_version_drift_against_pyproject_fails_and_the_fix_keeps_comments(tmp_pa
     assert (result.findings[0].path, result.findings[0].line) == ("CITATION.cff", 9)
     fix = result.fixes[0]
     assert "line 9: `version: 1.0.0  # bump on release` → `version: 1.3.0" in fix.description
+    assert "date-released becomes today" in fix.description
     corrected = fix.files["CITATION.cff"]
     assert "# How to cite the ocean heat study" in corrected
     assert "# bump on release" in corrected
@@ -410,4 +412,7 @@ def test_fix_keeps_the_file_layout(tmp_path: Path) -> None:
     corrected = run(root)["CIT003"].fixes[0].files["CITATION.cff"]
     before, after = text.splitlines(), corrected.splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == [("version: '1.0'", "version: '1.3.0'")]  # quoting style kept too
+    assert changed == [  # only the two lines, and the quoting style is kept
+        ("version: '1.0'", "version: '1.3.0'"),
+        ("date-released: 2024-03-01", f"date-released: {dt.date.today().isoformat()}"),
+    ]
