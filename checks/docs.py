@@ -31,9 +31,18 @@ class Recipe:
 
 
 def find_readme(ctx: Context) -> str | None:
-    names = sorted(f for f in ctx.snapshot.top_level() if _README.match(f))
-    preferred = sorted(names, key=lambda n: (not n.lower().endswith(".md"), n))
-    return preferred[0] if preferred else None
+    """The README GitHub shows: in `.github/`, at the root, or in `docs/`, in that order."""
+    for folder in (".github/", "", "docs/"):
+        names = [
+            f
+            for f in ctx.snapshot.files
+            if f.startswith(folder)
+            and "/" not in f[len(folder) :]
+            and _README.match(f[len(folder) :])
+        ]
+        if names:
+            return sorted(names, key=lambda n: (not n.lower().endswith(".md"), n))[0]
+    return None
 
 
 def _install(ctx: Context) -> tuple[list[str], str]:

@@ -132,3 +132,9 @@ def test_unreadable_readme_fails_cleanly(tmp_path: Path) -> None:
     result = doc(root)
     assert result.status is Status.FAIL
     assert "binary" in result.message
+
+
+def test_readme_in_dot_github_counts(tmp_path: Path) -> None:
+    result = doc(make_repo(tmp_path, {".github/README.md": GOOD, "readme.txt": "old notes\n"}))
+    assert result.status is Status.PASS
+    assert result.message == ".github/README.md explains installing and running"
