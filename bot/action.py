@@ -61,6 +61,7 @@ class Runner:
     summary_path: Path | None = None
     sha: str = ""
     ref: str = ""
+    workflow_ref: str = ""  # owner/repo/.github/workflows/file.yml@refs/heads/main
     retry: RetrySettings = field(default_factory=RetrySettings)
 
     @property
@@ -72,6 +73,14 @@ class Runner:
     @property
     def repository_url(self) -> str:
         return f"{self.server_url.rstrip('/')}/{self.repository}"
+
+    @property
+    def workflow_url(self) -> str:
+        """The page of the running workflow (where a badge links), else the Actions tab."""
+        path = self.workflow_ref.split("@", 1)[0]
+        if path.startswith(f"{self.repository}/.github/workflows/"):
+            return f"{self.repository_url}/actions/workflows/{path.rsplit('/', 1)[1]}"
+        return f"{self.repository_url}/actions"
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,7 @@ def read_runner(environ: Mapping[str, str], problems: list[str]) -> Runner:
         summary_path=_path(get("GITHUB_STEP_SUMMARY")),
         sha=get("GITHUB_SHA"),
         ref=get("GITHUB_REF"),
+        workflow_ref=get("GITHUB_WORKFLOW_REF"),
         retry=retry,
     )
 

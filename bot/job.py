@@ -85,7 +85,7 @@ def finish(
         notices=notices,
         published=publication.steps if publication else (),
         badge_url=image,
-        snippet=badges.readme_snippet(image, f"{runner.repository_url}/actions") if image else "",
+        snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
     )
     if runner.summary_path is not None:
         try:

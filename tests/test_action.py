@@ -44,6 +44,7 @@ def test_inputs_and_runner_variables_are_read(tmp_path: Path) -> None:
             "GITHUB_EVENT_PATH": str(tmp_path / "event.json"),
             "REPROBOT_RETRY_BACKOFF": "0.05",
             "REPROBOT_WRITE_PAUSE": "0",
+            "GITHUB_WORKFLOW_REF": "octo-org/research/.github/workflows/ci.yml@refs/heads/main",
         }
     )
     assert env.problems == ()
@@ -64,6 +65,9 @@ def test_inputs_and_runner_variables_are_read(tmp_path: Path) -> None:
     assert env.runner.output_path == tmp_path / "out"
     assert env.runner.retry.backoff == 0.05
     assert env.runner.retry.pause == 0
+    assert env.runner.workflow_url == (
+        "https://ghe.example.org/octo-org/research/actions/workflows/ci.yml"
+    )
 
 
 @pytest.mark.parametrize(
