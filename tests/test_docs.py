@@ -50,7 +50,7 @@ def test_missing_readme_fails_with_a_full_readme_built_from_the_repository(
         {
             "environment.yml": "name: heat-env\ndependencies:\n  - numpy\n",
             "scripts/fit.py": "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n",
-            "helpers.py": "X = 1\n",
+            "units.py": "X = 1\n",
             "notebooks/01-explore.ipynb": "{}",
             "LICENSE": "SPDX-License-Identifier: MIT\n",
         },
@@ -70,7 +70,7 @@ def test_missing_readme_fails_with_a_full_readme_built_from_the_repository(
         "MIT; see the licence file.",
     ):
         assert expected in text
-    assert "python helpers.py" not in text  # no main guard: not an entry point
+    assert "python units.py" not in text  # no main guard: not an entry point
     (root / "README.md").write_text(text)
     assert doc(root).status is Status.PASS
 
