@@ -40,8 +40,8 @@ def _static_message(problems: tuple[CompileProblem, ...]) -> tuple[str, tuple[Fi
         files = sorted({p.path for p in py2 if p.path.endswith(".py")})
         constructs = ", ".join(sorted({p.message.removeprefix("Python 2 code: ") for p in py2}))
         parts.append(
-            f"Python 2 code in {_plural(len({p.path for p in py2}), 'file')} ({constructs}) at "
-            f"{py2[0].where}: run `2to3` or port it to Python 3"
+            f"Python 2 code in {_plural(len({p.path for p in py2}), 'file')}: {constructs}, "
+            f"first at {py2[0].where}; run `2to3` or port it to Python 3"
         )
         fixes.append(
             Fix(

@@ -113,7 +113,8 @@ def _prepare(
         requirements.append("pytest")
         notes.append("pytest is not declared; reprobot installed it to run the tests")
     if declared_tests:
-        notes.append(f"with the {len(declared_tests)} declared test requirement(s)")
+        count = len(declared_tests)
+        notes.append(f"installed {count} declared test requirement{'s' if count != 1 else ''}")
     if requirements:
         outcome = install_extra(ctx, env, requirements, timeout=INSTALL_TIMEOUT)
         if not outcome.ok:
@@ -174,7 +175,11 @@ def _pytest_outcome(outcome: RunOutcome, junit: Path, notes: list[str]) -> Outco
     counts = summary.counts_text()
     suffix = f" ({'; '.join(notes)})" if notes else ""
     if summary.problems or outcome.returncode != 0:
-        first = summary.problems[0].id if summary.problems else "see the output"
+        first = "see the output"
+        if summary.problems:
+            case = summary.problems[0]
+            at = f" ({case.file}:{case.line})" if case.file and case.line else ""
+            first = f"{case.id}{at}"
         return failed(
             f"{counts}; first failure: {first}{suffix}", findings=_failure_findings(summary)
         )

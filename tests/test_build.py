@@ -108,7 +108,8 @@ def test_python2_code_is_called_python2(tmp_path: Path) -> None:
     )
     bld = check(repo)["BLD001"]
     assert bld.status is Status.FAIL
-    assert bld.message.startswith("Python 2 code in 2 files (")
+    assert bld.message.startswith("Python 2 code in 2 files: ")
+    assert "a print statement" in bld.message and "`except X, e:`" in bld.message
     assert "run `2to3` or port it to Python 3" in bld.message
     assert "does not compile" not in bld.message
     assert {(f.path, f.line) for f in bld.findings} == {("legacy/stats.py", 3), ("legacy/io.py", 3)}

@@ -124,7 +124,7 @@ def test_src_layout_package_builds_and_its_tests_pass(tmp_path: Path) -> None:
     assert tst.status is Status.PASS, tst.message
     assert tst.message.startswith("2 passed")
     assert "not declared" not in tst.message  # pytest comes from the `test` extra
-    assert "1 declared test requirement" in tst.message
+    assert "installed 1 declared test requirement)" in tst.message
 
 
 def test_failing_test_is_named_with_file_line_and_assertion(tmp_path: Path) -> None:
@@ -141,7 +141,10 @@ def test_failing_test_is_named_with_file_line_and_assertion(tmp_path: Path) -> N
     )
     tst = check(make_repo(tmp_path, files))["TST002"]
     assert tst.status is Status.FAIL
-    assert tst.message.startswith("3 passed, 1 failed; first failure: tests/test_more.py::")
+    assert tst.message == (
+        "3 passed, 1 failed; first failure: tests/test_more.py::test_baseline "
+        "(tests/test_more.py:7) (pytest is not declared; reprobot installed it to run the tests)"
+    )
     (finding,) = tst.findings
     assert (finding.path, finding.line) == ("tests/test_more.py", 7)
     assert finding.message.startswith("tests/test_more.py::test_baseline failed: ")
