@@ -181,8 +181,9 @@ def _message(error: ValidationError, path: Place, document: Any) -> str:
     subject = place(path, document) or "the file"
     validator_name, value = error.validator, error.instance
     expected: Any = error.validator_value
+    kind = _kind(error)
     if validator_name in ("pattern", "format") or (
-        validator_name == "enum" and _kind(error) == "license"
+        validator_name in ("enum", "type") and kind in ("license", "orcid", "doi", "url", "date")
     ):
         return _value_message(error, subject)
     if validator_name == "type":
@@ -192,6 +193,8 @@ def _message(error: ValidationError, path: Place, document: Any) -> str:
             return f"{subject} must be written as text: `cff-version: 1.2.0`"
         quote = names == ["string"] and isinstance(value, (int, float, bool))
         hint = f'; put it in quotes: `"{value}"`' if quote else ""
+        if names == ["array"] and isinstance(value, (dict, str)):
+            hint = "; start each entry on its own line with `- `"
         return f"{subject} must be {words} (found {_show(value)}){hint}"
     if validator_name == "enum":
         options = ", ".join(str(v) for v in expected[:12])

@@ -236,6 +236,12 @@ def test_unclosed_quote_names_where_it_started(tmp_path: Path) -> None:
         ("cff-version: 1.2.0", "cff-version: 1.1.0", 2, "must be 1.2.0"),
         ("    orcid:", "    affiliaton: Uni\n    orcid:", 8, "did you mean `affiliation`"),
         ("message: If you", "massage: If you", 1, "missing required key `message`"),
+        (
+            "  - given-names: Jane\n    family-names: Doe\n    orcid",
+            "  given-names: Jane\n  family-names: Doe\n  orcid",
+            5,
+            "start each",
+        ),
     ],
 )
 def test_common_mistakes_are_said_plainly(
