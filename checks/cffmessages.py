@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from checks.cff import CffFile, known_keys, licence_ids, line_of, validator
-from checks.metadata import normalise_remote
+from checks.gitfacts import normalise_remote
 from checks.model import Finding
 
 Place = tuple[str | int, ...]

@@ -15,7 +15,8 @@ from packaging.version import InvalidVersion, Version
 
 from checks.cff import CffFile, line_of
 from checks.cffwrite import edit
-from checks.metadata import GitFacts, ProjectMetadata, same_version
+from checks.gitfacts import GitFacts, same_version
+from checks.metadata import ProjectMetadata
 from checks.model import Finding, Fix, Outcome, failed, passed, warned
 
 
@@ -158,6 +159,9 @@ def consistency(
         )
     if ahead:
         return warned(f"{explained}: the release is not tagged yet; tag it when you publish")
+    shallow = " (a shallow clone has no tags: check out with fetch-depth: 0)" if git.shallow else ""
     if not package and not tag:
-        return passed("no package version or version tag to compare with")
+        return passed(f"no package version or version tag to compare with{shallow}")
+    if not tag and shallow:
+        return passed(explained + shallow)
     return passed(explained)

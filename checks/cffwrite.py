@@ -18,8 +18,9 @@ from ruamel.yaml.error import YAMLError
 
 from checks.cff import licence_ids, yaml_loader
 from checks.generate import render
+from checks.gitfacts import GitFacts, same_version
 from checks.licenceid import canonical
-from checks.metadata import GitFacts, ProjectMetadata, same_version
+from checks.metadata import ProjectMetadata
 
 MAX_AUTHORS = 50
 _EMAIL = re.compile(r"^[\S]+@[\S]+\.[\S]{2,}$")
@@ -135,6 +136,8 @@ def generate(
     authors, author_source = _authors(meta, git, title)
     if author_source:
         origin.setdefault(author_source, []).append("authors")
+        if git.shallow and author_source.startswith("git history"):
+            notes.append("this is a shallow clone, so authors may be missing: fetch-depth: 0")
     else:
         notes.append(
             "no authors were found: replace the placeholder author with the people to credit"

@@ -8,8 +8,9 @@ from checks.cff import CFF_CAP, CffFile, load_cff
 from checks.cffmessages import validate
 from checks.cffrelease import consistency
 from checks.cffwrite import generate
+from checks.gitfacts import git_facts
 from checks.licence import licence_files
-from checks.metadata import git_facts, project_metadata
+from checks.metadata import project_metadata
 from checks.model import Finding, Fix, Outcome, failed, passed
 from checks.registry import Check, Context
 

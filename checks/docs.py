@@ -7,8 +7,9 @@ import shlex
 from dataclasses import dataclass
 
 from checks.generate import render
+from checks.gitfacts import git_facts
 from checks.licence import licence_files
-from checks.metadata import git_facts, project_metadata
+from checks.metadata import project_metadata
 from checks.model import Finding, Fix, Outcome, failed, passed
 from checks.readme import scan
 from checks.registry import Check, Context

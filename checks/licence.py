@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from checks.generate import render
+from checks.gitfacts import git_facts
 from checks.licenceid import base_ids, canonical, from_classifier, identify
-from checks.metadata import git_facts, project_metadata
+from checks.metadata import project_metadata
 from checks.model import Finding, Fix, Outcome, failed, passed, warned
 from checks.registry import Check, Context
 

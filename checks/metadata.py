@@ -1,8 +1,8 @@
-"""What the repository says about itself: package metadata and git history.
+"""What the repository says about itself in its package metadata.
 
-Two providers for `Context.fact`: `project_metadata` reads `pyproject.toml` (PEP 621 or
-Poetry) and `setup.cfg`; `git_facts` asks git for authors, the origin URL and the latest
-version tag. Both return frozen data and never raise on broken input.
+`project_metadata` (a provider for `Context.fact`) reads `pyproject.toml` (PEP 621 or
+Poetry) and `setup.cfg`: name, version, description, authors, licence. It returns frozen
+data and never raises on broken input. What git says is in `checks.gitfacts`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
-from checks import runner
 from checks.model import Finding
 from checks.registry import Context
 
@@ -55,20 +52,6 @@ class ProjectMetadata:
     homepage: str | None = None
     scripts: tuple[str, ...] = ()
     problems: tuple[Finding, ...] = ()
-
-
-@dataclass(frozen=True)
-class Tag:
-    name: str
-    version: str  # the tag without a leading "v"
-    date: str | None = None  # YYYY-MM-DD of the tag (or its commit)
-
-
-@dataclass(frozen=True)
-class GitFacts:
-    authors: tuple[Person, ...] = ()
-    repository_url: str | None = None
-    latest_tag: Tag | None = None
 
 
 def _str(value: Any) -> str | None:
@@ -209,91 +192,3 @@ def project_metadata(ctx: Context) -> ProjectMetadata:
         except configparser.Error as exc:
             problems.append(Finding(f"not a valid setup.cfg: {exc}", path="setup.cfg"))
     return ProjectMetadata(**facts, problems=tuple(problems))
-
-
-_SCP = re.compile(r"^(?:[\w.+-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>[^\s]+)$")
-_URL = re.compile(
-    r"^(?:git\+)?(?:https?|ssh|git)://(?:[^@/\s]*@)?(?P<host>[\w.-]+)(?::\d+)?/(?P<path>\S+)$"
-)
-
-
-def normalise_remote(url: str) -> str | None:
-    """`git@github.com:o/r.git` -> `https://github.com/o/r`; credentials are dropped."""
-    url = url.strip()
-    match = _URL.match(url) or _SCP.match(url)
-    if match is None or match["host"] in ("", "localhost"):
-        return None
-    path = match["path"].rstrip("/")
-    path = path.removesuffix(".git").strip("/")
-    if not path or ".." in path.split("/"):
-        return None
-    return f"https://{match['host'].lower()}/{path}"
-
-
-_BOTS = re.compile(r"\[bot\]|^dependabot|^github-actions|^pre-commit-ci|^renovate", re.I)
-
-
-def _git_authors(root: Any) -> tuple[Person, ...]:
-    out = runner.git(root, "shortlog", "-sne", "HEAD")
-    people: dict[str, Person] = {}
-    for line in out.stdout.splitlines() if out.ok else ():
-        _, _, who = line.strip().partition("\t")
-        person = parse_person(who)
-        if person is None or _BOTS.search(person.name):
-            continue
-        if person.email and person.email.endswith("users.noreply.github.com"):
-            person = Person(person.name)  # the author chose to hide the address
-        people.setdefault(person.name.casefold(), person)
-    return tuple(people.values())
-
-
-def version_of_tag(name: str) -> str | None:
-    """The version a tag names (`v1.2.0` -> `1.2.0`), or None if it names none."""
-    text = name[1:] if name[:1] in ("v", "V") else name
-    try:
-        Version(text)
-    except InvalidVersion:
-        return None
-    return text
-
-
-def same_version(first: str, second: str) -> bool:
-    """Equal as versions (`1.2` == `1.2.0`), or as text when either is no version."""
-    try:
-        return Version(first) == Version(second)
-    except InvalidVersion:
-        return first.strip() == second.strip()
-
-
-def _latest_tag(root: Any) -> Tag | None:
-    out = runner.git(
-        root,
-        "for-each-ref",
-        "--merged",
-        "HEAD",
-        "--format=%(refname:short)%09%(creatordate:short)",
-        "refs/tags",
-    )
-    best: tuple[Version, Tag] | None = None
-    for line in out.stdout.splitlines() if out.ok else ():
-        name, _, date = line.partition("\t")
-        text = version_of_tag(name.strip())
-        if text is None:
-            continue
-        key = Version(text)
-        if best is None or key > best[0]:
-            best = (key, Tag(name.strip(), text, date.strip() or None))
-    return best[1] if best else None
-
-
-def git_facts(ctx: Context) -> GitFacts:
-    """Authors (by commits, mailmap applied), origin URL and the latest version tag."""
-    if not ctx.snapshot.is_git:
-        return GitFacts()
-    root = ctx.root
-    remote = runner.git(root, "remote", "get-url", "origin")
-    return GitFacts(
-        authors=_git_authors(root),
-        repository_url=normalise_remote(remote.stdout) if remote.ok else None,
-        latest_tag=_latest_tag(root),
-    )

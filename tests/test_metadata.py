@@ -7,16 +7,8 @@ from pathlib import Path
 import pytest
 
 from checks.cffwrite import CffAuthor, split_name
-from checks.metadata import (
-    Declared,
-    Person,
-    git_facts,
-    normalise_remote,
-    parse_person,
-    project_metadata,
-    same_version,
-    version_of_tag,
-)
+from checks.gitfacts import git_facts, normalise_remote, same_version, version_of_tag
+from checks.metadata import Declared, Person, parse_person, project_metadata
 from checks.registry import Context
 from checks.snapshot import Snapshot
 from tests.helpers import git, make_repo
@@ -175,3 +167,15 @@ def test_names_split_into_given_and_family(name: str, expected: CffAuthor) -> No
 def test_emails_that_cff_rejects_are_dropped() -> None:
     assert split_name("Jane Doe", "jane@localhost").email is None
     assert split_name("Jane Doe", "jane@uni.example.org").email == "jane@uni.example.org"
+
+
+def test_shallow_clone_is_noticed(tmp_path: Path) -> None:
+    origin = make_repo(tmp_path, {"a.py": ""}, name="origin")
+    git(origin, "commit", "-q", "--allow-empty", "-m", "two")
+    git(origin, "tag", "v1.0.0")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-tags", f"file://{origin}", str(clone))
+    facts = git_facts(ctx(clone))
+    assert facts.shallow is True
+    assert facts.latest_tag is None
+    assert git_facts(ctx(origin)).shallow is False
