@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from packaging.utils import canonicalize_name
 
 from checks.environment import fresh_environment
@@ -136,7 +138,9 @@ def import_names(ctx: Context) -> tuple[str, ...]:
     return names or package_modules(ctx.snapshot)
 
 
-def _failure_outcome(failures: list[ImportFailure], found: Manifest) -> Outcome:
+def _failure_outcome(
+    failures: list[ImportFailure], found: Manifest, installed: Mapping[str, str]
+) -> Outcome:
     findings: list[Finding] = []
     fixes: list[Fix] = []
     reasons: list[str] = []
@@ -145,10 +149,13 @@ def _failure_outcome(failures: list[ImportFailure], found: Manifest) -> Outcome:
     for failure in failures:
         at = f" ({failure.path}:{failure.line})" if failure.path and failure.line else ""
         if failure.missing == "pkg_resources":
-            reasons.append(
-                f"`import {failure.name}` needs `pkg_resources`{at}, which comes with "
-                "setuptools only up to version 80 and is not declared"
+            setuptools = installed.get("setuptools")
+            why = (
+                f"setuptools {setuptools} is installed and no longer ships it"
+                if setuptools
+                else "setuptools, which ships it, is not declared"
             )
+            reasons.append(f"`import {failure.name}` needs `pkg_resources`{at}: {why}")
             fixes.append(
                 Fix(
                     "Stop depending on pkg_resources",
@@ -242,6 +249,6 @@ class BLD002(Check):
             elif not outcome.ok:
                 failures.append(analyse(name, outcome.output, ctx.snapshot, str(ws.path)))
         if failures:
-            return _failure_outcome(failures, found)
+            return _failure_outcome(failures, found, env.installed)
         shown = ", ".join(f"`{n}`" for n in names)
         return passed(f"{shown} import{'s' if len(names) == 1 else ''} in the fresh environment")

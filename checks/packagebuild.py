@@ -18,7 +18,7 @@ from checks.environment_support import sandbox_uv, uv_env, uv_index_args
 from checks.registry import Context
 from checks.runner import RunOutcome
 from checks.snapshot import Snapshot
-from checks.workspace import give_to_sandbox, sandbox_run, workspace
+from checks.workspace import give_to_sandbox, remove_tree, sandbox_run, workspace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,7 +80,8 @@ def package_build(ctx: Context) -> PackageBuild:
     if uv is None:
         return PackageBuild(backend, problem="uv cannot be run by the unprivileged user here")
     out_dir = ws.area / "dist"
-    out_dir.mkdir(exist_ok=True)
+    remove_tree(out_dir)  # a reused work area must not offer last run's artifacts
+    out_dir.mkdir()
     give_to_sandbox(out_dir)
     args: list[str] = [uv, "build", "--no-config", "--sdist", "--wheel", "--out-dir", str(out_dir)]
     env = ctx.fact(fresh_environment)
@@ -91,9 +92,15 @@ def package_build(ctx: Context) -> PackageBuild:
     started = time.monotonic()
     outcome = sandbox_run(ctx, args, cwd=ws.path, timeout=timeout, extra_env=uv_env())
     ctx.timings["build.package"] = time.monotonic() - started
-    sdist = next(iter(sorted(out_dir.glob("*.tar.gz"))), None)
-    wheel = next(iter(sorted(out_dir.glob("*.whl"))), None)
+    sdist = _artifact(out_dir, "*.tar.gz")
+    wheel = _artifact(out_dir, "*.whl")
     return PackageBuild(backend, outcome, sdist, wheel)
+
+
+def _artifact(out_dir: Path, pattern: str) -> Path | None:
+    """A built file, never a link the backend may have planted to something else."""
+    found = [p for p in sorted(out_dir.glob(pattern)) if p.is_file() and not p.is_symlink()]
+    return found[0] if found else None
 
 
 def wheel_top_level(wheel: Path) -> tuple[str, ...]:
@@ -103,10 +110,11 @@ def wheel_top_level(wheel: Path) -> tuple[str, ...]:
             names = archive.namelist()[:MAX_WHEEL_ENTRIES]
             listed = [n for n in names if n.endswith(".dist-info/top_level.txt")]
             if listed:
-                text = archive.read(listed[0])[:65536].decode("utf-8", "replace")
+                with archive.open(listed[0]) as member:  # read a bounded prefix only
+                    text = member.read(65536).decode("utf-8", "replace")
                 found = {line.strip() for line in text.splitlines()}
                 return tuple(sorted(n for n in found if n.isidentifier()))
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, ValueError):
         return ()
     found = set()
     for name in names:

@@ -18,7 +18,13 @@ from checks.registry import Check, Context
 from checks.runner import UNPRIVILEGED_UID, RunOutcome
 from checks.smoketest import package_modules, smoke_test
 from checks.testsuite import TestPlan, TestSuite, detect_suite, plan
-from checks.workspace import give_to_sandbox, sandbox_owned, sandbox_run, workspace
+from checks.workspace import (
+    give_to_sandbox,
+    remove_tree,
+    sandbox_owned,
+    sandbox_run,
+    workspace,
+)
 
 DEFAULT_TIMEOUT = 1800.0
 INSTALL_TIMEOUT = 600.0
@@ -48,7 +54,7 @@ class TST001(Check):
 
     def evaluate(self, ctx: Context) -> Outcome:
         snapshot = ctx.snapshot
-        if not snapshot.with_suffix(".py", ".ipynb") and not ctx.config.family("tests"):
+        if not snapshot.with_suffix(".py", ".ipynb") and not ctx.fact(test_suite).runners:
             return skipped("no Python code or notebooks, and no test command configured")
         suite = ctx.fact(test_suite)
         if suite.exists:
@@ -209,6 +215,9 @@ class TST002(Check):
         env = ctx.fact(fresh_environment)
         if env.python is None or env.venv is None:
             return skipped(f"no fresh environment to run the tests in ({env.problem or 'DEP003'})")
+        for step, outcome in (("resolved", env.resolve), ("installed", env.install)):
+            if outcome is not None and not outcome.ok:
+                return skipped(f"the declared dependencies could not be {step} (see DEP003)")
         notes, install_failure = _prepare(ctx, env, chosen)
         if install_failure is not None:
             return failed(
@@ -217,7 +226,8 @@ class TST002(Check):
         ws = ctx.fact(workspace)
         timeout = float(ctx.config.family("tests").get("timeout", DEFAULT_TIMEOUT))
         results = ws.area / "results"
-        results.mkdir(exist_ok=True)
+        remove_tree(results)  # never read a previous run's results
+        results.mkdir()
         give_to_sandbox(results)
         junit = results / "junit.xml"
         if chosen.kind == "pytest":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.build import BLD001, BLD002
 from checks.config import load_config
 from checks.engine import run_checks
 from checks.importcheck import analyse, repository_path
@@ -35,9 +36,10 @@ def hermetic(real_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
 
 
-def check(repo: Path, select: tuple[str, ...] = ("BLD",)) -> dict[str, CheckResult]:
-    ctx = Context(Snapshot(repo), load_config(repo).merged(select, ()))
-    return {r.code: r for r in run_checks(ctx)}
+def check(repo: Path) -> dict[str, CheckResult]:
+    """Run the build checks only (other families are not this module's business)."""
+    ctx = Context(Snapshot(repo), load_config(repo))
+    return {r.code: r for r in run_checks(ctx, (BLD001, BLD002))}
 
 
 def package(dependencies: str = "[]", extras: str = "", **modules: str) -> dict[str, str]:
@@ -232,11 +234,35 @@ def test_pkg_resources_without_setuptools(tmp_path: Path) -> None:
     files["src/glacier/__init__.py"] = "from glacier.version import VERSION\n"
     bld = check(make_repo(tmp_path, files))["BLD002"]
     assert bld.status is Status.FAIL
-    assert bld.message.startswith(
-        "`import glacier` needs `pkg_resources` (src/glacier/version.py:1)"
+    assert bld.message == (
+        "`import glacier` needs `pkg_resources` (src/glacier/version.py:1): "
+        "setuptools, which ships it, is not declared"
     )
     assert "setuptools<81" in bld.fixes[0].description
     assert "importlib.metadata" in bld.fixes[0].description
+
+
+def test_pkg_resources_with_a_setuptools_that_dropped_it(
+    tmp_path: Path, sandbox_tmp: Path, real_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newer = sandbox_tmp / "newer"
+    newer.mkdir(mode=0o755)
+    wheel = build_wheel(newer, "setuptools", "81.0.0", files={"setuptools/__init__.py": ""})
+    os.chmod(wheel, 0o644)
+    monkeypatch.setenv("REPROBOT_FIND_LINKS", f"{real_index}{os.pathsep}{newer}")
+    files = package(dependencies='["setuptools"]', version="import pkg_resources\n")
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'requires = ["setuptools>=61"]', 'requires = ["setuptools==75.3.0"]'
+    )
+    files["src/glacier/__init__.py"] = "import glacier.version\n"
+    results = check(make_repo(tmp_path, files))
+    assert results["BLD001"].status is Status.PASS, results["BLD001"].message
+    bld = results["BLD002"]
+    assert bld.status is Status.FAIL
+    assert bld.message.endswith(
+        "needs `pkg_resources` (src/glacier/version.py:1): "
+        "setuptools 81.0.0 is installed and no longer ships it"
+    )
 
 
 def test_declared_dependency_imports(tmp_path: Path) -> None:
