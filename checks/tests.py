@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -133,6 +134,8 @@ def _read_junit(path: Path) -> JUnitSummary:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise JUnitError("the JUnit XML was replaced by a link; not followed") from None
         raise JUnitError(f"no JUnit XML was written ({exc.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())

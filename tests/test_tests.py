@@ -346,3 +346,25 @@ def test_configured_command_pass_and_fail(tmp_path: Path) -> None:
     assert bad.status is Status.FAIL
     assert "exited 3" in bad.message
     assert "sum is wrong" in bad.findings[0].message
+
+
+def test_results_replaced_by_a_link_are_not_read(tmp_path: Path) -> None:
+    conftest = textwrap.dedent(
+        """
+        import os
+
+
+        def pytest_unconfigure(config):
+            path = config.option.xmlpath
+            if path:
+                os.remove(path)
+                os.symlink("/etc/shadow", path)
+        """
+    )
+    files = {**STUDY, "tests/conftest.py": conftest}
+    tst = check(make_repo(tmp_path, files))["TST002"]
+    assert tst.status is Status.FAIL
+    assert tst.message == (
+        "the test results could not be read: the JUnit XML was replaced by a link; not followed"
+    )
+    assert "root:" not in repr(tst.to_dict())
