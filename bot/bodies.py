@@ -30,7 +30,7 @@ class Notice:
 
     kind: str
     detail: str = ""
-    level: str = "warning"  # "warning" or "notice"
+    level: str = "warning"  # "error", "warning" or "notice": the workflow command it becomes
 
     @property
     def text(self) -> str:

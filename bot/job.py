@@ -74,9 +74,17 @@ def finish(
     outputs: dict[str, str] | None = None,
     out: TextIO,
 ) -> None:
-    """The job summary, the warnings in the log and the step outputs."""
+    """The log's annotations, the job summary and the step outputs."""
     runner = env.runner
-    workflow.emit([workflow.command("warning", n.text) for n in notices], out)
+    lines = [workflow.command(n.level, n.text) for n in notices]
+    if report is not None:
+        # the runner shows ten annotations per level: the notices above come first
+        spare = workflow.ANNOTATIONS_PER_LEVEL - sum(n.level == "warning" for n in notices)
+        prefix = "" if env.inputs.path in (".", "./") else env.inputs.path.rstrip("/")
+        chosen = workflow.pick_annotations(report, prefix=prefix)
+        warnings = [a for a in chosen if a.level == "warning"][: max(spare, 0)]
+        lines += [a.command() for a in chosen if a.level == "error" or a in warnings]
+    workflow.emit(lines, out)
     written = publication.badge_written if publication else False
     image = badge_url(report, env.inputs, runner, written=written) if report else None
     text = bodies.summary(
@@ -117,10 +125,10 @@ def _usage_problems(env: ActionEnv) -> list[str]:
 
 
 def _stop(env: ActionEnv, problems: list[str], out: TextIO) -> int:
-    workflow.emit([workflow.command("error", p) for p in problems], out)
     for problem in problems:
         print(f"reprobot: error: {problem}", file=sys.stderr)
-    finish(env, None, notices=[Notice("invalid-input", p) for p in problems], out=out)
+    notices = [Notice("invalid-input", p, level="error") for p in problems]
+    finish(env, None, notices=notices, out=out)
     return EXIT_USAGE
 
 
@@ -146,11 +154,10 @@ def run_action(environ: MutableMapping[str, str], out: TextIO | None = None) -> 
         report = _check(env)
     except ConfigError as exc:
         return _stop(env, [str(exc)], out)
+    except Exception as exc:  # noqa: BLE001 - the job summary must still say what happened
+        return _stop(env, [f"the checks could not run: {type(exc).__name__}: {exc}"], out)
     workflow.emit_untrusted(render.to_text(report), out)
     report_path = write_report(env, report)
-    prefix = "" if inputs.path in (".", "./") else inputs.path
-    annotations = workflow.pick_annotations(report, prefix=prefix)
-    workflow.emit([a.command() for a in annotations], out)
 
     plan = plan_for(event, inputs, repository=runner.repository, has_token=bool(env.token))
     publication = publish(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot import bodies
+from bot.action import ActionEnv, Inputs, Runner
+from bot.bodies import Notice
 from bot.github import GitHub
+from bot.job import finish
 from bot.truncate import COMMENT_LIMIT, utf16_len
 from checks.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
@@ -390,3 +394,25 @@ def test_huge_report_is_cut_under_the_comment_limit(server: GitHubServer) -> Non
     )
     assert written.action == "created"
     assert server.comments(REPO, 7)[0].body == body
+
+
+def test_hints_come_before_check_warnings_within_the_ten_shown(tmp_path: Path) -> None:
+    warned = tuple(
+        CheckResult(f"DOC{i:03d}", "docs", f"doc {i}", Status.WARN, f"thin {i}") for i in range(12)
+    )
+    report = Report("0.1.0", "/w", None, warned, "2024-01-01T00:00:00+00:00", 1.0)
+    env = ActionEnv(
+        Runner(summary_path=tmp_path / "summary.md", output_path=tmp_path / "out"), Inputs()
+    )
+    stream = io.StringIO()
+    notices = [Notice("read-only", "HTTP 403"), Notice("fork", "a/b", level="notice")]
+    finish(env, report, notices=notices, outputs={"status": "warn"}, out=stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("::warning::The token cannot write to this repository")
+    assert lines[1].startswith("::notice::This pull request comes from a fork (a/b)")
+    assert sum(line.startswith("::warning") for line in lines) == 10
+    assert lines[-1] == "::warning title=DOC008 doc 8::thin 8"
+    summary = (tmp_path / "summary.md").read_text()
+    assert "> [!WARNING]\n> The token cannot write" in summary
+    assert "> [!NOTE]\n> This pull request comes from a fork" in summary
+    assert "DOC011" in summary
