@@ -93,10 +93,10 @@ def test_a_post_that_failed_after_creating_is_not_repeated(server: GitHubServer)
         (502, {}, "Bad Gateway"),
         (
             403,
-            {"Retry-After": "1"},
+            {"Retry-After": "3"},
             "You have exceeded a secondary rate limit. Please wait a few minutes.",
         ),
-        (429, {"Retry-After": "1"}, "Too Many Requests"),
+        (429, {"Retry-After": "3"}, "Too Many Requests"),
     ],
 )
 def test_transient_failures_on_create_and_edit_leave_one_comment(
@@ -106,11 +106,11 @@ def test_transient_failures_on_create_and_edit_leave_one_comment(
     waits: list[float] = []
     gh = client(server, sleep=waits.append)
     server.inject("POST", r"/issues/5/comments$", status, headers=headers, body=message, times=2)
-    started = time.monotonic()
     assert gh.upsert_comment(5, body("one"), MARKER).action == "created"
     server.inject("PATCH", r"/issues/comments/\d+$", status, headers=headers, body=message)
+    started = time.monotonic()  # PyGithub's own retry sleeps here: Retry-After is capped
     assert gh.upsert_comment(5, body("two"), MARKER).action == "updated"
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 2.5
     assert [c.body for c in server.comments(REPO, 5)] == [body("two")]
     assert len(waits) == 2
     assert all(w <= FAST.max_wait for w in waits)

@@ -13,8 +13,10 @@ import pytest
 from bot import bodies
 from bot.action import ActionEnv, Inputs, Runner
 from bot.bodies import Notice
+from bot.event import Event
 from bot.github import GitHub
 from bot.job import finish
+from bot.publish import exit_code, plan_for
 from bot.truncate import COMMENT_LIMIT, utf16_len
 from checks.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
@@ -416,3 +418,44 @@ def test_hints_come_before_check_warnings_within_the_ten_shown(tmp_path: Path) -
     assert "> [!WARNING]\n> The token cannot write" in summary
     assert "> [!NOTE]\n> This pull request comes from a fork" in summary
     assert "DOC011" in summary
+
+
+@pytest.mark.parametrize(
+    ("event", "inputs", "token", "expected"),
+    [
+        (Event("pull_request", pull_number=3, head_sha="a" * 40), Inputs(), True, (3, False, "")),
+        (Event("pull_request", pull_number=3), Inputs(comment="off"), True, (None, False, "")),
+        (Event("pull_request", pull_number=3, fork=True), Inputs(), True, (None, False, "fork")),
+        (Event("pull_request", pull_number=3), Inputs(), False, (None, False, "no-token")),
+        (Event("push", ref="refs/heads/main"), Inputs(), True, (None, True, "")),
+        (
+            Event("push", ref="refs/heads/main"),
+            Inputs(issue="off", badge_branch=""),
+            True,
+            (None, False, ""),
+        ),
+        (Event("workflow_run"), Inputs(), True, (None, False, "workflow-run")),
+        (Event("issue_comment"), Inputs(), True, (None, False, "")),
+        (Event("push", problem="broken"), Inputs(), True, (None, False, "event")),
+    ],
+)
+def test_what_each_event_publishes(
+    event: Event, inputs: Inputs, token: bool, expected: tuple[int | None, bool, str]
+) -> None:
+    plan = plan_for(event, inputs, repository=REPO, has_token=token)
+    kinds = ",".join(n.kind for n in plan.notices)
+    assert (plan.pull, plan.branch_run, kinds) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "fail_on", "code"),
+    [
+        (Status.FAIL, "fail", 1),
+        (Status.WARN, "fail", 0),
+        (Status.WARN, "warn", 1),
+        (Status.PASS, "warn", 0),
+        (Status.FAIL, "never", 0),
+    ],
+)
+def test_fail_on_alone_decides_the_exit_code(status: Status, fail_on: str, code: int) -> None:
+    assert exit_code(status, fail_on) == code
