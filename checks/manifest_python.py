@@ -58,6 +58,8 @@ def load_toml(snapshot: Snapshot, path: str) -> tuple[dict[str, Any] | None, str
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
+        if line is None and "end of document" in str(exc):
+            line = len(text.text.splitlines()) or None
         return None, text.text, Finding(f"{path} is not valid TOML: {exc}", path, line)
 
 

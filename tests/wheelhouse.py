@@ -112,15 +112,21 @@ FAILING_BUILD = """
 
 
 def sdist_bytes(
-    name: str, version: str, *, requires: Sequence[str] = (), before_build: str = ""
+    name: str,
+    version: str,
+    *,
+    requires: Sequence[str] = (),
+    before_build: str = "",
+    wheel_requires: Sequence[str] | None = None,
 ) -> bytes:
     """An sdist with static PKG-INFO and an in-tree backend; `before_build` is code
-    (indented four spaces) the backend runs before writing the wheel."""
+    (indented four spaces) the backend runs before writing the wheel. `wheel_requires`
+    makes the built wheel declare other requirements than PKG-INFO (metadata that lies)."""
     root = f"{_dist(name)}-{version}"
     backend = BACKEND.format(
         name=name,
         version=version,
-        requires=list(requires),
+        requires=list(requires if wheel_requires is None else wheel_requires),
         before_build=textwrap.indent(textwrap.dedent(before_build), "    ") or "    pass",
     )
     files = {
@@ -149,7 +155,11 @@ def build_sdist(dest: Path, name: str, version: str, **options: object) -> Path:
 
 
 def standard_wheelhouse(dest: Path) -> Path:
-    """The shared local index: healthy packages, a conflict, an unbuildable sdist."""
+    """The shared local index: healthy packages; requests 2.31.0 needing urllib3>=1.21.1,<3
+    next to urllib3 1.20 (a conflict); `oldonly` with only a Python 2.7 wheel; `futurepy`
+    needing Python >=3.99; `brokenbuild`, an sdist whose build fails; `fromsource`, an
+    sdist that builds; `liar`, whose built wheel needs idna<3 though its sdist says
+    nothing (an inconsistent environment)."""
     dest.mkdir(parents=True, exist_ok=True)
     build_wheel(dest, "requests", "2.31.0", requires=["urllib3>=1.21.1,<3", "idna>=2.5"])
     build_wheel(dest, "idna", "3.6")
@@ -166,4 +176,6 @@ def standard_wheelhouse(dest: Path) -> Path:
     build_wheel(dest, "oldonly", "1.0", tag="cp27-cp27mu-manylinux1_x86_64")
     build_sdist(dest, "brokenbuild", "0.1", before_build=FAILING_BUILD)
     build_sdist(dest, "fromsource", "1.0", requires=["six"])
+    build_sdist(dest, "liar", "1.0", wheel_requires=["idna<3"])
+    build_wheel(dest, "futurepy", "1.0", python_requires=">=3.99")
     return dest

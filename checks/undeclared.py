@@ -1,0 +1,77 @@
+"""Third-party imports that no manifest declares, with the distribution to add."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+
+from checks.import_names import accepted, distribution_for
+from checks.imports import ImportScan, ImportSite
+from checks.manifests import Manifest
+
+# Files whose imports are build or tooling needs, not the study's own.
+_TOOLING = ("setup.py", "noxfile.py", "docs/conf.py", "doc/conf.py", "fabfile.py")
+
+
+@dataclass(frozen=True)
+class Undeclared:
+    module: str  # the top-level import name
+    distribution: str  # what to declare for it
+    sites: tuple[ImportSite, ...]
+    optional: bool  # every import of it is guarded (try/except ImportError, TYPE_CHECKING)
+    provider: str | None = None  # installed today only as a dependency of this one
+
+
+def _required_sites(sites: tuple[ImportSite, ...]) -> tuple[ImportSite, ...]:
+    required = tuple(s for s in sites if not s.optional)
+    return required or sites
+
+
+def lock_parents(lock: str | None) -> dict[str, tuple[str, ...]]:
+    """Distribution -> what pulled it in, from the `# via` notes of a compiled lock."""
+    parents: dict[str, tuple[str, ...]] = {}
+    current: str | None = None
+    for line in (lock or "").splitlines():
+        stripped = line.strip()
+        if line and not line[0].isspace() and not line.startswith(("#", "-")):
+            current = str(canonicalize_name(re.split(r"[=<>!~ ;@\[]", line, maxsplit=1)[0]))
+        elif current and stripped.startswith(("# via", "#   ")):
+            names = stripped.removeprefix("# via").removeprefix("#").strip()
+            if names and not names.startswith("-r"):
+                parents[current] = (*parents.get(current, ()), names)
+    return parents
+
+
+def undeclared_imports(
+    scan: ImportScan,
+    found: Manifest,
+    installed: Mapping[str, tuple[str, ...]] | None = None,
+    parents: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[Undeclared, ...]:
+    """Imports whose distribution is not declared, in order of first appearance.
+
+    `installed` (import name -> distributions, from the fresh environment) is used when
+    available: it knows exactly which distribution provides a module.
+    """
+    declared = {str(n) for n in found.names}
+    own = {canonicalize_name(n) for n in scan.first_party}
+    out: list[Undeclared] = []
+    for module, all_sites in scan.third_party().items():
+        sites = tuple(s for s in all_sites if s.path not in _TOOLING)
+        if not sites:
+            continue
+        dotted = next((s.dotted for s in sites if s.dotted), module)
+        providers = set((installed or {}).get(module, ()))
+        if providers & declared or accepted(module, dotted) & declared:
+            continue
+        distribution = distribution_for(module, dotted, installed=installed, declared=declared)
+        if canonicalize_name(distribution) in declared | own:
+            continue
+        optional = all(s.optional for s in sites)
+        via = (parents or {}).get(str(canonicalize_name(distribution)), ())
+        provider = ", ".join(via) if via else None
+        out.append(Undeclared(module, distribution, _required_sites(sites), optional, provider))
+    return tuple(out)
