@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Mapping
 
 from packaging.utils import canonicalize_name
@@ -10,9 +12,9 @@ from packaging.utils import canonicalize_name
 from checks.environment import fresh_environment
 from checks.importcheck import ImportFailure, analyse, declared_in_extra, distribution_for
 from checks.manifests import Manifest, manifest
-from checks.model import Finding, Fix, Outcome, failed, passed, skipped
+from checks.model import Finding, Fix, Outcome, failed, passed, skipped, warned
 from checks.packagebuild import DEFAULT_TIMEOUT, backend_error, package_build, wheel_top_level
-from checks.pycompile import NOTEBOOK, PYTHON2, CompileProblem, static_build
+from checks.pycompile import NOTEBOOK, PYTHON2, SYNTAX, CompileProblem, static_build
 from checks.registry import Check, Context
 from checks.smoketest import package_modules
 from checks.workspace import sandbox_run, workspace
@@ -94,24 +96,18 @@ class BLD001(Check):
         messages = [message] if message else []
         built_note = ""
         if found.package:
-            build = ctx.fact(package_build)
-            package_file = found.package_file or "pyproject.toml"
-            if build.problem is not None:
-                messages.append(f"the package could not be built here: {build.problem}")
-            elif not build.ok:
-                outcome = build.outcome
-                log = outcome.output if outcome is not None else ""
-                if outcome is not None and outcome.timed_out:
-                    why = f"the build did not finish within {outcome.seconds:.0f} s"
-                else:
-                    why = backend_error(log)
-                messages.append(f"the package does not build with {build.backend}: {why}")
-                tail = outcome.tail(LOG_LINES) if outcome is not None else ""
-                findings.append(Finding(f"build log (last lines):\n{tail}", package_file))
-            else:
-                assert build.sdist is not None and build.wheel is not None
-                built_note = f"built {build.sdist.name} and {build.wheel.name}"
+            failure, more, fix, built_note = _package_result(ctx, found)
+            messages += [failure] if failure else []
+            findings += more
+            fixes += fix
         if messages:
+            newer = _needs_newer_python(found)
+            if newer and all(p.kind == SYNTAX for p in problems) and not found.package:
+                return warned(
+                    f"{'; '.join(messages)} (reprobot compiled with Python "
+                    f"{sys.version_info.major}.{sys.version_info.minor}; {newer})",
+                    findings=tuple(findings),
+                )
             return failed("; ".join(messages), findings=tuple(findings), fixes=fixes)
         counted = [
             _plural(len(static.scripts), "Python file") if static.scripts else "",
@@ -121,6 +117,56 @@ class BLD001(Check):
         summary = ", ".join(s for s in (built_note, f"{compiled} compile" if compiled else "") if s)
         notes = tuple(Finding(p.message, p.path) for p in static.problems if p not in problems)
         return passed(summary, findings=notes)
+
+
+def _needs_newer_python(found: Manifest) -> str | None:
+    """Why the code may use syntax newer than the Python compiling it, if it may."""
+    request = found.python
+    spec = request.specifier if request is not None else None
+    if request is None or spec is None:
+        return None
+    running = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
+    if spec.contains(running, prereleases=True):
+        return None
+    return f"the project asks for {request.source}"
+
+
+def _package_result(
+    ctx: Context, found: Manifest
+) -> tuple[str | None, list[Finding], tuple[Fix, ...], str]:
+    """(failure message, findings, fixes, success note) of building the package."""
+    build = ctx.fact(package_build)
+    package_file = found.package_file or "pyproject.toml"
+    if build.problem is not None:
+        return f"the package could not be built here: {build.problem}", [], (), ""
+    if build.ok:
+        assert build.sdist is not None and build.wheel is not None
+        return None, [], (), f"built {build.sdist.name} and {build.wheel.name}"
+    outcome = build.outcome
+    log = outcome.output if outcome is not None else ""
+    if outcome is not None and outcome.timed_out:
+        why = f"the build did not finish within {outcome.seconds:.0f} s (`build.timeout`)"
+    else:
+        why = backend_error(log)
+    tail = outcome.tail(LOG_LINES) if outcome is not None else ""
+    fixes: tuple[Fix, ...] = ()
+    missing = re.search(r"No module named '([\w.]+)'", why)
+    if missing:
+        dist = distribution_for(missing.group(1))
+        fixes = (
+            Fix(
+                f"Declare {dist} as a build requirement",
+                "The build runs in an isolated environment with only what `[build-system] "
+                f"requires` lists in pyproject.toml: add `{dist}` there (for a setup.py "
+                f'project: `requires = ["setuptools>=61", "{dist}"]`).',
+            ),
+        )
+    return (
+        f"the package does not build with {build.backend}: {why}",
+        [Finding(f"build log (last lines):\n{tail}", package_file)],
+        fixes,
+        "",
+    )
 
 
 def _extras(found: Manifest) -> dict[str, set[str]]:

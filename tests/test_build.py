@@ -322,3 +322,24 @@ def test_traceback_maps_site_packages_to_the_repository(tmp_path: Path) -> None:
     assert (failure.path, failure.line) == ("src/glacier/io.py", 4)
     assert failure.python2 is not None and "print statement" in failure.python2
     assert failure.missing is None
+
+
+def test_setup_py_importing_an_undeclared_build_requirement(tmp_path: Path) -> None:
+    setup = "import numpy\nfrom setuptools import setup\n\nsetup(name='icecore', version='1.0')\n"
+    repo = make_repo(tmp_path, {"setup.py": setup, "icecore/__init__.py": ""})
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.FAIL
+    assert bld.message == (
+        "the package does not build with setuptools (setup.py): "
+        "ModuleNotFoundError: No module named 'numpy'"
+    )
+    (fix,) = bld.fixes
+    assert fix.title == "Declare numpy as a build requirement"
+
+
+def test_syntax_error_in_code_for_a_newer_python_is_a_warning(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {".python-version": "3.99\n", "new.py": "match x:\n  case (:\n"})
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.WARN
+    assert "reprobot compiled with Python 3." in bld.message
+    assert bld.findings[0].path == "new.py"
