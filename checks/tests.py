@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -31,7 +32,18 @@ DEFAULT_TIMEOUT = 1800.0
 INSTALL_TIMEOUT = 600.0
 MAX_FAILURES = 10
 TEST_EXTRAS = frozenset({"test", "tests", "testing", "dev"})
-NO_TESTS_RAN = {2: "pytest was interrupted", 3: "pytest failed internally", 4: "pytest usage"}
+NO_TESTS_RAN = {
+    2: "pytest was interrupted",
+    3: "pytest failed internally",
+    4: "pytest could not start with the project's configuration",
+    5: "pytest collected no tests",
+}
+# Lines that say why pytest stopped, most telling first.
+_WHY = (
+    re.compile(r"^\S*: error: .+$", re.M),
+    re.compile(r"^(?:E\s+)?[\w.]*(?:Error|Exception): .+$", re.M),
+    re.compile(r"^ERROR: .+$", re.M),
+)
 
 
 def test_suite(ctx: Context) -> TestSuite:
@@ -162,10 +174,11 @@ def _no_test_ran(outcome: RunOutcome, summary: JUnitSummary | None) -> Outcome:
             f"failed to load ({errors[0].id}: {first})",
             findings=tuple(Finding(e.message, e.file, e.line) for e in errors[:MAX_FAILURES]),
         )
-    if outcome.returncode == 5:
-        reason = "pytest collected no tests"
-    else:
-        reason = NO_TESTS_RAN.get(outcome.returncode or 0, "pytest stopped")
+    reason = NO_TESTS_RAN.get(outcome.returncode or 0, "pytest stopped")
+    found = (m for m in (p.search(outcome.output) for p in _WHY) if m is not None)
+    why = next(found, None)
+    if why is not None and outcome.returncode != 5:
+        reason = f"{reason} ({why.group(0).removeprefix('E').strip()[:300]})"
     tail = outcome.tail(15)
     return failed(
         f"no test ran: {reason}", findings=(Finding(f"pytest output (last lines):\n{tail}"),)

@@ -368,3 +368,13 @@ def test_results_replaced_by_a_link_are_not_read(tmp_path: Path) -> None:
         "the test results could not be read: the JUnit XML was replaced by a link; not followed"
     )
     assert "root:" not in repr(tst.to_dict())
+
+
+def test_plugin_option_without_the_plugin_is_no_test_ran(tmp_path: Path) -> None:
+    files = {**STUDY, "pytest.ini": "[pytest]\naddopts = -n 2\n"}
+    tst = check(make_repo(tmp_path, files))["TST002"]
+    assert tst.status is Status.FAIL
+    assert tst.message.startswith(
+        "no test ran: pytest could not start with the project's configuration ("
+    )
+    assert "error: unrecognized arguments: -n" in tst.message
