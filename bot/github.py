@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
@@ -23,33 +22,15 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.NamedUser import NamedUser
 from github.Organization import Organization
-from github.Requester import Requester
 
 from bot.action import RetrySettings
+from bot.apierrors import GitHubError, Written, is_transient, kind_of, message_of, wait_seconds
+
+__all__ = ["GitHub", "GitHubError", "Written"]
 
 T = TypeVar("T")
-READ_ONLY = "resource not accessible by integration"
-PULLS_NOT_PERMITTED = "github actions is not permitted to create or approve pull requests"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 USER_AGENT = "reprobot"
-
-
-class GitHubError(Exception):
-    """A request failed for good. `kind`: read-only, pulls-not-permitted, rate-limited,
-    bad-credentials, not-found, gone, network or failed."""
-
-    def __init__(self, action: str, kind: str, message: str, status: int | None = None):
-        super().__init__(f"{action}: {message}" + (f" (HTTP {status})" if status else ""))
-        self.action, self.kind, self.status, self.detail = action, kind, status, message
-
-
-@dataclass(frozen=True)
-class Written:
-    """What a write did: `action` is created, updated, unchanged, closed, reopened or none."""
-
-    action: str
-    number: int | None = None  # comment id, issue or pull request number
-    url: str | None = None
 
 
 class _Retry(GithubRetry):
@@ -71,25 +52,8 @@ class _Retry(GithubRetry):
         return float(min(super().get_backoff_time(), self.max_wait))
 
 
-def _header(exc: GithubException, name: str) -> str | None:
-    for key, value in (exc.headers or {}).items():
-        if key.lower() == name:
-            return str(value)
-    return None
-
-
 def _message(exc: GithubException) -> str:
-    data = exc.data
-    if isinstance(data, dict):
-        message = str(data.get("message") or "")
-        errors = data.get("errors")
-        if isinstance(errors, list):
-            details = [
-                str(e.get("message") or e) if isinstance(e, dict) else str(e) for e in errors
-            ]
-            message = "; ".join([message, *details]) if message else "; ".join(details)
-        return message or f"HTTP {exc.status}"
-    return str(data or f"HTTP {exc.status}")
+    return message_of(exc.status, exc.data)
 
 
 def _first_line(text: str | None) -> str:
@@ -138,41 +102,19 @@ class GitHub:
         if isinstance(exc, GitHubError):
             return exc
         if isinstance(exc, GithubException):
-            message, status = _message(exc), exc.status
-            lowered = message.lower()
-            if status == 403 and READ_ONLY in lowered:
-                kind = "read-only"
-            elif status == 403 and PULLS_NOT_PERMITTED in lowered:
-                kind = "pulls-not-permitted"
-            elif status == 429 or Requester.isRateLimitError(message):
-                kind = "rate-limited"
-            else:
-                kind = {401: "bad-credentials", 404: "not-found", 410: "gone"}.get(status, "failed")
-            return GitHubError(action, kind, message, status)
+            message = _message(exc)
+            return GitHubError(action, kind_of(exc.status, message), message, exc.status)
         return GitHubError(action, "network", f"{type(exc).__name__}: {exc}")
 
     def _transient(self, exc: Exception) -> bool:
         if isinstance(exc, GithubException):
-            return (
-                exc.status >= 500
-                or exc.status == 429
-                or (exc.status == 403 and Requester.isRateLimitError(_message(exc)))
-                or (exc.status == 403 and _header(exc, "retry-after") is not None)
-            )
+            return is_transient(exc.status, _message(exc), exc.headers)
         return isinstance(exc, (requests.ConnectionError, requests.Timeout))
 
     def _wait(self, exc: Exception, attempt: int) -> float:
-        cap = self.settings.max_wait
         if isinstance(exc, GithubException):
-            retry_after = _header(exc, "retry-after")
-            if retry_after and retry_after.strip().isdigit():
-                return min(float(retry_after), cap)
-            reset = _header(exc, "x-ratelimit-reset")
-            if _header(exc, "x-ratelimit-remaining") == "0" and reset and reset.isdigit():
-                return min(max(float(reset) - time.time() + 1, 0.0), cap)
-            if exc.status == 403:
-                return min(self.settings.secondary_wait, cap)
-        return float(min(self.settings.backoff * 2**attempt, cap))
+            return wait_seconds(exc.status, exc.headers, attempt, self.settings)
+        return wait_seconds(None, None, attempt, self.settings)
 
     def _create(self, create: Callable[[], T], find: Callable[[], T | None]) -> T:
         """POST once; after a transient failure look again before posting again."""

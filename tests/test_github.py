@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.action import RetrySettings
+from bot.apierrors import is_transient, kind_of, message_of, wait_seconds
 from bot.github import GitHub, GitHubError
 from tests.ghserver import BOT_LOGIN, GitHubServer
 
@@ -261,3 +262,40 @@ def test_reading_the_default_branch_and_a_pull_head(server: GitHubServer) -> Non
     with pytest.raises(GitHubError) as caught:
         gh.pull_head_sha(99)
     assert caught.value.kind == "not-found"
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "kind", "transient"),
+    [
+        (403, "Resource not accessible by integration", "read-only", False),
+        (
+            403,
+            "GitHub Actions is not permitted to create or approve pull requests.",
+            "pulls-not-permitted",
+            False,
+        ),
+        (403, "You have exceeded a secondary rate limit", "rate-limited", True),
+        (403, "API rate limit exceeded for installation ID 1.", "rate-limited", True),
+        (429, "Too Many Requests", "rate-limited", True),
+        (502, "Bad Gateway", "failed", True),
+        (404, "Not Found", "not-found", False),
+        (410, "Issues are disabled for this repo", "gone", False),
+        (422, "Validation Failed", "failed", False),
+    ],
+)
+def test_error_kinds(status: int, message: str, kind: str, transient: bool) -> None:
+    assert kind_of(status, message) == kind
+    assert is_transient(status, message, {}) is transient
+
+
+def test_waits_follow_github_headers_and_stay_capped() -> None:
+    settings = RetrySettings(backoff=0.5, max_wait=30, secondary_wait=60)
+    assert wait_seconds(403, {"Retry-After": "7"}, 0, settings) == 7
+    assert wait_seconds(403, {"retry-after": "700"}, 0, settings) == 30
+    reset = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1010"}
+    assert wait_seconds(403, reset, 0, settings, now=1000) == 11
+    assert wait_seconds(403, {}, 0, settings) == 30  # secondary limit: 60 s, capped
+    assert [wait_seconds(502, {}, n, settings) for n in range(3)] == [0.5, 1.0, 2.0]
+    assert message_of(
+        422, {"message": "Validation Failed", "errors": [{"message": "too long"}]}
+    ) == ("Validation Failed; too long")
