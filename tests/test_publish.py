@@ -459,3 +459,14 @@ def test_what_each_event_publishes(
 )
 def test_fail_on_alone_decides_the_exit_code(status: Status, fail_on: str, code: int) -> None:
     assert exit_code(status, fail_on) == code
+
+
+def test_schedule_payload_without_repository_asks_for_the_default_branch(
+    harness: ActionHarness, server: GitHubServer
+) -> None:
+    run = harness.run("schedule", '{"schedule": "17 4 * * 1"}')
+    assert run.code == 1
+    assert server.calls("GET", rf"^/repos/{REPO}$")
+    (number,) = tracking_issues(server)
+    assert run.outputs["issue_number"] == str(number)
+    assert badge_json(server)["color"] == "red"
