@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from packaging.utils import canonicalize_name
-
+from checks import import_names
 from checks.pycompile import python2_construct
 from checks.snapshot import Snapshot
 
@@ -21,34 +20,6 @@ _EXCEPTION = re.compile(
     r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit)): ?(?P<msg>.*)$"
 )
 _SYNTAX_AT = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)\s*$', re.M)
-
-# Import names whose distribution is called something else (the usual surprises).
-DISTRIBUTIONS = {
-    "attr": "attrs",
-    "bs4": "beautifulsoup4",
-    "Bio": "biopython",
-    "cv2": "opencv-python",
-    "Crypto": "pycryptodome",
-    "dateutil": "python-dateutil",
-    "docx": "python-docx",
-    "dotenv": "python-dotenv",
-    "fitz": "PyMuPDF",
-    "git": "GitPython",
-    "google.protobuf": "protobuf",
-    "jwt": "PyJWT",
-    "magic": "python-magic",
-    "MySQLdb": "mysqlclient",
-    "OpenSSL": "pyOpenSSL",
-    "osgeo": "GDAL",
-    "PIL": "Pillow",
-    "pkg_resources": "setuptools",
-    "psycopg2": "psycopg2-binary",
-    "serial": "pyserial",
-    "skimage": "scikit-image",
-    "sklearn": "scikit-learn",
-    "yaml": "PyYAML",
-    "zmq": "pyzmq",
-}
 
 
 @dataclass(frozen=True)
@@ -64,14 +35,13 @@ class ImportFailure:
 
     @property
     def distribution(self) -> str | None:
-        if self.missing is None:
-            return None
-        return DISTRIBUTIONS.get(self.missing, self.missing)
+        return distribution_for(self.missing) if self.missing is not None else None
 
 
 def distribution_for(module: str) -> str:
-    top = module.split(".", maxsplit=1)[0]
-    return DISTRIBUTIONS.get(module, DISTRIBUTIONS.get(top, top))
+    """The distribution to declare for `import module` (the usual surprises included:
+    `yaml` is PyYAML, `sklearn` scikit-learn, `pkg_resources` setuptools)."""
+    return import_names.distribution_for(module.split(".", maxsplit=1)[0], module)
 
 
 def repository_path(frame: str, snapshot: Snapshot, workspace: str | None = None) -> str | None:
@@ -130,9 +100,9 @@ def _source_line(output: str) -> str:
 
 
 def declared_in_extra(missing: str, extras: dict[str, set[str]]) -> str | None:
-    """The optional extra that declares the distribution of `missing`, if one does."""
-    wanted = canonicalize_name(distribution_for(missing))
+    """The optional extra that declares a distribution providing `missing`, if one does."""
+    wanted = import_names.accepted(missing)
     for extra, names in sorted(extras.items()):
-        if wanted in names:
+        if wanted & names:
             return extra
     return None
