@@ -24,7 +24,15 @@ from github.NamedUser import NamedUser
 from github.Organization import Organization
 
 from bot.action import RetrySettings
-from bot.apierrors import GitHubError, Written, is_transient, kind_of, message_of, wait_seconds
+from bot.apierrors import (
+    GitHubError,
+    Written,
+    header,
+    is_transient,
+    kind_of,
+    message_of,
+    wait_seconds,
+)
 
 __all__ = ["GitHub", "GitHubError", "Written"]
 
@@ -103,7 +111,11 @@ class GitHub:
             return exc
         if isinstance(exc, GithubException):
             message = _message(exc)
-            return GitHubError(action, kind_of(exc.status, message), message, exc.status)
+            kind = kind_of(exc.status, message)
+            needed = header(exc.headers, "x-accepted-github-permissions")
+            if kind == "read-only" and needed:
+                message = f"{message}; the token needs {needed}"
+            return GitHubError(action, kind, message, exc.status)
         return GitHubError(action, "network", f"{type(exc).__name__}: {exc}")
 
     def _transient(self, exc: Exception) -> bool:

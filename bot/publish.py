@@ -85,7 +85,8 @@ class Publication:
         except GitHubError as exc:
             if exc.kind == "read-only":
                 self.read_only = True
-                self.notices.append(Notice("read-only", f"HTTP 403 when trying to {exc.action}"))
+                detail = f"HTTP 403 when trying to {exc.action}: {exc.detail}"
+                self.notices.append(Notice("read-only", detail))
             elif exc.kind == "pulls-not-permitted":
                 self.notices.append(Notice("pulls-not-permitted"))
             else:

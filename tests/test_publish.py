@@ -151,6 +151,7 @@ def test_read_only_token_on_a_same_repository_pull_request(
     assert run.code == 1
     assert "Traceback" not in run.stderr + run.stdout
     assert "The token cannot write to this repository" in run.summary
+    assert "the token needs issues=write" in run.summary
     assert "CIT001" in run.summary
     assert len(writes(server)) == 1  # the first refusal stops every later write
 
