@@ -343,3 +343,15 @@ def test_syntax_error_in_code_for_a_newer_python_is_a_warning(tmp_path: Path) ->
     assert bld.status is Status.WARN
     assert "reprobot compiled with Python 3." in bld.message
     assert bld.findings[0].path == "new.py"
+
+
+def test_hostile_notebooks_are_findings_not_crashes(tmp_path: Path) -> None:
+    deep = '{"nbformat": 4, "cells": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    wrong = '{"nbformat": 4, "nbformat_minor": 5, "metadata": [], "cells": {"a": 1}}'
+    repo = make_repo(tmp_path, {"deep.ipynb": deep, "wrong.ipynb": wrong, "ok.py": "x = 1\n"})
+    bld = check(repo)["BLD001"]
+    assert bld.status is Status.FAIL
+    assert bld.message.startswith("2 notebooks are not valid (")
+    messages = {f.path: f.message for f in bld.findings}
+    assert messages["deep.ipynb"] == "not a notebook: JSON nested too deeply"
+    assert messages["wrong.ipynb"].startswith("invalid notebook")
