@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from checks.config import load_config
 from checks.engine import run_checks
 from checks.model import CheckResult, Status
 from checks.registry import Check, Context
+from checks.runner import drops_privileges
 from checks.snapshot import Snapshot
 from checks.tests import TST001, TST002
 from checks.workspace import remove_tree
@@ -266,7 +269,22 @@ def test_tests_see_no_token(
     )
     area = sandbox_tmp / "area"
     repo = make_repo(tmp_path, {"a.py": "x = 1\n", "tests/test_snoop.py": snoop})
-    results = check(repo, area=area)
+    # A process of ours that holds the token in its environment, as the action's does;
+    # only another user is kept out of it, so this needs the drop to the sandbox user.
+    assert drops_privileges(), "these tests run as root, like the action and CI"
+    holder = subprocess.Popen(
+        ["sleep", "300"], env={**os.environ, "GITHUB_TOKEN": SECRET, "INPUT_TOKEN": INPUT_SECRET}
+    )
+    try:
+        environ = Path(f"/proc/{holder.pid}/environ")
+        deadline = time.monotonic() + 10
+        while SECRET.encode() not in environ.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the exec has replaced the forked environment
+        assert SECRET.encode() in environ.read_bytes()
+        results = check(repo, area=area)
+    finally:
+        holder.kill()
+        holder.wait()
     tst = results["TST002"]
     assert tst.status is Status.PASS, tst.message
     found = (area / "repository" / "found.txt").read_text()
