@@ -13,7 +13,7 @@ from checks.dependency_words import (
     undeclared_fix,
     unverified_findings,
 )
-from checks.environment import FreshEnvironment, fresh_environment
+from checks.environment import FreshEnvironment, fresh_environment, resolved_count
 from checks.generate import render
 from checks.import_names import environment_names
 from checks.imports import imports
@@ -21,7 +21,7 @@ from checks.install_errors import build_log, classify
 from checks.manifests import manifest
 from checks.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.registry import Check, Context
-from checks.undeclared import Undeclared, lock_parents, undeclared_imports
+from checks.undeclared import Undeclared, undeclared_imports
 
 
 def _plural(count: int, word: str) -> str:
@@ -112,10 +112,8 @@ class DEP002(Check):
         if env.resolve is None:
             return skipped("nothing is declared, so there is nothing to resolve")
         note = f" ({env.python_note})" if env.python_note else ""
-        if env.resolve.ok:
-            count = sum(
-                1 for line in (env.lock or "").splitlines() if line and line[0] not in "# -"
-            )
+        if env.install is not None:
+            count = resolved_count(env.resolve)
             return passed(
                 f"{_plural(count, 'distribution')} resolved for Python {env.python_version}{note}"
             )
@@ -226,7 +224,7 @@ class DEP005(Check):
         scan = ctx.fact(imports)
         env = _environment_if_built(ctx)
         installed = environment_names(env.venv) if env is not None and env.installed else None
-        parents = lock_parents(env.lock) if env is not None else None
+        parents = env.required_by if env is not None else None
         missing = undeclared_imports(scan, found, installed, parents)
         if not scan.sites and scan.problems:
             return failed("no imports could be read", findings=scan.problems)

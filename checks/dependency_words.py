@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from packaging.utils import canonicalize_name
 
 from checks.environment import LOCK_FILE, FreshEnvironment
+from checks.environment_support import lock_command
 from checks.generate import render
 from checks.install_errors import InstallFailure
 from checks.manifest_edit import add_requirements
@@ -167,8 +168,9 @@ def lock_files(snapshot: Snapshot, found: Manifest) -> tuple[str, ...]:
 
 
 def lock_fix(env: FreshEnvironment, count: int) -> Fix:
-    sources = " ".join(env.inputs or (env.manifest.primary or "requirements.txt",))
-    command = f"uv pip compile {sources} -o {LOCK_FILE}"
+    found = env.manifest
+    sources = ", ".join(found.install_files or ((found.primary,) if found.primary else ()))
+    command = lock_command(found)
     description = render(
         "lock.md.j2",
         count=count,

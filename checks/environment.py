@@ -1,6 +1,7 @@
 """The fresh environment: a new venv made with uv for the Python the repository asks for,
-its declared dependencies resolved once into a lock, installed from that lock, and checked
-for consistency.
+its declared dependencies (and the project itself, when it is a package) resolved and
+installed in one `uv pip install`, checked for consistency with `uv pip check`, and
+read back as a lock file of every installed distribution.
 
 uv runs build backends, which are the repository's (or its dependencies') code, so every
 uv command runs in the clean room as the unprivileged user (`sandbox_run`). The package
@@ -12,6 +13,7 @@ too. `REPROBOT_FIND_LINKS=<dir>` installs only from that directory of wheels and
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from checks import interpreters
 from checks.environment_support import (
-    installed_distributions,
     lock_text,
+    read_distributions,
+    required_by,
     sandbox_uv,
     uv_binary,
     uv_env,
@@ -38,6 +41,7 @@ __all__ = ["FreshEnvironment", "fresh_environment", "install_extra", "uv_binary"
 
 DEFAULT_TIMEOUT = 900.0
 LOCK_FILE = "requirements.lock"
+RESOLVED = re.compile(r"^Resolved (\d+) packages?", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,10 @@ class FreshEnvironment:
     consistency: RunOutcome | None
     installed: Mapping[str, str] = field(default_factory=dict)
     project_installed: bool = False
-    lock: str | None = None  # the resolved pins, ready to commit as requirements.lock
-    inputs: tuple[str, ...] = ()  # what was resolved, relative to the repository root
+    lock: str | None = None  # every installed distribution pinned: a requirements.lock
+    inputs: tuple[str, ...] = ()  # the manifests installed, relative to the repository root
     problem: str | None = None  # why no environment could be made at all
+    required_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # what pulled in what
 
 
 def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:
@@ -84,7 +89,6 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return _failed(found, ws.problem)
-    timeout = float(ctx.config.family("dependencies").get("timeout", DEFAULT_TIMEOUT))
     uv = sandbox_uv()
     if uv is None:
         return _failed(found, "uv cannot be run by the unprivileged user on this machine")
@@ -111,38 +115,31 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
         ctx,
         (uv, "venv", "--no-config", "--python", python_path, venv),
         cwd=ws.area,
-        timeout=min(timeout, 300),
+        timeout=300,
         extra_env=env,
     )
     ctx.timings["environment.venv"] = time.monotonic() - started
     if not made.ok:
         return _failed(found, f"uv could not create the environment: {made.tail(10)}", requested)
     venv_python = venv / "bin" / "python"
-    inputs = list(found.install_files)
+    requirements = [f for f in found.install_files if f != found.package_file]
     if found.install_lines:
-        inputs.append(str(write_install_lines(found, ws.path, ws.area / "declared.txt")))
-    resolve = install = consistency = None
-    lock: str | None = None
+        requirements.append(str(write_install_lines(found, ws.path, ws.area / "declared.txt")))
     project = found.package and found.package_file is not None and not found.installs_project
-    if inputs:
-        resolve, lock = _resolve(
-            ctx, uv=uv, python=venv_python, inputs=inputs, found=found, timeout=timeout
+    resolve = install = consistency = None
+    if requirements or project:
+        resolve = _install(
+            ctx, uv=uv, python=venv_python, requirements=requirements, project=project
         )
-        if resolve.ok:
-            install = _install(
-                ctx,
-                uv=uv,
-                python=venv_python,
-                lock=ws.area / LOCK_FILE,
-                project=project,
-                timeout=timeout,
-            )
+        install = resolve if resolve.ok or resolved(resolve) else None
     if install is not None and install.ok:
         started = time.monotonic()
         consistency = sandbox_run(
             ctx, (uv, "pip", "check", "--python", venv_python), timeout=120, extra_env=env
         )
         ctx.timings["environment.check"] = time.monotonic() - started
+    dists = read_distributions(venv)
+    ok = install is not None and install.ok
     return FreshEnvironment(
         venv=venv,
         python=venv_python,
@@ -153,49 +150,39 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
         resolve=resolve,
         install=install,
         consistency=consistency,
-        installed=installed_distributions(venv),
-        project_installed=bool(install is not None and install.ok and project)
-        or bool(found.installs_project and install is not None and install.ok),
-        lock=lock,
-        inputs=tuple(found.install_files),
+        installed={d.name: d.version for d in dists},
+        project_installed=ok and (project or found.installs_project),
+        lock=lock_text(dists, found, str(choice.version)) if ok else None,
+        inputs=found.install_files,
+        required_by=required_by(dists),
     )
 
 
-def _resolve(
-    ctx: Context,
-    *,
-    uv: str,
-    python: Path,
-    inputs: Sequence[str],
-    found: Manifest,
-    timeout: float,
-) -> tuple[RunOutcome, str | None]:
-    ws = ctx.fact(workspace)
-    extras: list[str] = []
-    for extra in ctx.config.family("dependencies").get("extras", []):
-        extras += ["--extra", str(extra)]
-    shown = " ".join(found.install_files or (found.primary or "requirements.txt",))
-    args = [
-        uv, "pip", "compile", "--no-config", "--python", str(python),
-        "--output-file", str(ws.area / LOCK_FILE),
-        "--custom-compile-command", f"uv pip compile {shown} -o {LOCK_FILE}",
-        *extras, *uv_index_args(), *inputs,
-    ]  # fmt: skip
-    started = time.monotonic()
-    outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env())
-    ctx.timings["environment.resolve"] = time.monotonic() - started
-    text = lock_text(ws.area / LOCK_FILE, ws, found) if outcome.ok else None
-    return outcome, text
+def resolved(outcome: RunOutcome) -> bool:
+    """Whether uv got past resolution (it says `Resolved N packages` before installing)."""
+    return RESOLVED.search(outcome.output) is not None
+
+
+def resolved_count(outcome: RunOutcome | None) -> int:
+    """How many distributions uv resolved, from its `Resolved N packages` line."""
+    match = RESOLVED.search(outcome.output) if outcome is not None else None
+    return int(match.group(1)) if match else 0
 
 
 def _install(
-    ctx: Context, *, uv: str, python: Path, lock: Path, project: bool, timeout: float
+    ctx: Context, *, uv: str, python: Path, requirements: Sequence[str], project: bool
 ) -> RunOutcome:
+    """One `uv pip install`: resolution and installation in a single step, so nothing is
+    resolved twice; the lock is read back from what got installed."""
     ws = ctx.fact(workspace)
-    args = [uv, "pip", "install", "--no-config", "--python", str(python), "--no-deps"]
-    args += ["-r", str(lock), *uv_index_args()]
+    settings = ctx.config.family("dependencies")
+    timeout = float(settings.get("timeout", DEFAULT_TIMEOUT))
+    args = [uv, "pip", "install", "--no-config", "--python", str(python), *uv_index_args()]
+    for path in requirements:
+        args += ["-r", path]
     if project:
-        args.append(str(ws.path))
+        extras = ",".join(str(e) for e in settings.get("extras", []))
+        args.append(f"{ws.path}[{extras}]" if extras else str(ws.path))
     started = time.monotonic()
     outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env())
     ctx.timings["environment.install"] = time.monotonic() - started

@@ -4,17 +4,21 @@ reading back what got installed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from checks import runner
+from checks.generate import render
 from checks.manifests import Manifest
-from checks.workspace import Workspace, give_to_sandbox, reachable_by_sandbox, sandbox_owned
+from checks.workspace import give_to_sandbox, reachable_by_sandbox, sandbox_owned
 
 FALLBACK_CACHE = Path("/var/tmp/reprobot-cache")
 _TRUE = ("1", "true", "yes", "on")
@@ -134,29 +138,96 @@ def write_install_lines(found: Manifest, repo: Path, target: Path) -> Path:
     return target
 
 
-def lock_text(lock: Path, ws: Workspace, found: Manifest) -> str | None:
-    """The compiled lock with clean-room paths replaced by the repository's own names."""
+@dataclass(frozen=True)
+class Distribution:
+    """One installed distribution, read from its `.dist-info`."""
+
+    name: str  # canonical
+    version: str
+    requires: tuple[str, ...]  # canonical names it needs (extras and markers aside)
+    url: str | None = None  # how to get it again when it is not from an index
+    local: bool = False  # installed from a local directory (the project itself)
+
+
+def _direct_url(dist_info: Path) -> tuple[str | None, bool]:
     try:
-        text = lock.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    generated = str(ws.area / "declared.txt")
-    text = text.replace(generated, found.primary or "requirements.txt")
-    return text.replace(str(ws.path) + "/", "").replace(str(ws.path), ".")
+        data = json.loads((dist_info / "direct_url.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None, False
+    if not isinstance(data, dict):
+        return None, False
+    url = str(data.get("url", ""))
+    vcs = data.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return f"{vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}", False
+    if "dir_info" in data or url.startswith("file:"):
+        return None, True
+    return url or None, False
+
+
+def read_distributions(venv: Path) -> tuple[Distribution, ...]:
+    """Every distribution in the venv, from its metadata (no process started)."""
+    found = []
+    for site in venv.glob("lib/python*/site-packages"):
+        for dist_info in sorted(site.glob("*.dist-info")):
+            try:
+                text = (dist_info / "METADATA").read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            headers = HeaderParser().parsestr(text)
+            name, version = headers.get("Name"), headers.get("Version")
+            if not name or not version:
+                continue
+            requires = []
+            for line in headers.get_all("Requires-Dist") or []:
+                try:
+                    req = Requirement(line)
+                except InvalidRequirement:
+                    continue
+                if req.marker is None or "extra" not in str(req.marker):
+                    requires.append(canonicalize_name(req.name))
+            url, local = _direct_url(dist_info)
+            found.append(
+                Distribution(canonicalize_name(name), version, tuple(requires), url, local)
+            )
+    return tuple(found)
 
 
 def installed_distributions(venv: Path) -> dict[str, str]:
     """Canonical name -> version of every distribution in the venv, from its metadata."""
-    found: dict[str, str] = {}
-    for site in venv.glob("lib/python*/site-packages"):
-        for meta in site.glob("*.dist-info/METADATA"):
-            try:
-                headers = HeaderParser().parsestr(
-                    meta.read_text(encoding="utf-8", errors="replace")
-                )
-            except OSError:
-                continue
-            name, version = headers.get("Name"), headers.get("Version")
-            if name and version:
-                found[canonicalize_name(name)] = version
-    return found
+    return {d.name: d.version for d in read_distributions(venv)}
+
+
+def required_by(dists: Sequence[Distribution]) -> dict[str, tuple[str, ...]]:
+    """Distribution -> the installed distributions that require it."""
+    parents: dict[str, list[str]] = {}
+    names = {d.name for d in dists}
+    for dist in dists:
+        for child in dist.requires:
+            if child in names and dist.name not in parents.setdefault(child, []):
+                parents[child].append(dist.name)
+    return {child: tuple(sorted(found)) for child, found in parents.items()}
+
+
+def lock_command(found: Manifest) -> str:
+    """How the repository's authors regenerate the lock after changing their manifest."""
+    if found.kind in ("conda", "pipfile") or not found.install_files:
+        return "pip freeze --exclude-editable > requirements.lock"
+    return f"uv pip compile {' '.join(found.install_files)} -o requirements.lock"
+
+
+def lock_text(dists: Sequence[Distribution], found: Manifest, python: str) -> str:
+    """Every installed distribution pinned (the project itself left out): the lock."""
+    lines = []
+    for dist in sorted(dists, key=lambda d: d.name):
+        if dist.local:
+            continue
+        lines.append(f"{dist.name} @ {dist.url}" if dist.url else f"{dist.name}=={dist.version}")
+    sources = ", ".join(found.install_files or ((found.primary,) if found.primary else ()))
+    return render(
+        "requirements.lock.j2",
+        lines=lines,
+        python=python,
+        sources=sources or "the declared requirements",
+        command=lock_command(found),
+    )

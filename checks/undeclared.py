@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,21 +27,6 @@ class Undeclared:
 def _required_sites(sites: tuple[ImportSite, ...]) -> tuple[ImportSite, ...]:
     required = tuple(s for s in sites if not s.optional)
     return required or sites
-
-
-def lock_parents(lock: str | None) -> dict[str, tuple[str, ...]]:
-    """Distribution -> what pulled it in, from the `# via` notes of a compiled lock."""
-    parents: dict[str, tuple[str, ...]] = {}
-    current: str | None = None
-    for line in (lock or "").splitlines():
-        stripped = line.strip()
-        if line and not line[0].isspace() and not line.startswith(("#", "-")):
-            current = str(canonicalize_name(re.split(r"[=<>!~ ;@\[]", line, maxsplit=1)[0]))
-        elif current and stripped.startswith(("# via", "#   ")):
-            names = stripped.removeprefix("# via").removeprefix("#").strip()
-            if names and not names.startswith("-r"):
-                parents[current] = (*parents.get(current, ()), names)
-    return parents
 
 
 def undeclared_imports(

@@ -40,11 +40,12 @@ def test_healthy_requirements_install_into_a_fresh_venv(tmp_path: Path) -> None:
     assert env.lock is not None
     assert "requests==2.31.0" in env.lock and "urllib3==2.0.7" in env.lock
     assert "uv pip compile requirements.txt -o requirements.lock" in env.lock
+    assert env.required_by["urllib3"] == ("requests",)
     assert "reprobot-" not in env.lock  # no clean-room paths leak into the lock
     assert not env.project_installed
     assert env.venv is not None and env.python is not None
     assert env.python_version.startswith(f"{sys.version_info.major}.")
-    for phase in ("environment.venv", "environment.resolve", "environment.install"):
+    for phase in ("environment.venv", "environment.install", "environment.check"):
         assert ctx.timings[phase] > 0
 
 
@@ -72,6 +73,9 @@ def test_package_is_installed_with_its_dependencies(tmp_path: Path) -> None:
     assert env.install is not None and env.install.ok, env.install.output
     assert env.project_installed
     assert set(env.installed) >= {"six", "study"}
+    assert env.lock is not None
+    assert [line for line in env.lock.splitlines() if not line.startswith("#")] == ["six==1.16.0"]
+    assert "uv pip compile pyproject.toml -o requirements.lock" in env.lock
 
 
 def test_conflict_fails_resolution_and_installs_nothing(tmp_path: Path) -> None:
@@ -79,6 +83,7 @@ def test_conflict_fails_resolution_and_installs_nothing(tmp_path: Path) -> None:
     _, env = _env(repo)
     assert env.resolve is not None and not env.resolve.ok
     assert "urllib3" in env.resolve.output
+    assert "No solution found" in env.resolve.output
     assert env.install is None
     assert env.installed == {}
 
