@@ -8,7 +8,7 @@ git repository and as a plain directory):
   `git ls-files --cached --others --exclude-standard` the snapshot runs;
 * `Snapshot(root).files` in plain-directory mode against `Path.rglob('*')` and `os.walk`;
 * the static checks (those that need no fresh environment; by default every existing
-  check matching CIT, LIC, DOC, DEP005, BLD001) via `check_repository(root, select=...)`
+  check matching CIT, LIC, DOC, DEP005, BLD001, TST001) via `check_repository(root, select=...)`
   in-process, with per-check seconds, tracemalloc peak, and the whole `reprobot check`
   command line in a child process (wall seconds and maximum resident memory).
 
@@ -17,6 +17,7 @@ Run from the repository root:
     .venv/bin/python -m benchmarks.bench_scan                  # full size, ~1-2 minutes
     .venv/bin/python -m benchmarks.bench_scan --size 500 --repeat 1
     .venv/bin/python -m benchmarks.bench_scan --profile 30     # + cProfile of the checks
+    .venv/bin/python -m benchmarks.bench_scan --no-tests       # a study without tests
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ from checks.engine import check_repository, matches
 from checks.registry import all_checks
 from checks.snapshot import Snapshot
 
-STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001")
+STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001", "TST001")
 # Checks that create a fresh environment or run the repository's code; never "static".
-NEEDS_ENVIRONMENT = ("DEP001", "DEP002", "DEP003", "DEP004", "DEP006", "TST002", "TST003")
+NEEDS_ENVIRONMENT = ("DEP002", "DEP003", "DEP004", "DEP006", "TST002", "TST003")
 
 
 def static_codes(prefixes: tuple[str, ...]) -> tuple[str, ...]:
@@ -208,11 +209,17 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument(
         "--profile", type=int, metavar="N", help="also print the top N functions (cProfile)"
     )
+    options.add_argument(
+        "--no-tests",
+        action="store_true",
+        help="generate the repository without tests (TST001 then builds its smoke test)",
+    )
     args = options.parse_args(argv)
     info = conditions()
     started = time.perf_counter()
-    git_root = cached_repository(args.cache_dir, args.size, git=True)
-    plain_root = cached_repository(args.cache_dir, args.size, git=False)
+    tests = not args.no_tests
+    git_root = cached_repository(args.cache_dir, args.size, git=True, tests=tests)
+    plain_root = cached_repository(args.cache_dir, args.size, git=False, tests=tests)
     prepared = time.perf_counter() - started
 
     scans = scan_timings(git_root, plain_root, args.repeat)
@@ -230,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "scan",
         "size": args.size,
         "repeat": args.repeat,
+        "with_tests": tests,
         "conditions": info,
         "repository_seconds_to_prepare": prepared,
         "scan": [t.to_dict() for t in scans],

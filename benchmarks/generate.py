@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.common import must
 from checks import runner
 
-VERSION = 1  # bump when the generated content changes, so caches are rebuilt
+VERSION = 3  # bump when the generated content changes, so caches are rebuilt
 DECLARED = ("numpy", "pandas", "scipy", "matplotlib", "scikit-learn")
 STDLIB = ("os", "sys", "json", "math", "time", "logging", "itertools", "functools", "re")
 STDLIB_FROM = (
@@ -155,6 +155,20 @@ def module_text(rng: random.Random, package: str, layout: Layout, index: int) ->
     return "\n".join(lines)
 
 
+def test_text(rng: random.Random, package: str, layout: Layout, index: int) -> str:
+    """A test module: the helpers of a step, then pytest tests that use them."""
+    lines = [module_text(rng, package, layout, index).rstrip(), ""]
+    for number in range(rng.randint(2, 8)):
+        lines += [
+            "",
+            f"def test_step_{index}_{number}():",
+            f"    values = [{rng.random():.3f}, {rng.random():.3f}, float('nan')]",
+            "    assert math.isnan(values[-1])",
+            f"    assert SEED >= {number - 100}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def notebook_text(rng: random.Random, index: int) -> str:
     cells: list[dict[str, object]] = [
         {
@@ -221,14 +235,34 @@ def data_file(rng: random.Random, index: int) -> tuple[str, bytes]:
     return f"data/processed/{site}/{index}.npy", b"\x93NUMPY" + rng.randbytes(rng.randint(64, 2048))
 
 
+MIT = """MIT License
+
+Copyright (c) 2024 The field study authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+
 ROOT_FILES = {
     "README.md": "# Field study analysis\n\n## Installation\n\n```\npip install -r "
     "requirements.txt\n```\n\n## Usage\n\nRun `python scripts/run_all.py` to reproduce the "
     "figures.\n",
-    "LICENSE": "MIT License\n\nCopyright (c) 2024 The field study authors\n\nPermission is "
-    "hereby granted, free of charge, to any person obtaining a copy of this software and "
-    'associated documentation files (the "Software"), to deal in the Software without '
-    "restriction.\n",
+    "LICENSE": MIT,
     "CITATION.cff": "cff-version: 1.2.0\nmessage: If you use this software, please cite it "
     "as below.\ntitle: Field study analysis\nauthors:\n  - family-names: Doe\n    given-names: "
     "Jane\nversion: 1.0.0\ndate-released: 2024-05-01\nlicense: MIT\n",
@@ -237,8 +271,9 @@ ROOT_FILES = {
 }
 
 
-def generate(root: Path, size: int, *, seed: int = 0) -> int:
-    """Write the repository under `root`; returns the number of files written."""
+def generate(root: Path, size: int, *, seed: int = 0, tests: bool = True) -> int:
+    """Write the repository under `root`; returns the number of files written. Without
+    `tests`, the would-be test modules are plain scripts and nothing defines a test."""
     rng = random.Random(seed)
     layout = Layout(size)
     files: dict[str, bytes] = {name: text.encode() for name, text in ROOT_FILES.items()}
@@ -246,9 +281,12 @@ def generate(root: Path, size: int, *, seed: int = 0) -> int:
         files[f"analysis/pkg{package:02d}/__init__.py"] = b""
     for index in range(layout.modules - layout.packages):
         package = f"pkg{index % layout.packages:02d}"
-        if index % 20 == 19:
-            path = f"tests/test_step{index:04d}.py"
-        elif index % 20 == 18:
+        if index % 20 == 19 and tests:
+            files[f"tests/test_step{index:04d}.py"] = test_text(
+                rng, package, layout, index
+            ).encode()
+            continue
+        if index % 20 >= 18:
             path = f"scripts/run_{index:04d}.py"
         else:
             path = f"analysis/{package}/step{index // layout.packages:03d}.py"
@@ -274,16 +312,17 @@ def commit_all(root: Path) -> None:
     must(runner.run((*git, "commit", "-q", "-m", "Generated study"), timeout=600), "git commit")
 
 
-def cached_repository(cache_dir: Path, size: int, *, git: bool) -> Path:
+def cached_repository(cache_dir: Path, size: int, *, git: bool, tests: bool = True) -> Path:
     """The generated repository for `size`, built on first use (git or plain directory)."""
-    root = cache_dir / "repos" / f"study-v{VERSION}-{size}-{'git' if git else 'plain'}"
+    name = f"study-v{VERSION}-{size}-{'git' if git else 'plain'}{'' if tests else '-notests'}"
+    root = cache_dir / "repos" / name
     done = root.with_name(root.name + ".done")
     if done.exists() and root.is_dir():
         return root
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    generate(root, size)
+    generate(root, size, tests=tests)
     if git:
         commit_all(root)
     done.write_text("complete\n")
