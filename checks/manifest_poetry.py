@@ -25,8 +25,6 @@ def _caret(version: str) -> str:
     if not all(_PART.match(p) for p in parts):
         return f">={version}"
     index = next((i for i, p in enumerate(parts) if int(p) != 0), len(parts) - 1)
-    if len(parts) == 1 or index >= len(parts):
-        index = min(index, len(parts) - 1)
     return f">={version},<{_bump(parts, index)}"
 
 

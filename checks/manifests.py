@@ -206,7 +206,7 @@ def _combine(
         kind, primary = _python_kind(parts, root_requirements, package_file)
     return Manifest(
         kind=kind,
-        files=tuple(p for p in parts if "#" not in p),
+        files=tuple(p for p, part in parts.items() if _declares(p, part)),
         requirements=requirements,
         unverified=unverified,
         problems=problems,
@@ -219,6 +219,16 @@ def _combine(
         install_lines=install_lines,
         primary=primary,
     )
+
+
+def _declares(path: str, part: Part) -> bool:
+    """A dedicated manifest always declares; a pyproject.toml or setup.cfg holding only
+    tool settings does not."""
+    if "#" in path:
+        return False
+    if not path.endswith(("pyproject.toml", "setup.cfg")):
+        return True
+    return bool(part.requirements or part.package or part.problems)
 
 
 def _python_kind(

@@ -274,3 +274,24 @@ def test_conda_only_packages_are_listed_as_unverified(tmp_path: Path) -> None:
     assert "2 conda packages not verified" in dep003.message
     assert _places(dep003) == [("environment.yml", 5), ("environment.yml", 6)]
     assert results["DEP005"].status is Status.PASS  # gdal (conda) provides osgeo
+
+
+def test_tool_settings_alone_declare_nothing(tmp_path: Path) -> None:
+    results = _check(
+        tmp_path,
+        {"pyproject.toml": "[tool.black]\nline-length = 100\n", "run.py": "import numpy\n"},
+        select=("DEP001",),
+    )
+    assert results["DEP001"].status is Status.FAIL
+
+
+def test_broken_notebook_is_a_finding_of_a_passing_check(tmp_path: Path) -> None:
+    results = _check(
+        tmp_path,
+        {"requirements.txt": "six==1.16.0\n", "run.py": "import six\n", "nb.ipynb": "{"},
+        select=("DEP005",),
+    )
+    dep005 = results["DEP005"]
+    assert dep005.status is Status.PASS
+    assert _places(dep005) == [("nb.ipynb", 1)]
+    assert "not a valid notebook" in dep005.findings[0].message
