@@ -112,7 +112,8 @@ def remove_tree(path: Path) -> None:
 def _copy_committed(snapshot: Snapshot, dest: Path, area: Path) -> str | None:
     """Check HEAD out into `dest` through a throw-away index; None when it worked."""
     index = area / "checkout.index"
-    env = {"GIT_INDEX_FILE": str(index), "GIT_TERMINAL_PROMPT": "0"}
+    # Large files in Git LFS stay pointers: a clean room is no place to download them.
+    env = {"GIT_INDEX_FILE": str(index), "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1"}
     root = str(snapshot.root)
     read = runner.run(("git", "-C", root, "read-tree", "HEAD"), extra_env=env, timeout=300)
     if not read.ok:
@@ -195,6 +196,20 @@ def workspace(ctx: Context) -> Workspace:
     return make_workspace(ctx.snapshot, area)
 
 
+# Our own interpreter's settings must not leak into the repository's processes.
+_OUR_PYTHON = frozenset(
+    {
+        "PYTHONHOME",
+        "PYTHONPATH",
+        "PYTHONSTARTUP",
+        "PYTHONUSERBASE",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
+        "CONDA_DEFAULT_ENV",
+    }
+)
+
+
 def sandbox_env(ws: Workspace, venv: Path | None = None) -> dict[str, str]:
     """Variables that point an untrusted process at the clean room instead of our home."""
     env = {
@@ -226,7 +241,7 @@ def sandbox_run(
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return RunOutcome(tuple(str(a) for a in args), None, "", ws.problem, 0.0, ran=False)
-    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
+    base = {k: v for k, v in os.environ.items() if k not in _OUR_PYTHON}
     env = {**base, **sandbox_env(ws, venv), **(extra_env or {})}
     return runner.run(
         args,

@@ -94,12 +94,14 @@ def test_sandbox_puts_the_venv_first_on_path(tmp_path: Path) -> None:
 def test_sandbox_does_not_pass_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "secret-xyz")
     monkeypatch.setenv("INPUT_TOKEN", "input-secret-123")
+    monkeypatch.setenv("VIRTUAL_ENV", "/our/own/venv")
     repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
     ctx = Context(Snapshot(repo))
     out = sandbox_run(ctx, ("env",), timeout=30)
     assert out.ok
     assert "secret-xyz" not in out.stdout
     assert "input-secret-123" not in out.stdout
+    assert "/our/own/venv" not in out.stdout
 
 
 def test_work_area_is_removed_with_the_run(tmp_path: Path) -> None:
