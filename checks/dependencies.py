@@ -8,10 +8,10 @@ from checks.dependency_words import (
     failure_findings,
     failure_fixes,
     failure_message,
+    installed_outcome,
     lock_files,
     lock_fix,
     undeclared_fix,
-    unverified_findings,
 )
 from checks.environment import FreshEnvironment, fresh_environment, resolved_count
 from checks.generate import render
@@ -21,7 +21,7 @@ from checks.install_errors import build_log, classify
 from checks.manifests import manifest
 from checks.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.registry import Check, Context
-from checks.undeclared import Undeclared, undeclared_imports
+from checks.undeclared import undeclared_imports
 
 
 def _plural(count: int, word: str) -> str:
@@ -161,23 +161,7 @@ class DEP003(Check):
                 ),
                 fixes=failure_fixes(failure, env),
             )
-        return _installed(env)
-
-
-def _installed(env: FreshEnvironment) -> Outcome:
-    project = " and the project itself" if env.project_installed else ""
-    message = (
-        f"{_plural(len(env.installed), 'distribution')}{project} installed in a fresh "
-        f"Python {env.python_version} environment"
-    )
-    unverified = env.manifest.unverified
-    if unverified:
-        return warned(
-            f"{message}; {_plural(len(unverified), 'conda package')} not verified "
-            "(reprobot installs only the pip: part of an environment file)",
-            findings=unverified_findings(unverified),
-        )
-    return passed(message)
+        return installed_outcome(env)
 
 
 class DEP004(Check):
@@ -262,13 +246,6 @@ class DEP005(Check):
             findings=findings,
             fixes=fix,
         )
-
-
-def _undeclared_words(missing: Undeclared) -> str:
-    words = f"`{missing.module}` is imported but {missing.distribution} is not declared"
-    if missing.provider:
-        words += f" (installed today only as a dependency of {missing.provider})"
-    return words + (" (optional import)" if missing.optional else "")
 
 
 def _environment_if_built(ctx: Context) -> FreshEnvironment | None:

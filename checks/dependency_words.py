@@ -14,7 +14,7 @@ from checks.generate import render
 from checks.install_errors import InstallFailure
 from checks.manifest_edit import add_requirements
 from checks.manifests import Declared, Manifest
-from checks.model import Finding, Fix
+from checks.model import Finding, Fix, Outcome, passed, warned
 from checks.snapshot import Snapshot
 from checks.undeclared import Undeclared
 
@@ -202,3 +202,30 @@ def undeclared_fix(
     files = {addition.path: addition.content} if addition.content is not None else {}
     title = f"Add {', '.join(names)} {addition.where}"
     return (Fix(title, description, files),)
+
+
+def installed_outcome(env: FreshEnvironment) -> Outcome:
+    project = " and the project itself" if env.project_installed else ""
+    message = (
+        f"{_plural(len(env.installed), 'distribution')}{project} installed in a fresh "
+        f"Python {env.python_version} environment"
+    )
+    unverified = env.manifest.unverified
+    if unverified:
+        return warned(
+            f"{message}; {_plural(len(unverified), 'conda package')} not verified "
+            "(reprobot installs only the pip: part of an environment file)",
+            findings=unverified_findings(unverified),
+        )
+    return passed(message)
+
+
+def undeclared_words(missing: Undeclared) -> str:
+    words = f"`{missing.module}` is imported but {missing.distribution} is not declared"
+    if missing.provider:
+        words += f" (installed today only as a dependency of {missing.provider})"
+    return words + (" (optional import)" if missing.optional else "")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
