@@ -22,10 +22,7 @@ _NOT_FOUND = re.compile(
     rf"\b({_NAME}) was not found in the (?:package registry|provided package locations)"
 )
 _NO_VERSION = re.compile(rf"there is no version of ({_NAME})({_SPEC})?")
-_ONLY = re.compile(
-    rf"only (?:the following versions of ({_NAME}) are available:? ?(.*?)|({_NAME})({_SPEC})) "
-    r"(?:is|are)? ?available"
-)
+_ONLY = re.compile(rf"only the following versions of ({_NAME}) (?:is|are) available")
 _ONLY_SIMPLE = re.compile(rf"only ({_NAME})({_SPEC}) (?:is|are) available")
 _NO_WHEEL = re.compile(
     rf"({_NAME})(?:==\S+)? has no (?:wheels|compatible wheels)[^.]*?(?:matching|compatible) "

@@ -99,16 +99,20 @@ def available(uv: str) -> tuple[Interpreter, ...]:
     return tuple(sorted(seen.values(), key=lambda i: i.version, reverse=True))
 
 
-def _distance(spec: SpecifierSet, version: Version) -> int:
-    """How many minor versions `version` is from the nearest version `spec` allows."""
-    allowed = [
+def _allowed_minors(spec: SpecifierSet) -> tuple[int, ...]:
+    """The Python 3 minor versions for which `spec` allows some release."""
+    return tuple(
         minor
         for minor in range(0, 40)
         if any(spec.contains(f"3.{minor}.{patch}", prereleases=True) for patch in range(0, 30))
-    ]
-    if not allowed:
+    )
+
+
+def _distance(allowed: tuple[int, ...], version: Version) -> int:
+    """How many minor versions `version` is from the nearest one allowed."""
+    if not allowed or version.major != 3:
         return 100
-    return min(abs(version.minor - m) for m in allowed) if version.major == 3 else 100
+    return min(abs(version.minor - m) for m in allowed)
 
 
 def choose(
@@ -122,12 +126,12 @@ def choose(
         same = [c for c in candidates if (c.version.major, c.version.minor) == current]
         return (same or list(candidates))[0], True
     allowed = [c for c in candidates if spec.contains(c.version, prereleases=True)]
-    if not allowed:
-        loose = [c for c in candidates if spec.contains(f"{c.version.major}.{c.version.minor}.0")]
-        allowed = loose
+    minors = _allowed_minors(spec) if not allowed else ()
+    if not allowed:  # another patch release of the same minor version will do
+        allowed = [c for c in candidates if _distance(minors, c.version) == 0]
     if allowed:
         return allowed[0], True
-    nearest = min(candidates, key=lambda c: (_distance(spec, c.version), -c.version.minor))
+    nearest = min(candidates, key=lambda c: (_distance(minors, c.version), -c.version.minor))
     return nearest, False
 
 

@@ -295,3 +295,42 @@ def test_broken_notebook_is_a_finding_of_a_passing_check(tmp_path: Path) -> None
     assert dep005.status is Status.PASS
     assert _places(dep005) == [("nb.ipynb", 1)]
     assert "not a valid notebook" in dep005.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("output", "kind", "names", "summary"),
+    [
+        (
+            "error: No solution found when resolving dependencies\n  cause: Because "
+            "reprobot-nope was not found in the package registry and you require "
+            "reprobot-nope==1.0, we can conclude that your requirements are unsatisfiable.",
+            "missing",
+            ("reprobot-nope",),
+            "reprobot-nope does not exist on the package index",
+        ),
+        (
+            "error: No solution found when resolving dependencies\n  cause: Because only "
+            "the following versions of numpy are available:\n      numpy==1.26.3\n      "
+            "numpy==1.26.4\n  and you require numpy==9.0, we can conclude that your "
+            "requirements are unsatisfiable.",
+            "no-version",
+            ("numpy",),
+            "no version of numpy matches ==9.0",
+        ),
+        (
+            "  × Failed to build `pkg==1.0`\n  ├─▶ The build backend returned an error\n"
+            "      [stderr]\n      error: Microsoft Visual C++ 14.0 is required",
+            "build",
+            ("pkg",),
+            "pkg 1.0 could not be built from source",
+        ),
+    ],
+)
+def test_uv_messages_in_plain_words(
+    output: str, kind: str, names: tuple[str, ...], summary: str
+) -> None:
+    from checks.install_errors import classify
+    from checks.runner import RunOutcome
+
+    failure = classify(RunOutcome(("uv",), 1, "", output, 0.1))
+    assert (failure.kind, failure.names, failure.summary) == (kind, names, summary)

@@ -222,3 +222,22 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
             archive.writestr(path, text)
     return name
 """
+
+
+def test_choose_the_newest_allowed_else_the_nearest() -> None:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    found = tuple(
+        interpreters.Interpreter(Version(v), Path(f"/py/{v}"))
+        for v in ("3.13.0", "3.12.1", "3.11.7", "3.9.18", "3.7.16")
+    )
+    pick = interpreters.choose
+    assert pick(SpecifierSet(">=3.9"), found) == (found[0], True)
+    assert pick(SpecifierSet(">=3.9,<3.12"), found) == (found[2], True)
+    assert pick(SpecifierSet("==3.9.*"), found) == (found[3], True)
+    assert pick(SpecifierSet("==3.9.2"), found) == (found[3], True)  # same minor is close enough
+    assert pick(SpecifierSet("==3.10.*"), found) == (found[2], False)  # 3.11 and 3.9 tie: newer
+    assert pick(SpecifierSet("==3.6.*"), found) == (found[4], False)
+    assert pick(SpecifierSet(">=3.14"), found) == (found[0], False)
+    assert pick(None, ()) == (None, False)
