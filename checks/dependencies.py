@@ -109,9 +109,12 @@ class DEP002(Check):
         env = ctx.fact(fresh_environment)
         if env.problem is not None:
             return errored(env.problem)
-        if env.resolve is None:
-            return skipped("nothing is declared, so there is nothing to resolve")
         note = f" ({env.python_note})" if env.python_note else ""
+        if env.resolve is None:
+            if env.venv is None:
+                return skipped("nothing is declared, so there is nothing to resolve")
+            # DEP001 passed: the code needs only the standard library.
+            return passed(f"nothing to resolve: Python {env.python_version}{note} is all it needs")
         if env.install is not None:
             count = resolved_count(env.resolve)
             return passed(
@@ -149,7 +152,9 @@ class DEP003(Check):
         if env.resolve is not None and not env.resolve.ok:
             outcome = env.resolve  # a build needed to read requirements failed
         if outcome is None:
-            return skipped("nothing to install")
+            if env.venv is None:
+                return skipped("nothing to install")
+            return passed(f"nothing to install: a fresh Python {env.python_version} environment")
         if not outcome.ok:
             failure = classify(outcome)
             log = build_log(outcome.output) if failure.kind == "build" else outcome.tail(20)

@@ -396,3 +396,24 @@ def test_plugin_option_without_the_plugin_is_no_test_ran(tmp_path: Path) -> None
         "no test ran: pytest could not start with the project's configuration ("
     )
     assert "error: unrecognized arguments: -n" in tst.message
+
+
+def test_standard_library_study_is_tested_through_the_whole_chain(tmp_path: Path) -> None:
+    """Nothing declared and nothing needed: the dependency checks pass, so the tests run."""
+    from checks.dependencies import DEP001, DEP002, DEP003
+
+    repo = make_repo(
+        tmp_path,
+        {
+            "stats.py": "import statistics\n\ndef mean(xs):\n    return statistics.fmean(xs)\n",
+            "test_stats.py": (
+                "from stats import mean\n\ndef test_mean():\n    assert mean([1, 3]) == 2\n"
+            ),
+        },
+    )
+    results = check(repo, select=(DEP001, DEP002, DEP003, TST001, TST002))
+    assert results["DEP002"].status is Status.PASS, results["DEP002"].message
+    assert "nothing to resolve" in results["DEP002"].message
+    assert results["DEP003"].status is Status.PASS, results["DEP003"].message
+    assert results["TST002"].status is Status.PASS, results["TST002"].message
+    assert "1 passed" in results["TST002"].message
