@@ -43,7 +43,13 @@ FAMILY_SETTINGS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
 }
 
 
-TYPE_WORDS = {str: "text", int: "a number", float: "a number", list: "a list", bool: "true or false"}
+TYPE_WORDS = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    bool: "true or false",
+}
 
 
 class ConfigError(Exception):
