@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from checks.generate import template_environment
 from checks.model import Report, Status
 from checks.registry import Check
 
@@ -17,14 +18,7 @@ COLOURS = {"pass": "32", "fail": "31", "warn": "33", "skip": "90", "error": "35"
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("bot", "templates"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = template_environment("bot")
     env.filters["fence"] = fence
     return env
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -41,9 +42,10 @@ def yaml_str(value: Any) -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def template_environment(package: str) -> jinja2.Environment:
+    """The jinja2 environment over `<package>/templates`, shared by every renderer."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("checks", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -51,7 +53,12 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["yaml_str"] = yaml_str
+    env.filters["pystr"] = json.dumps  # a JSON string is a valid Python literal
     return env
+
+
+def environment() -> jinja2.Environment:
+    return template_environment("checks")
 
 
 def render(name: str, **values: Any) -> str:

@@ -11,10 +11,8 @@ import ast
 import json
 import sys
 from dataclasses import dataclass
-from functools import cache
 
-import jinja2
-
+from checks.generate import render
 from checks.snapshot import Snapshot
 
 SMOKE_TEST_PATH = "tests/test_smoke.py"
@@ -31,20 +29,6 @@ class SmokeTest:
     content: str
     modules: tuple[str, ...]
     scripts: tuple[str, ...]
-
-
-@cache
-def _templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("checks", "templates"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["pystr"] = json.dumps  # a JSON string is a valid Python literal
-    return env
 
 
 def imported_names(source: str) -> set[str]:
@@ -146,16 +130,13 @@ def smoke_test(snapshot: Snapshot, package: tuple[str, ...] = ()) -> SmokeTest:
         scripts = tuple(p for p in code if p.endswith(".py"))[:MAX_SCRIPTS]
         what = "byte-compiles and the libraries it uses import"
         comment = "Libraries the scripts and notebooks import: each must be installed."
-    content = (
-        _templates()
-        .get_template("test_smoke.py.j2")
-        .render(
-            what=what,
-            modules=modules,
-            modules_comment=comment,
-            scripts=scripts,
-            notebooks=() if package else notebooks,
-            depth=SMOKE_TEST_PATH.count("/"),
-        )
+    content = render(
+        "test_smoke.py.j2",
+        what=what,
+        modules=modules,
+        modules_comment=comment,
+        scripts=scripts,
+        notebooks=() if package else notebooks,
+        depth=SMOKE_TEST_PATH.count("/"),
     )
     return SmokeTest(SMOKE_TEST_PATH, content, modules, scripts)

@@ -54,3 +54,16 @@ def sandbox_tmp() -> Iterator[Path]:
     os.chmod(directory, 0o755)
     yield directory
     remove_tree(directory)
+
+
+@pytest.fixture(scope="session")
+def real_index() -> Iterator[Path]:
+    """A local index of real wheels (pytest and its dependencies, setuptools) plus the tiny
+    ones, for clean-room tests that run a real test suite; built once per session."""
+    from checks.workspace import remove_tree
+    from tests.realwheels import real_wheelhouse
+
+    directory = Path(tempfile.mkdtemp(prefix="reprobot-index-"))
+    os.chmod(directory, 0o755)
+    yield real_wheelhouse(directory)
+    remove_tree(directory)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 import os
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,8 @@ from checks.model import CheckResult, Status
 from checks.packagebuild import backend_error, wheel_top_level
 from checks.registry import Context
 from checks.snapshot import Snapshot
-from checks.workspace import remove_tree
 from tests.helpers import make_repo
-from tests.realwheels import real_wheelhouse
 from tests.wheelhouse import build_wheel
-
-
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    directory = tmp_path_factory.mktemp("unused")  # pytest's dirs are private; use /tmp
-    index = Path(os.path.join("/tmp", f"reprobot-index-{os.getpid()}-{directory.name}"))
-    index.mkdir(mode=0o755)
-    yield real_wheelhouse(index)
-    remove_tree(index)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ import os
 import subprocess
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,21 +16,10 @@ from checks.registry import Check, Context
 from checks.runner import drops_privileges
 from checks.snapshot import Snapshot
 from checks.tests import TST001, TST002
-from checks.workspace import remove_tree
 from tests.helpers import git, make_repo
-from tests.realwheels import real_wheelhouse
 
 SECRET = "ghp_reprobotSecretValue0123456789"
 INPUT_SECRET = "input-secret-value-9876543210"
-
-
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    directory = tmp_path_factory.mktemp("unused")  # pytest's dirs are private; use /tmp
-    index = Path(os.path.join("/tmp", f"reprobot-index-{os.getpid()}-{directory.name}"))
-    index.mkdir(mode=0o755)
-    yield real_wheelhouse(index)
-    remove_tree(index)
 
 
 @pytest.fixture(autouse=True)
