@@ -5,7 +5,6 @@ Unknown keys and broken files are usage errors that name the file and the line.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from checks import tomlparse
 
 CONFIG_FILE = ".reprobot.yml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -176,8 +172,8 @@ def _toml_config(path: Path) -> Config | None:
     try:
         if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
             return None
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        data = tomlparse.loads(path.read_text(encoding="utf-8"))
+    except (tomlparse.TOMLDecodeError, UnicodeDecodeError, OSError):
         # A broken pyproject.toml is a finding of the checks, not a usage error.
         return None
     section = data.get("tool", {}).get("reprobot")

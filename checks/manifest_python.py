@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from typing import Any
 
+from checks import tomlparse
 from checks.manifest_poetry import poetry_part
 from checks.manifest_requirements import declared_from, parse_requirements
 from checks.manifests import Declared, Part, PythonRequest
 from checks.model import Finding
 from checks.snapshot import Snapshot
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -54,8 +49,8 @@ def load_toml(snapshot: Snapshot, path: str) -> tuple[dict[str, Any] | None, str
     if not text.ok:
         return None, "", Finding(text.problem or f"{path} unreadable", path)
     try:
-        return tomllib.loads(text.text), text.text, None
-    except tomllib.TOMLDecodeError as exc:
+        return tomlparse.loads(text.text), text.text, None
+    except tomlparse.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
         if line is None and "end of document" in str(exc):

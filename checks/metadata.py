@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from checks import tomlparse
 from checks.model import Finding
 from checks.registry import Context
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 METADATA_CAP = 1024 * 1024
 
@@ -173,8 +168,8 @@ def project_metadata(ctx: Context) -> ProjectMetadata:
     if snapshot.exists("pyproject.toml"):
         read = snapshot.read_text("pyproject.toml", cap=METADATA_CAP)
         try:
-            data = tomllib.loads(read.text) if read.ok else {}
-        except tomllib.TOMLDecodeError as exc:
+            data = tomlparse.loads(read.text) if read.ok else {}
+        except tomlparse.TOMLDecodeError as exc:
             data = {}
             problems.append(Finding(f"not valid TOML: {exc}", path="pyproject.toml"))
         if read.problem:

@@ -7,23 +7,18 @@
 from __future__ import annotations
 
 import re
-import sys
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks import tomlparse
 from checks.environment import fresh_environment
 from checks.environment_support import sandbox_uv, uv_env, uv_index_args
 from checks.registry import Context
 from checks.runner import RunOutcome
 from checks.snapshot import Snapshot
 from checks.workspace import give_to_sandbox, remove_tree, sandbox_run, workspace
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 DEFAULT_TIMEOUT = 600.0
 MAX_WHEEL_ENTRIES = 100_000
@@ -50,8 +45,8 @@ def build_backend(snapshot: Snapshot) -> str:
     """The backend named in pyproject.toml, or setuptools' legacy route for setup.py."""
     if snapshot.exists("pyproject.toml"):
         try:
-            data = tomllib.loads(snapshot.read_text("pyproject.toml").text)
-        except tomllib.TOMLDecodeError:
+            data = tomlparse.loads(snapshot.read_text("pyproject.toml").text)
+        except tomlparse.TOMLDecodeError:
             data = {}
         system = data.get("build-system")
         if isinstance(system, dict) and isinstance(system.get("build-backend"), str):

@@ -12,17 +12,12 @@ import configparser
 import fnmatch
 import re
 import shlex
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from checks import tomlparse
 from checks.snapshot import Snapshot
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 PYTEST_FILES = ("test_*.py", "*_test.py")
 UNITTEST_FILES = ("test*.py",)
@@ -101,8 +96,8 @@ def pytest_settings(snapshot: Snapshot) -> tuple[str | None, Mapping[str, Any]]:
             return path, dict(parser[section]) if parser.has_section(section) else {}
     if snapshot.exists("pyproject.toml"):
         try:
-            data = tomllib.loads(snapshot.read_text("pyproject.toml").text)
-        except tomllib.TOMLDecodeError:
+            data = tomlparse.loads(snapshot.read_text("pyproject.toml").text)
+        except tomlparse.TOMLDecodeError:
             data = {}
         tool = data.get("tool", {})
         pytest = tool.get("pytest", {}) if isinstance(tool, dict) else {}
