@@ -23,15 +23,16 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
-    Timing,
     conditions,
     conditions_line,
-    measure,
+    interleaved,
     must,
+    paired_ratio,
     parser,
     ratio,
     table,
@@ -96,33 +97,45 @@ def main(argv: list[str] | None = None) -> int:
     modules = sum(f.endswith(".py") for f in files)
     notebooks = sum(f.endswith(".ipynb") for f in files)
 
-    scan_imports(Snapshot(root))  # warm the page cache and imports
-    scan, found = measure("scan_imports", lambda: scan_imports(Snapshot(root)), args.repeat)
-    sites = len(found.sites)  # type: ignore[attr-defined]
-    scan.extra["import_sites"] = sites
-    dep005(root)
-    check, verdict = measure("DEP005 via check_repository", lambda: dep005(root), args.repeat)
-    check.extra.update(verdict)  # type: ignore[arg-type]
-    parse, _ = measure("ast.parse every .py", lambda: ast_parse_all(root, files), args.repeat)
-    timings: list[Timing] = [scan, check, parse]
-    deptry_timing: Timing | None = None
+    actions: dict[str, Callable[[], object]] = {
+        "scan_imports": lambda: scan_imports(Snapshot(root)),
+        "DEP005 via check_repository": lambda: dep005(root),
+        "ast.parse every .py": lambda: ast_parse_all(root, files),
+    }
     if not args.no_deptry:
         deptry = deptry_executable(args.cache_dir)
-        run_deptry(deptry, root)
-        deptry_timing, outcome = measure("deptry .", lambda: run_deptry(deptry, root), args.repeat)
-        text = re.sub(r"\x1b\[[0-9;]*m", "", outcome.output)  # type: ignore[attr-defined]
-        last = [line for line in text.strip().splitlines() if line.startswith(("Found", "Success"))]
+        actions["deptry ."] = lambda: run_deptry(deptry, root)
+    for action in actions.values():
+        action()  # warm the page cache, the imports and deptry's own start
+    by_name, results = interleaved(actions, args.repeat)
+    timings = list(by_name.values())
+    scan, check = by_name["scan_imports"], by_name["DEP005 via check_repository"]
+    sites = len(results["scan_imports"].sites)  # type: ignore[attr-defined]
+    scan.extra["import_sites"] = sites
+    check.extra.update(results["DEP005 via check_repository"])  # type: ignore[arg-type]
+    deptry_timing = by_name.get("deptry .")
+    if deptry_timing is not None:
+        output = results["deptry ."].output  # type: ignore[attr-defined]
+        text = re.sub(r"\x1b\[[0-9;]*m", "", output)
+        last = [line for line in text.splitlines() if line.startswith(("Found", "Success"))]
         deptry_timing.extra["summary"] = last[-1] if last else ""
-        timings.append(deptry_timing)
 
     print(f"## Import scan, {args.size:,} files ({modules:,} modules, {notebooks:,} notebooks)\n")
     print(conditions_line(info) + f"; repeats {args.repeat}\n")
     floor = deptry_timing.median if deptry_timing else float("nan")
     rows = [
-        [t.name, t.median, t.best, (modules + notebooks) / t.median, ratio(t.median, floor)]
+        [
+            t.name,
+            t.median,
+            t.best,
+            (modules + notebooks) / t.median,
+            ratio(t.median, floor),
+            paired_ratio(t, deptry_timing) if deptry_timing else float("nan"),
+        ]
         for t in timings
     ]
-    print(table(["measurement", "median s", "min s", "files/s", "÷ deptry"], rows))
+    headers = ["measurement", "median s", "min s", "files/s", "÷ deptry", "÷ deptry, paired"]
+    print(table(headers, rows))
     print(
         f"\nscan_imports found {sites:,} import sites; DEP005 {check.extra['status']}: "
         f"{check.extra['message'][:200]}"
@@ -139,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         "deptry": DEPTRY if deptry_timing else None,
         "timings": [t.to_dict() for t in timings],
         "ratios_vs_deptry": {t.name: ratio(t.median, floor) for t in timings},
+        "paired_ratios_vs_deptry": {
+            t.name: paired_ratio(t, deptry_timing) if deptry_timing else None for t in timings
+        },
     }
     write_json(args.json, payload)
     return 0

@@ -92,6 +92,26 @@ def measure(name: str, action: Callable[[], object], repeat: int) -> tuple[Timin
     return timing, result
 
 
+def interleaved(
+    actions: dict[str, Callable[[], object]], repeat: int
+) -> tuple[dict[str, Timing], dict[str, object]]:
+    """Each action once per round, rounds repeated: a busy machine slows all alike."""
+    timings = {name: Timing(name) for name in actions}
+    results: dict[str, object] = {}
+    for _ in range(max(1, repeat)):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            results[name] = action()
+            timings[name].seconds.append(time.perf_counter() - started)
+    return timings, results
+
+
+def paired_ratio(timing: Timing, floor: Timing) -> float:
+    """The median of the per-round ratios of two interleaved measurements."""
+    pairs = [a / b for a, b in zip(timing.seconds, floor.seconds, strict=True) if b]
+    return statistics.median(pairs) if pairs else float("nan")
+
+
 def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else float("nan")
 
