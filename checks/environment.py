@@ -24,6 +24,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from checks import interpreters
 from checks.environment_support import (
     lock_text,
+    pythons_dir,
     read_distributions,
     required_by,
     sandbox_uv,
@@ -94,10 +95,12 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
         return _failed(found, "uv cannot be run by the unprivileged user on this machine")
     spec, requested = _requested_spec(ctx, found)
     choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary()))
+    if not satisfied and spec is not None:
+        managed = interpreters.download(uv_binary(), spec, pythons_dir() / "managed")
+        if managed is not None:
+            choice, satisfied = managed, True
     python_path = None
     if choice is not None:
-        from checks.environment_support import pythons_dir
-
         python_path = interpreters.sandbox_copy(choice, pythons_dir())
     if choice is None or python_path is None:
         return _failed(found, "no Python interpreter usable for the fresh environment", requested)

@@ -24,6 +24,8 @@ from checks import runner
 from checks.workspace import reachable_by_sandbox
 
 MIN_SUPPORTED = Version("3.7")  # the oldest Python uv makes environments for
+NEWEST_MINOR = 14  # the newest Python 3 minor version uv can download
+DOWNLOAD_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,36 @@ def choose(
         return allowed[0], True
     nearest = min(candidates, key=lambda c: (_distance(minors, c.version), -c.version.minor))
     return nearest, False
+
+
+def download(uv: str, spec: SpecifierSet, into: Path) -> Interpreter | None:
+    """Ask uv for a managed build of the newest Python `spec` allows (where downloads are
+    possible, as on GitHub's runners). Off with REPROBOT_PYTHON_DOWNLOADS=never."""
+    if os.environ.get("REPROBOT_PYTHON_DOWNLOADS", "automatic") == "never":
+        return None
+    minors = [m for m in _allowed_minors(spec) if MIN_SUPPORTED.minor <= m <= NEWEST_MINOR]
+    if not minors:
+        return None
+    wanted = f"3.{max(minors)}"
+    settings = {"UV_PYTHON_INSTALL_DIR": str(into), "NO_COLOR": "1"}
+    installed = runner.run(
+        (uv, "python", "install", wanted), timeout=DOWNLOAD_TIMEOUT, extra_env=settings
+    )
+    if not installed.ok:
+        return None
+    found = runner.run(
+        (uv, "python", "find", "--managed-python", wanted),
+        timeout=60,
+        extra_env={**settings, "UV_PYTHON_DOWNLOADS": "never"},
+    )
+    path = Path(found.stdout.strip()) if found.ok and found.stdout.strip() else None
+    if path is None or not path.is_file():
+        return None
+    version = runner.run((str(path), "-c", "import platform; print(platform.python_version())"))
+    try:
+        return Interpreter(Version(version.stdout.strip()), path)
+    except InvalidVersion:
+        return None
 
 
 def sandbox_copy(interp: Interpreter, pythons_dir: Path) -> Path | None:

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from checks import interpreters, runner
 from checks.config import Config
@@ -225,7 +226,6 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 
 
 def test_choose_the_newest_allowed_else_the_nearest() -> None:
-    from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
     found = tuple(
@@ -241,3 +241,14 @@ def test_choose_the_newest_allowed_else_the_nearest() -> None:
     assert pick(SpecifierSet("==3.6.*"), found) == (found[4], False)
     assert pick(SpecifierSet(">=3.14"), found) == (found[0], False)
     assert pick(None, ()) == (None, False)
+
+
+def test_python_downloads_can_be_turned_off_and_never_fetch_unsupported_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPROBOT_PYTHON_DOWNLOADS", "never")
+    assert interpreters.download(uv_binary(), SpecifierSet("==3.9.*"), tmp_path) is None
+    monkeypatch.setenv("REPROBOT_PYTHON_DOWNLOADS", "automatic")
+    # uv makes no environments for Python older than 3.7: nothing to download.
+    assert interpreters.download(uv_binary(), SpecifierSet("<3.6"), tmp_path) is None
+    assert list(tmp_path.iterdir()) == []

@@ -95,3 +95,21 @@ def test_import_name_is_mapped_and_the_lock_is_real(tmp_path: Path) -> None:
     assert dep006.status is Status.WARN
     lock = dep006.fixes[0].files["requirements.lock"]
     assert "python-dateutil==" in lock and "idna==" in lock
+
+
+def test_asked_python_is_downloaded_where_uv_can_fetch_it(tmp_path: Path) -> None:
+    """On GitHub's runners uv fetches a managed Python; where its builds are out of reach
+    (a closed network), reprobot falls back to the nearest local Python instead."""
+    from packaging.specifiers import SpecifierSet
+
+    from checks import interpreters
+    from checks.environment_support import uv_binary
+
+    got = interpreters.download(uv_binary(), SpecifierSet("==3.9.*"), tmp_path / "pythons")
+    if got is None:
+        assert not (tmp_path / "pythons").exists() or not any(
+            (tmp_path / "pythons").glob("cpython-3.9*/bin/python3.9")
+        )
+    else:
+        assert (got.version.major, got.version.minor) == (3, 9)
+        assert got.path.is_file()
