@@ -89,6 +89,9 @@ def python2_construct(exc: SyntaxError) -> str | None:
     return None
 
 
+_CHEVRON_HINT = re.compile(r"\bprint\s*>>")
+
+
 def _print_chevron(tree: ast.AST) -> int | None:
     """Line of a `print >>f, x` statement: valid Python 3 syntax, but Python 2 code."""
     for node in ast.walk(tree):
@@ -114,8 +117,7 @@ def compile_source(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes etc. are not build failures
-            tree = compile(source, path, "exec", flags | ast.PyCF_ONLY_AST, dont_inherit=True)
-            compile(tree, path, "exec", flags, dont_inherit=True)
+            compile(source, path, "exec", flags, dont_inherit=True)
     except SyntaxError as exc:
         construct = python2_construct(exc)
         detail = f"{type(exc).__name__}: {exc.msg}"
@@ -130,6 +132,11 @@ def compile_source(
         )
     except ValueError as exc:  # e.g. null bytes on older Pythons
         return CompileProblem(path, SYNTAX, f"cannot be compiled: {exc}", None, notebook_cell)
+    # Only the rare file that mentions `print >>` is parsed again to look for the statement.
+    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    if not _CHEVRON_HINT.search(text):
+        return None
+    tree = compile(text, path, "exec", flags | ast.PyCF_ONLY_AST, dont_inherit=True)
     line = _print_chevron(tree)
     if line is not None:
         return CompileProblem(path, PYTHON2, "Python 2 code: `print >>f, ...`", line, notebook_cell)

@@ -7,12 +7,10 @@ from reading the code (`ast`), never from running it.
 
 from __future__ import annotations
 
-import ast
-import json
-import sys
 from dataclasses import dataclass
 
 from checks.generate import render
+from checks.imports import ImportScan, scan_imports
 from checks.snapshot import Snapshot
 
 SMOKE_TEST_PATH = "tests/test_smoke.py"
@@ -29,21 +27,6 @@ class SmokeTest:
     content: str
     modules: tuple[str, ...]
     scripts: tuple[str, ...]
-
-
-def imported_names(source: str) -> set[str]:
-    """Top-level names of absolute imports in one module or cell (empty if unparsable)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 def _is_test(path: str) -> bool:
@@ -73,51 +56,22 @@ def package_modules(snapshot: Snapshot) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def local_modules(snapshot: Snapshot) -> set[str]:
-    """Every name a script in the repository could import from the repository itself."""
-    names: set[str] = set()
-    for path in snapshot.with_suffix(".py"):
-        parts = path.split("/")
-        names.add(parts[-1][:-3])
-        names.update(p for p in parts[:-1] if p.isidentifier())
-    return names
+def third_party_imports(scan: ImportScan) -> tuple[str, ...]:
+    """Modules the scripts and notebooks (not the tests) need, neither standard nor local;
+    optional imports (inside `try/except ImportError`) left out."""
+    names = {
+        name
+        for name, sites in scan.third_party().items()
+        if any(not site.optional and not _is_test(site.path) for site in sites)
+    }
+    return tuple(sorted(n for n in names if n.isidentifier() and n != "__future__"))
 
 
-def _notebook_sources(snapshot: Snapshot, path: str) -> list[str]:
-    text = snapshot.read_text(path, cap=8 * 1024 * 1024)
-    try:
-        cells = json.loads(text.text).get("cells", []) if text.ok else []
-    except (ValueError, AttributeError, RecursionError):
-        return []
-    sources: list[str] = []
-    for cell in cells if isinstance(cells, list) else []:
-        source = cell.get("source", "") if isinstance(cell, dict) else ""
-        source = "".join(source) if isinstance(source, list) else source
-        if isinstance(source, str) and cell.get("cell_type") == "code":
-            sources.append(
-                "\n".join(
-                    ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))
-                )
-            )
-    return sources
-
-
-def third_party_imports(snapshot: Snapshot, paths: tuple[str, ...]) -> tuple[str, ...]:
-    """Modules the scripts and notebooks import that are neither standard nor local."""
-    names: set[str] = set()
-    for path in paths:
-        if path.endswith(".ipynb"):
-            for source in _notebook_sources(snapshot, path):
-                names |= imported_names(source)
-        else:
-            text = snapshot.read_text(path)
-            names |= imported_names(text.text) if text.ok else set()
-    ignore = set(sys.stdlib_module_names) | local_modules(snapshot) | {"__future__"}
-    return tuple(sorted(n for n in names if n not in ignore and n.isidentifier()))
-
-
-def smoke_test(snapshot: Snapshot, package: tuple[str, ...] = ()) -> SmokeTest:
-    """The generated test: imports `package` when given, else the scripts' imports."""
+def smoke_test(
+    snapshot: Snapshot, package: tuple[str, ...] = (), scan: ImportScan | None = None
+) -> SmokeTest:
+    """The generated test: imports `package` when given, else the scripts' imports
+    (`scan`: the repository's imports, when already known)."""
     code = tuple(p for p in snapshot.with_suffix(".py", ".ipynb") if not _is_test(p))
     notebooks = tuple(p for p in code if p.endswith(".ipynb"))
     scripts: tuple[str, ...] = ()
@@ -126,7 +80,8 @@ def smoke_test(snapshot: Snapshot, package: tuple[str, ...] = ()) -> SmokeTest:
         what = "imports" if len(modules) == 1 else "packages import"
         comment = "The project's own packages: importing them runs their top-level code."
     else:
-        modules = third_party_imports(snapshot, code)[:MAX_MODULES]
+        found = scan if scan is not None else scan_imports(snapshot)
+        modules = third_party_imports(found)[:MAX_MODULES]
         scripts = tuple(p for p in code if p.endswith(".py"))[:MAX_SCRIPTS]
         what = "byte-compiles and the libraries it uses import"
         comment = "Libraries the scripts and notebooks import: each must be installed."

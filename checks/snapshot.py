@@ -98,7 +98,8 @@ class Snapshot:
             return None
         names = {n for n in out.stdout.split("\0") if n}
         # A file deleted in the work tree but still in the index is not there for a reader.
-        return tuple(sorted(n for n in names if os.path.lexists(self.root / n)))
+        root = str(self.root)
+        return tuple(sorted(n for n in names if os.path.lexists(f"{root}/{n}")))
 
     def _walk(self) -> Iterator[str]:
         for dirpath, dirnames, filenames in os.walk(self.root):

@@ -13,6 +13,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from checks.environment import FreshEnvironment, fresh_environment, install_extra
+from checks.imports import imports
 from checks.junit import JUNIT_CAP, JUnitError, JUnitSummary, parse_junit
 from checks.manifests import Manifest, manifest
 from checks.model import Finding, Fix, Outcome, failed, passed, skipped
@@ -82,7 +83,9 @@ class TST001(Check):
             parts.extend(r.source for r in suite.runners)
             return passed("; ".join(parts))
         found = ctx.fact(manifest)
-        smoke = smoke_test(snapshot, package_modules(snapshot) if found.package else ())
+        smoke = smoke_test(
+            snapshot, package_modules(snapshot) if found.package else (), ctx.fact(imports)
+        )
         hint = ""
         if suite.pytest_config:
             hint = f" (pytest is configured in {suite.pytest_config}, but no test is there)"

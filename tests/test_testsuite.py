@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from checks import runner
+from checks.imports import scan_imports
 from checks.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
 from checks.smoketest import package_modules, smoke_test, third_party_imports
 from checks.snapshot import Snapshot
@@ -285,8 +286,7 @@ def test_smoke_test_for_scripts(tmp_path: Path) -> None:
             "figures.ipynb": notebook,
         },
     )
-    code = ("analysis.py", "helpers.py", "figures.ipynb")
-    assert third_party_imports(snapshot, code) == ("jinja2", "pytest")
+    assert third_party_imports(scan_imports(snapshot)) == ("jinja2", "pytest")
     smoke = smoke_test(snapshot)
     assert smoke.modules == ("jinja2", "pytest")
     assert smoke.scripts == ("analysis.py", "helpers.py", "it's odd.py")
