@@ -218,11 +218,21 @@ def run(
             proc.stdin.write(stdin_text.encode())
         with contextlib.suppress(BrokenPipeError):
             proc.stdin.close()
-    timed_out = False
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    # A timer kills the group at the deadline; waiting blocks instead of polling, so short
+    # commands (most git calls) return as soon as they end.
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    proc.wait()
+    timer.cancel()
+    timed_out = expired.is_set()
     # Kill the whole group: a finished leader may still have children holding the pipes.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
