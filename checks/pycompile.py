@@ -90,6 +90,7 @@ def python2_construct(exc: SyntaxError) -> str | None:
 
 
 _CHEVRON_HINT = re.compile(r"\bprint\s*>>")
+_CHEVRON_HINT_BYTES = re.compile(rb"\bprint\s*>>")
 
 
 def _print_chevron(tree: ast.AST) -> int | None:
@@ -133,9 +134,10 @@ def compile_source(
     except ValueError as exc:  # e.g. null bytes on older Pythons
         return CompileProblem(path, SYNTAX, f"cannot be compiled: {exc}", None, notebook_cell)
     # Only the rare file that mentions `print >>` is parsed again to look for the statement.
-    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
-    if not _CHEVRON_HINT.search(text):
+    hint = _CHEVRON_HINT if isinstance(source, str) else _CHEVRON_HINT_BYTES
+    if not hint.search(source):  # type: ignore[arg-type]
         return None
+    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     tree = compile(text, path, "exec", flags | ast.PyCF_ONLY_AST, dont_inherit=True)
     line = _print_chevron(tree)
     if line is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -64,6 +65,7 @@ class Snapshot:
     def __init__(self, root: Path | str, *, files: tuple[str, ...] | None = None) -> None:
         self.root = Path(root).resolve()
         self._given_files = files
+        self._plain_dirs: dict[str, bool] = {}
 
     @cached_property
     def is_git(self) -> bool:
@@ -131,9 +133,25 @@ class Snapshot:
                 return lower[name.lower()]
         return None
 
+    def _plain_directory(self, directory: str) -> bool:
+        """Whether `directory` (relative) is reached from the root through no link."""
+        if directory not in self._plain_dirs:
+            real = os.path.realpath(os.path.join(self.root, directory))
+            self._plain_dirs[directory] = real == os.path.normpath(
+                os.path.join(self.root, directory)
+            )
+        return self._plain_dirs[directory]
+
     def resolve_inside(self, path: str) -> Path | None:
         """The real path of `path` if it stays inside the repository, else None."""
         candidate = self.root / path
+        if path in self.file_set and self._plain_directory(os.path.dirname(path)):
+            # Fast path: no directory on the way is a link, so only the file itself can be.
+            try:
+                if not stat.S_ISLNK(os.lstat(candidate).st_mode):
+                    return candidate
+            except OSError:
+                return None
         try:
             real = candidate.resolve(strict=True)
         except (OSError, RuntimeError):

@@ -75,3 +75,20 @@ def test_find_root_file_is_case_insensitive_and_glob_crosses_dirs(tmp_path: Path
     assert snap.find_root_file("README.md", "README") == "readme.MD"
     assert snap.glob("*.ipynb") == ("nb/a.ipynb",)
     assert snap.find_root_file("LICENSE") is None
+
+
+def test_linked_directory_swapped_in_after_commit_is_not_followed(tmp_path: Path) -> None:
+    """A tracked file whose directory became a link to outside must not be read."""
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "passwd").write_text("harmless\n")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "-c", "user.name=A", "-c", "user.email=a@x", "commit", "-qm", "init")
+    (tmp_path / "data" / "passwd").unlink()
+    (tmp_path / "data").rmdir()
+    (tmp_path / "data").symlink_to("/etc")
+    snap = Snapshot(tmp_path)
+    assert "data/passwd" in snap.files
+    text = snap.read_text("data/passwd")
+    assert not text.ok and "outside the repository" in (text.problem or "")
+    assert "root:" not in text.text
