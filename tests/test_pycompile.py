@@ -232,3 +232,17 @@ def test_compile_files_over_a_repository(tmp_path: Path) -> None:
     assert kinds == {"pkg/bad.py": SYNTAX, "old.py": PYTHON2, "outside.py": UNREAD}
     assert {p.path for p in build.failures} == {"pkg/bad.py", "old.py"}
     assert [p.path for p in build.python2] == ["old.py"]
+
+
+def test_large_repository_compiles_in_parallel_with_the_same_findings(tmp_path: Path) -> None:
+    from checks import pycompile
+
+    count = pycompile.PARALLEL_FROM + 100
+    for i in range(count):
+        (tmp_path / f"m{i:04d}.py").write_text(f"x{i} = {i}\n")
+    (tmp_path / "m0007.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "m0550.py").write_text("print 'hello'\n")
+    result = pycompile.compile_files(Snapshot(tmp_path))
+    assert len(result.scripts) == count
+    assert [(p.path, p.line) for p in result.problems] == [("m0007.py", 1), ("m0550.py", 1)]
+    assert result.problems[1].message.startswith("Python 2 code")
