@@ -88,12 +88,7 @@ def all_checks() -> tuple[type[Check], ...]:
 
     found: list[type[Check]] = []
     for family, module_name in FAMILY_MODULES.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # family not built yet
-            raise
+        module = importlib.import_module(module_name)
         members = [
             obj
             for obj in vars(module).values()

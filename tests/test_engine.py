@@ -111,3 +111,20 @@ def test_fact_is_computed_once(tmp_path: Path) -> None:
 
     assert ctx.fact(provider) == 42 and ctx.fact(provider) == 42
     assert calls == [1]
+
+
+def test_every_registered_check_is_documented_and_its_requirements_exist() -> None:
+    from checks.registry import all_checks
+
+    checks = all_checks()
+    codes = [c.code() for c in checks]
+    assert len(codes) == len(set(codes))
+    prefixes = {"citation": "CIT", "licence": "LIC", "docs": "DOC", "dependencies": "DEP",
+                "build": "BLD", "tests": "TST"}  # fmt: skip
+    for check in checks:
+        assert check.code().startswith(prefixes[check.family]), check.code()
+        assert check.title() != check.code() and len(check.title()) < 80, check.code()
+        assert len(check.explanation()) > 80, f"{check.code()} needs a user-facing explanation"
+        for required in check.requires:
+            assert required in codes, f"{check.code()} requires unknown {required}"
+            assert codes.index(required) < codes.index(check.code()), "requires runs first"
