@@ -95,21 +95,30 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def _title(meta: ProjectMetadata, git: GitFacts, fallback: str) -> tuple[str, str]:
+def _title(
+    meta: ProjectMetadata, git: GitFacts, fallback: str, readme: tuple[str, str] | None
+) -> tuple[str, str]:
     if meta.name:
         return meta.name.value, meta.name.source
+    if readme:
+        return readme
     if git.repository_url:
         return git.repository_url.rstrip("/").rsplit("/", 1)[-1], "the origin remote"
     return fallback, "the folder name"
 
 
-def _authors(meta: ProjectMetadata, git: GitFacts, title: str) -> tuple[list[CffAuthor], str]:
+def _authors(
+    meta: ProjectMetadata, git: GitFacts, title: str, holders: tuple[tuple[str, ...], str] | None
+) -> tuple[list[CffAuthor], str]:
     if meta.authors:
         people = [split_name(p.name, p.email) for p in meta.authors]
         return list(dict.fromkeys(people)), meta.authors_source or "the package metadata"
     if git.authors:
         people = [split_name(p.name, p.email) for p in git.authors[:MAX_AUTHORS]]
         return list(dict.fromkeys(people)), "git history (most commits first)"
+    if holders and holders[0]:
+        names, where = holders
+        return list(dict.fromkeys(split_name(n) for n in names)), f"the copyright line of {where}"
     if git.repository_url:
         owner = git.repository_url.rstrip("/").split("/")[-2]
         return [CffAuthor(name=owner)], ""
@@ -122,18 +131,22 @@ def generate(
     *,
     fallback_title: str,
     licence: tuple[str, str] | None = None,
+    readme_title: tuple[str, str] | None = None,
+    holders: tuple[tuple[str, ...], str] | None = None,
     today: dt.date | None = None,
 ) -> Generated:
     """A CITATION.cff built from package metadata, git history and the licence file.
 
-    `licence` is (SPDX id, file) from the licence file, used when the metadata names none.
+    `licence` is (SPDX id, file) from the licence file, used when the metadata names none;
+    `readme_title` (title, where) and `holders` (names, licence file) stand in for a
+    missing package name and for authors when neither metadata nor git history has any.
     """
     today = today or dt.date.today()
     origin: dict[str, list[str]] = {}
     notes: list[str] = []
-    title, title_source = _title(meta, git, fallback_title)
+    title, title_source = _title(meta, git, fallback_title, readme_title)
     origin.setdefault(title_source, []).append("title")
-    authors, author_source = _authors(meta, git, title)
+    authors, author_source = _authors(meta, git, title, holders)
     if author_source:
         origin.setdefault(author_source, []).append("authors")
         if git.shallow and author_source.startswith("git history"):

@@ -8,10 +8,13 @@ from checks.cff import CFF_CAP, CffFile, load_cff
 from checks.cffmessages import validate
 from checks.cffrelease import consistency
 from checks.cffwrite import generate
+from checks.docs import README_CAP, find_readme
 from checks.gitfacts import git_facts
-from checks.licence import licence_files
+from checks.licence import LICENCE_CAP, licence_files
+from checks.licenceid import copyright_holders
 from checks.metadata import project_metadata
 from checks.model import Finding, Fix, Outcome, failed, passed
+from checks.readme import headings
 from checks.registry import Check, Context
 
 DEFAULT_FILE = "CITATION.cff"
@@ -31,10 +34,40 @@ def citation_file(ctx: Context) -> CffFile:
     return load_cff(read.text, path)
 
 
+def _readme_title(ctx: Context) -> tuple[str, str] | None:
+    """The README's first heading, when it reads as a title (not "Installation")."""
+    path = find_readme(ctx)
+    read = ctx.snapshot.read_text(path, cap=README_CAP) if path else None
+    if path is None or read is None or not read.ok:
+        return None
+    found = headings(read.text.splitlines()[:40])
+    title = found[0][1].strip() if found else ""
+    if not title or len(title) > 150 or title.lower().startswith(("readme", "install", "usage")):
+        return None
+    return title, f"the first heading of {path}"
+
+
+def _licence_holders(ctx: Context) -> tuple[tuple[str, ...], str] | None:
+    for file in ctx.fact(licence_files):
+        read = ctx.snapshot.read_text(file.path, cap=LICENCE_CAP)
+        names = copyright_holders(read.text) if read.ok else ()
+        if names:
+            return names, file.path
+    return None
+
+
 def generated_fix(ctx: Context, path: str, *, today: dt.date | None = None) -> Fix:
     meta, git = ctx.fact(project_metadata), ctx.fact(git_facts)
     licence = next(((f.spdx, f.path) for f in ctx.fact(licence_files) if f.spdx), None)
-    made = generate(meta, git, fallback_title=ctx.root.name, licence=licence, today=today)
+    made = generate(
+        meta,
+        git,
+        fallback_title=ctx.root.name,
+        licence=licence,
+        readme_title=_readme_title(ctx),
+        holders=_licence_holders(ctx),
+        today=today,
+    )
     notes = "".join(f"\n- {note}" for note in made.notes)
     description = (
         f"A {path} with {'; '.join(made.sources)}. "

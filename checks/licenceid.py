@@ -170,3 +170,45 @@ def base_ids(expression: str) -> frozenset[str]:
         base = token.removesuffix("+").removesuffix("-only").removesuffix("-or-later")
         ids.add(base.upper())
     return frozenset(ids)
+
+
+_COPYRIGHT = re.compile(
+    r"^\s*(?:copyright\b|\(c\)|©)\s*(?:\(c\)|©)?\s*"
+    r"(?:\d{4}(?:\s*[-–,]\s*(?:\d{4}|present))*\s*,?\s*)?(?:by\s+)?(.+?)\s*$",
+    re.IGNORECASE,
+)
+_NOT_PEOPLE = re.compile(
+    r"authors|contributors|developers|holders|owner|<|\[|\{|year|name|"
+    r"university|institute|foundation|inc\b|ltd\b|gmbh|llc|corporation|laborator",
+    re.IGNORECASE,
+)
+
+
+_PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "le", "du"})
+
+
+def copyright_holders(text: str, *, limit: int = 10) -> tuple[str, ...]:
+    """People named on the licence's `Copyright (c) 2024 Ada Lovelace, Alan Turing` lines.
+
+    Organisations, placeholders (`<year> <name>`) and "the authors" are left out: only
+    names that read as a person's (two to four capitalised words) are returned.
+    """
+    people: list[str] = []
+    for line in text.splitlines()[:60]:
+        match = _COPYRIGHT.match(line)
+        if match is None:
+            continue
+        holders = re.sub(r"\.?\s*all rights reserved\.?$", "", match.group(1), flags=re.I)
+        for part in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", holders.strip(" .")):
+            words = part.split()
+            if (
+                2 <= len(words) <= 4
+                and not _NOT_PEOPLE.search(part)
+                and all(
+                    w[:1].isupper() or w.lower() in {"van", "von", "de", "der", "da", "di", "le"}
+                    for w in words
+                )
+                and part not in people
+            ):
+                people.append(part)
+    return tuple(people[:limit])

@@ -130,6 +130,53 @@ def test_generated_from_git_authors_when_metadata_names_none(tmp_path: Path) -> 
     assert run(root)["CIT002"].status is Status.PASS
 
 
+def test_generated_from_readme_and_licence_when_nothing_else_names_them(tmp_path: Path) -> None:
+    """A plain folder of scripts: the README's heading titles it, the licence's copyright
+    line names the authors."""
+    root = make_repo(
+        tmp_path,
+        {
+            "README.md": "# Ocean heat content study\n\nCode for the paper.\n",
+            "LICENSE": "MIT License\n\nCopyright (c) 2021-2024 Chidi Okafor, Sara Lindqvist "
+            "and Jules van Moreau. All rights reserved.\n",
+            "run.py": "print(1)\n",
+        },
+        git_init=False,
+    )
+    results = run(root)
+    text = generated(results["CIT001"])
+    data = load_yaml(text)
+    assert data["title"] == "Ocean heat content study"
+    assert data["authors"] == [
+        {"given-names": "Chidi", "family-names": "Okafor"},
+        {"given-names": "Sara", "family-names": "Lindqvist"},
+        {"given-names": "Jules", "name-particle": "van", "family-names": "Moreau"},
+    ]
+    description = results["CIT001"].fixes[0].description
+    assert "the first heading of README.md" in description
+    assert "the copyright line of LICENSE" in description
+    (root / "CITATION.cff").write_text(text)
+    assert run(root)["CIT002"].status is Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("Copyright (c) 2024 Ada Lovelace", ("Ada Lovelace",)),
+        ("Copyright 2019, 2020 Grace Hopper & Alan Turing", ("Grace Hopper", "Alan Turing")),
+        ("© 2023 Marie Curie", ("Marie Curie",)),
+        ("Copyright (c) <year> <copyright holders>", ()),
+        ("Copyright (c) 2024 The heat-study authors", ()),
+        ("Copyright 2024 University of Somewhere", ()),
+        ("Permission is hereby granted, free of charge", ()),
+    ],
+)
+def test_copyright_holders_are_people_only(line: str, people: tuple[str, ...]) -> None:
+    from checks.licenceid import copyright_holders
+
+    assert copyright_holders(f"MIT License\n\n{line}\n") == people
+
+
 def test_generated_yaml_survives_hostile_metadata(tmp_path: Path) -> None:
     pyproject = (
         "[project]\n"
