@@ -114,7 +114,9 @@ class BLD001(Check):
             _plural(len(static.notebooks), "notebook") if static.notebooks else "",
         ]
         compiled = " and ".join(c for c in counted if c)
-        summary = ", ".join(s for s in (built_note, f"{compiled} compile" if compiled else "") if s)
+        total = len(static.scripts) + len(static.notebooks)
+        verb = "compiles" if total == 1 else "compile"
+        summary = ", ".join(s for s in (built_note, f"{compiled} {verb}" if compiled else "") if s)
         notes = tuple(Finding(p.message, p.path) for p in static.problems if p not in problems)
         return passed(summary, findings=notes)
 

@@ -343,3 +343,10 @@ def test_hostile_notebooks_are_findings_not_crashes(tmp_path: Path) -> None:
     messages = {f.path: f.message for f in bld.findings}
     assert messages["deep.ipynb"] == "not a notebook: JSON nested too deeply"
     assert messages["wrong.ipynb"].startswith("invalid notebook")
+
+
+def test_single_script_summary_reads_right(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"fit.py": "x = 1\n"})
+    result = check(repo)["BLD001"]
+    assert result.status is Status.PASS
+    assert result.message == "1 Python file compiles"
