@@ -239,9 +239,12 @@ class DEP005(Check):
         )
         if not missing:
             third = len(scan.third_party())
-            return passed(
-                f"{_plural(third, 'third-party import')}, all declared", findings=scan.problems
+            said = (
+                f"{_plural(third, 'third-party import')}, all declared"
+                if third
+                else "only the standard library and the repository's own modules are imported"
             )
+            return passed(said, findings=scan.problems)
         fix = undeclared_fix(ctx.snapshot, found, required or optional, optional)
         names = ", ".join(sorted({m.distribution for m in (required or optional)}))
         if not required:

@@ -196,6 +196,10 @@ def test_nothing_declared_but_imports_fails_with_a_requirements_file(tmp_path: P
 def test_stdlib_only_needs_no_manifest(tmp_path: Path) -> None:
     results = _check(tmp_path, {"run.py": "import json\nimport helper\n", "helper.py": "x = 1\n"})
     assert results["DEP001"].status is Status.PASS
+    assert results["DEP005"].status is Status.PASS
+    assert results["DEP005"].message == (
+        "only the standard library and the repository's own modules are imported"
+    )
     # The fresh environment is still made, so the tests can run in it.
     assert results["DEP002"].status is Status.PASS
     assert "nothing to resolve" in results["DEP002"].message
