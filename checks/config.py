@@ -36,6 +36,7 @@ FAMILY_SETTINGS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
     "docs": {},
     "licence": {},
+    "portability": {},
 }
 
 

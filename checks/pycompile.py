@@ -197,7 +197,7 @@ def _language(nb: Mapping[str, Any]) -> str:
     return "python"
 
 
-def _cells(nb: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
+def code_cells(nb: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
     """(1-based cell number, source) of each code cell, in nbformat 4 or 3 layout."""
     if isinstance(nb.get("cells"), list):
         cells: list[Any] = nb["cells"]
@@ -264,7 +264,7 @@ def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     if _language(nb) not in ("python", "python3", "python2", "ipython"):
         return ()
     problems: list[CompileProblem] = []
-    for number, source in _cells(nb):
+    for number, source in code_cells(nb):
         flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
         problem = compile_source(source, path, notebook_cell=number, flags=flags)
         if problem is None:

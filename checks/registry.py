@@ -79,6 +79,7 @@ FAMILY_MODULES: dict[str, str] = {
     "dependencies": "checks.dependencies",
     "build": "checks.build",
     "tests": "checks.tests",
+    "portability": "checks.paths",
 }
 
 
