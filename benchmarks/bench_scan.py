@@ -8,7 +8,7 @@ git repository and as a plain directory):
   `git ls-files --cached --others --exclude-standard` the snapshot runs;
 * `Snapshot(root).files` in plain-directory mode against `Path.rglob('*')` and `os.walk`;
 * the static checks (those that need no fresh environment; by default every existing
-  check matching CIT, LIC, DOC, DEP005, BLD001, TST001) via `check_repository(root, select=...)`
+  check matching CIT, LIC, DOC, DEP005, BLD001, TST001, PTH) via `check_repository(root, select=...)`
   in-process, with per-check seconds, tracemalloc peak, and the whole `reprobot check`
   command line in a child process (wall seconds and maximum resident memory).
 
@@ -50,7 +50,7 @@ from checks.engine import check_repository, matches
 from checks.registry import all_checks
 from checks.snapshot import Snapshot
 
-STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001", "TST001")
+STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001", "TST001", "PTH")
 # Checks that create a fresh environment or run the repository's code; never "static".
 NEEDS_ENVIRONMENT = ("DEP002", "DEP003", "DEP004", "DEP006", "TST002", "TST003")
 

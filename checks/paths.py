@@ -20,6 +20,7 @@ _PERSONAL = re.compile(
     r"^(?:/home/[^/\s]+/|/Users/[^/\s]+/|[A-Za-z]:[\\/]+Users[\\/]+[^\\/\s]+|"
     r"/content/drive/|/mnt/[a-z]/Users/)",
 )
+_WORDS = (b"/home/", b"Users", b"/content/drive/", b"/mnt/")
 MAX_FINDINGS = 50
 
 
@@ -74,8 +75,13 @@ def _in_notebook(data: bytes, path: str) -> Iterator[HardCodedPath]:
         return
     for number, source in code_cells(nb):
         python = strip_magics(source)
-        if python is not None and _HINT.search(python.encode("utf-8", "replace")):
+        if python is not None and _mentions_personal_path(python.encode("utf-8", "replace")):
             yield from _in_source(python, path, number)
+
+
+def _mentions_personal_path(data: bytes) -> bool:
+    # Substring tests are many times faster than the regular expression on large trees.
+    return any(word in data for word in _WORDS) and _HINT.search(data) is not None
 
 
 def hard_coded_paths(snapshot: Snapshot) -> tuple[HardCodedPath, ...]:
@@ -83,7 +89,7 @@ def hard_coded_paths(snapshot: Snapshot) -> tuple[HardCodedPath, ...]:
     for path in snapshot.with_suffix(".py", ".ipynb"):
         notebook = path.endswith(".ipynb")
         data, problem = snapshot.read_bytes(path, cap=NOTEBOOK_CAP if notebook else SCRIPT_CAP)
-        if problem is not None or not _HINT.search(data):
+        if problem is not None or not _mentions_personal_path(data):
             continue
         if notebook:
             found.extend(_in_notebook(data, path))
