@@ -8,9 +8,10 @@ git repository and as a plain directory):
   `git ls-files --cached --others --exclude-standard` the snapshot runs;
 * `Snapshot(root).files` in plain-directory mode against `Path.rglob('*')` and `os.walk`;
 * the static checks (those that need no fresh environment; by default every existing
-  check matching CIT, LIC, DOC, DEP005, BLD001, TST001, PTH) via `check_repository(root, select=...)`
-  in-process, with per-check seconds, tracemalloc peak, and the whole `reprobot check`
-  command line in a child process (wall seconds and maximum resident memory).
+  check matching CIT, LIC, DOC, DEP005, BLD001, TST001, PTH) via
+  `check_repository(root, select=...)` in-process, with per-check seconds, tracemalloc
+  peak, and the whole `reprobot check` command line in a child process (wall seconds and
+  maximum resident memory).
 
 Run from the repository root:
 
