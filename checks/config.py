@@ -5,7 +5,7 @@ Unknown keys and broken files are usage errors that name the file and the line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,14 @@ TYPE_WORDS = {
 }
 
 
+def matches(code: str, patterns: Iterable[str]) -> str | None:
+    """The first pattern that is `code` itself or a prefix of it."""
+    for pattern in patterns:
+        if code.upper().startswith(pattern.upper()):
+            return pattern
+    return None
+
+
 class ConfigError(Exception):
     """A usage error in a configuration file: where it is and what to do."""
 
@@ -64,6 +72,11 @@ class Config:
     ignore: Mapping[str, str] = field(default_factory=dict)  # code or prefix -> reason
     families: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+
+    def runs(self, code: str) -> bool:
+        """Whether the check `code` is selected and not ignored in this run."""
+        selected = not self.select or matches(code, self.select) is not None
+        return selected and matches(code, self.ignore) is None
 
     def family(self, name: str) -> Mapping[str, Any]:
         return self.families.get(name, {})

@@ -259,11 +259,7 @@ class DEP005(Check):
 def _environment_if_built(ctx: Context) -> FreshEnvironment | None:
     """The fresh environment when this run makes one anyway (DEP002 selected); DEP005
     alone stays static and fast."""
-    select, ignore = ctx.config.select, ctx.config.ignore
-    wanted = not select or any("DEP002".startswith(p.upper()) for p in select)
-    if not wanted or any("DEP002".startswith(p.upper()) for p in ignore):
-        return None
-    return ctx.fact(fresh_environment)
+    return ctx.fact(fresh_environment) if ctx.config.runs("DEP002") else None
 
 
 class DEP006(Check):

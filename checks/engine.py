@@ -9,18 +9,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from checks import __version__
-from checks.config import Config, load_config
+from checks.config import Config, load_config, matches
 from checks.model import CheckResult, Outcome, Report, Status
 from checks.registry import Check, Context, all_checks
 from checks.snapshot import Snapshot
-
-
-def matches(code: str, patterns: Iterable[str]) -> str | None:
-    """The first pattern that is `code` itself or a prefix of it."""
-    for pattern in patterns:
-        if code.upper().startswith(pattern.upper()):
-            return pattern
-    return None
 
 
 def unknown_patterns(patterns: Iterable[str], checks: Iterable[type[Check]]) -> list[str]:

@@ -84,6 +84,39 @@ def _failed(found: Manifest, problem: str, requested: str | None = None) -> Fres
     )
 
 
+@dataclass(frozen=True)
+class ChosenPython:
+    """The interpreter for the repository, or why there is none (`problem`)."""
+
+    path: Path | None
+    version: str = ""
+    requested: str | None = None  # what the repository asked for, and where
+    note: str | None = None  # when the asked Python could not be had
+    problem: str | None = None
+
+
+def chosen_python(ctx: Context) -> ChosenPython:
+    """Fact provider: the Python the repository asks for (config, requires-python,
+    .python-version, runtime.txt), reachable by the unprivileged user; else the nearest."""
+    spec, requested = _requested_spec(ctx, ctx.fact(manifest))
+    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary()))
+    if not satisfied and spec is not None:
+        managed = interpreters.download(uv_binary(), spec, pythons_dir() / "managed")
+        if managed is not None:
+            choice, satisfied = managed, True
+    path = interpreters.sandbox_copy(choice, pythons_dir()) if choice is not None else None
+    if choice is None or path is None:
+        return ChosenPython(None, requested=requested, problem="no usable Python interpreter")
+    note = None
+    if not satisfied and requested:
+        shown = wanted_python(str(spec)) if spec is not None else "?"
+        note = (
+            f"Python {shown} is not available here; used {choice.version}, the nearest "
+            f"(asked for: {requested})"
+        )
+    return ChosenPython(path, str(choice.version), requested, note)
+
+
 def fresh_environment(ctx: Context) -> FreshEnvironment:
     """Fact provider: the repository's dependencies installed in a new venv."""
     found = ctx.fact(manifest)
@@ -93,24 +126,10 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     uv = sandbox_uv()
     if uv is None:
         return _failed(found, "uv cannot be run by the unprivileged user on this machine")
-    spec, requested = _requested_spec(ctx, found)
-    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary()))
-    if not satisfied and spec is not None:
-        managed = interpreters.download(uv_binary(), spec, pythons_dir() / "managed")
-        if managed is not None:
-            choice, satisfied = managed, True
-    python_path = None
-    if choice is not None:
-        python_path = interpreters.sandbox_copy(choice, pythons_dir())
-    if choice is None or python_path is None:
+    python = ctx.fact(chosen_python)
+    python_path, requested, note = python.path, python.requested, python.note
+    if python_path is None:
         return _failed(found, "no Python interpreter usable for the fresh environment", requested)
-    note = None
-    if not satisfied and requested:
-        shown = wanted_python(str(spec)) if spec is not None else "?"
-        note = (
-            f"Python {shown} is not available here; used {choice.version}, the nearest "
-            f"(asked for: {requested})"
-        )
     venv = ws.area / "venv"
     env = uv_env()
     started = time.monotonic()
@@ -146,7 +165,7 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     return FreshEnvironment(
         venv=venv,
         python=venv_python,
-        python_version=str(choice.version),
+        python_version=python.version,
         requested_python=requested,
         python_note=note,
         manifest=found,
@@ -155,7 +174,7 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
         consistency=consistency,
         installed={d.name: d.version for d in dists},
         project_installed=ok and (project or found.installs_project),
-        lock=lock_text(dists, found, str(choice.version)) if ok else None,
+        lock=lock_text(dists, found, python.version) if ok else None,
         inputs=found.install_files,
         required_by=required_by(dists),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks import tomlparse
-from checks.environment import fresh_environment
+from checks.environment import chosen_python
 from checks.environment_support import sandbox_uv, uv_env, uv_index_args
 from checks.registry import Context
 from checks.runner import RunOutcome
@@ -79,9 +79,9 @@ def package_build(ctx: Context) -> PackageBuild:
     out_dir.mkdir()
     give_to_sandbox(out_dir)
     args: list[str] = [uv, "build", "--no-config", "--sdist", "--wheel", "--out-dir", str(out_dir)]
-    env = ctx.fact(fresh_environment)
-    if env.python is not None:
-        args += ["--python", str(env.python)]
+    python = ctx.fact(chosen_python)
+    if python.path is not None:
+        args += ["--python", str(python.path)]
     args += [*uv_index_args(), str(ws.path)]
     timeout = float(ctx.config.family("build").get("timeout", DEFAULT_TIMEOUT))
     started = time.monotonic()

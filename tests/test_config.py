@@ -65,3 +65,12 @@ def test_both_config_places_is_an_error(tmp_path: Path) -> None:
 def test_no_config_is_empty(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.select == () and config.ignore == {}
+
+
+def test_runs_honours_select_prefixes_and_ignores() -> None:
+    from checks.config import Config
+
+    assert Config().runs("DEP002")
+    assert Config(select=("DEP",)).runs("DEP002")
+    assert not Config(select=("DEP005",)).runs("DEP002")
+    assert not Config(ignore={"dep": "not now"}).runs("DEP002")

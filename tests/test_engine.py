@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.config import Config
-from checks.engine import matches, run_checks, unknown_patterns
+from checks.config import Config, matches
+from checks.engine import run_checks, unknown_patterns
 from checks.model import CheckResult, Finding, Outcome, Report, Score, Status, failed, passed
 from checks.registry import Check, Context
 from checks.snapshot import Snapshot
