@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from checks.manifest_python import line_of, load_toml, section_line
@@ -32,29 +33,45 @@ def _pep508(name: str, spec: Any) -> str | None:
     return f"{body}; {markers}" if isinstance(markers, str) and markers else body
 
 
-def parse(snapshot: Snapshot, path: str) -> Part:
-    data, text, problem = load_toml(snapshot, path)
-    if data is None:
-        return Part(problems=(problem,) if problem else ())
+def _sections(
+    data: Mapping[str, Any],
+    path: str,
+    sections: tuple[tuple[str, str], ...],
+    line_for: Callable[[str, str], int | None],
+) -> tuple[list[Declared], list[Finding], list[str]]:
+    """Requirements of the Pipfile (or lock) tables `sections` ((table, scope), ...): the
+    declared ones, the problems, and the install lines of the main scope."""
     declared: list[Declared] = []
     problems: list[Finding] = []
     lines: list[str] = []
-    for section, scope in (("packages", "main"), ("dev-packages", "dev")):
+    for section, scope in sections:
         table = data.get(section)
         if not isinstance(table, dict):
             continue
-        start = section_line(text, section)
         for name, spec in table.items():
             requirement = _pep508(name, spec)
             if requirement is None:
                 continue
-            line = _key_line(text, name, start)
+            line = line_for(section, name)
             found, bad = declared_from(requirement, path, line, scope, pinned_names=frozenset())
             if found is not None:
                 declared.append(found)
                 if scope == "main":
                     lines.append(found.requirement)
             problems.extend([bad] if bad else [])
+    return declared, problems, lines
+
+
+def parse(snapshot: Snapshot, path: str) -> Part:
+    data, text, problem = load_toml(snapshot, path)
+    if data is None:
+        return Part(problems=(problem,) if problem else ())
+    declared, problems, lines = _sections(
+        data,
+        path,
+        (("packages", "main"), ("dev-packages", "dev")),
+        lambda section, name: _key_line(text, name, section_line(text, section)),
+    )
     python = None
     requires = data.get("requires")
     if isinstance(requires, dict):
@@ -88,22 +105,10 @@ def parse_lock(snapshot: Snapshot, path: str) -> Part:
         return Part(problems=(Finding(f"{path} is not valid JSON: {exc}", path, line),))
     if not isinstance(data, dict):
         return Part(problems=(Finding(f"{path} must be a JSON object", path),))
-    declared: list[Declared] = []
-    problems: list[Finding] = []
-    lines: list[str] = []
-    for section, scope in (("default", "main"), ("develop", "dev")):
-        table = data.get(section)
-        if not isinstance(table, dict):
-            continue
-        for name, spec in table.items():
-            requirement = _pep508(name, spec)
-            if requirement is None:
-                continue
-            line = line_of(text.text, name)
-            found, bad = declared_from(requirement, path, line, scope, pinned_names=frozenset())
-            if found is not None:
-                declared.append(found)
-                if scope == "main":
-                    lines.append(found.requirement)
-            problems.extend([bad] if bad else [])
+    declared, problems, lines = _sections(
+        data,
+        path,
+        (("default", "main"), ("develop", "dev")),
+        lambda _section, name: line_of(text.text, name),
+    )
     return Part(tuple(declared), problems=tuple(problems), install_lines=tuple(lines))
