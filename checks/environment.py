@@ -23,6 +23,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from checks import interpreters
 from checks.environment_support import (
+    NO_SANDBOX_UV,
     lock_text,
     pythons_dir,
     read_distributions,
@@ -106,7 +107,13 @@ def chosen_python(ctx: Context) -> ChosenPython:
             choice, satisfied = managed, True
     path = interpreters.sandbox_copy(choice, pythons_dir()) if choice is not None else None
     if choice is None or path is None:
-        return ChosenPython(None, requested=requested, problem="no usable Python interpreter")
+        return ChosenPython(
+            None,
+            requested=requested,
+            problem="no Python interpreter is usable for the fresh environment: install "
+            "the Python the repository asks for, or set `dependencies.python` in "
+            ".reprobot.yml to one this machine has",
+        )
     note = None
     if not satisfied and requested:
         shown = wanted_python(str(spec)) if spec is not None else "?"
@@ -125,11 +132,11 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
         return _failed(found, ws.problem)
     uv = sandbox_uv()
     if uv is None:
-        return _failed(found, "uv cannot be run by the unprivileged user on this machine")
+        return _failed(found, NO_SANDBOX_UV)
     python = ctx.fact(chosen_python)
     python_path, requested, note = python.path, python.requested, python.note
     if python_path is None:
-        return _failed(found, "no Python interpreter usable for the fresh environment", requested)
+        return _failed(found, python.problem or "no Python interpreter", requested)
     venv = ws.area / "venv"
     env = uv_env()
     started = time.monotonic()

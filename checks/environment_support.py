@@ -62,6 +62,13 @@ def pythons_dir() -> Path:
     return cache_root() / "pythons"
 
 
+NO_SANDBOX_UV = (
+    "uv cannot be run by the unprivileged user that runs the code under test (its copy "
+    "could not be made in reprobot's cache): make REPROBOT_UV_CACHE a directory reprobot "
+    "can write, or install uv where every user can execute it"
+)
+
+
 def sandbox_uv() -> str | None:
     """A uv executable the unprivileged user can run (copied once if need be)."""
     uv = Path(uv_binary())

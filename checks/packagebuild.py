@@ -14,7 +14,7 @@ from pathlib import Path
 
 from checks import tomlparse
 from checks.environment import chosen_python
-from checks.environment_support import sandbox_uv, uv_env, uv_index_args
+from checks.environment_support import NO_SANDBOX_UV, sandbox_uv, uv_env, uv_index_args
 from checks.registry import Context
 from checks.runner import RunOutcome
 from checks.snapshot import Snapshot
@@ -73,7 +73,7 @@ def package_build(ctx: Context) -> PackageBuild:
         return PackageBuild(backend, problem=ws.problem)
     uv = sandbox_uv()
     if uv is None:
-        return PackageBuild(backend, problem="uv cannot be run by the unprivileged user here")
+        return PackageBuild(backend, problem=NO_SANDBOX_UV)
     out_dir = ws.area / "dist"
     remove_tree(out_dir)  # a reused work area must not offer last run's artifacts
     out_dir.mkdir()
