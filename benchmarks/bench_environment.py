@@ -48,11 +48,12 @@ from benchmarks.common import (
     table,
     write_json,
 )
-from checks import interpreters, runner
-from checks.environment import fresh_environment
-from checks.environment_support import installed_distributions, pythons_dir, uv_binary
-from checks.registry import Context
-from checks.snapshot import Snapshot
+from checks.core import runner
+from checks.core.check import Context
+from checks.core.snapshot import Snapshot
+from checks.environment import python as interpreters
+from checks.environment.fresh import fresh_environment
+from checks.environment.uv import installed_distributions, pythons_dir, uv_binary
 
 REALISTIC = ("numpy", "pandas", "scipy", "matplotlib", "scikit-learn")
 TOOLS = ("reprobot", "venv + pip", "bare uv")

@@ -39,11 +39,11 @@ from benchmarks.common import (
     write_json,
 )
 from benchmarks.generate import cached_repository
-from checks import runner
-from checks.engine import check_repository
-from checks.environment_support import uv_binary
-from checks.imports import scan_imports
-from checks.snapshot import Snapshot
+from checks.core import runner
+from checks.core.engine import check_repository
+from checks.core.snapshot import Snapshot
+from checks.environment.uv import uv_binary
+from checks.repo.imports import scan_imports
 
 DEPTRY = "deptry==0.25.1"
 

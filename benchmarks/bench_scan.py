@@ -46,10 +46,10 @@ from benchmarks.common import (
     write_json,
 )
 from benchmarks.generate import cached_repository
-from checks import runner
-from checks.engine import check_repository, matches
-from checks.registry import all_checks
-from checks.snapshot import Snapshot
+from checks.core import runner
+from checks.core.check import all_checks
+from checks.core.engine import check_repository, matches
+from checks.core.snapshot import Snapshot
 
 STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001", "TST001", "PTH")
 # Checks that create a fresh environment or run the repository's code; never "static".

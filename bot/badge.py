@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from checks.model import Report
+from checks.core.model import Report
 
 SHIELDS = "https://img.shields.io"
 LABEL = "reproducible"

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.render import ICONS, render_template
 from bot.truncate import COMMENT_CAP, cut_markdown
-from checks.model import Report, Status
+from checks.core.model import Report, Status
 
 COMMENT_MARKER = "<!-- reprobot:sticky-comment -->"
 ISSUE_MARKER = "<!-- reprobot:tracking-issue -->"

@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 
-from checks.model import CheckResult, Finding, Fix, Report, Score, Status, overall_status
+from checks.core.model import CheckResult, Finding, Fix, Report, Score, Status, overall_status
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024
 MAX_PULL_BYTES = 4096

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.truncate import cut_markdown, utf8_len
-from checks.model import Report, Status
+from checks.core.model import Report, Status
 
 ANNOTATIONS_PER_LEVEL = 10
 SUMMARY_LIMIT = 1024 * 1024  # bytes per step; above it the runner drops the summary

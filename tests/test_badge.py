@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from bot import badge
-from checks.model import CheckResult, Report, Status
+from checks.core.model import CheckResult, Report, Status
 
 # The endpoint schema shields.io accepts (services/endpoint-common.js): unknown keys are errors.
 SHIELDS_KEYS = {

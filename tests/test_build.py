@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from checks.build import BLD001, BLD002
-from checks.config import load_config
-from checks.engine import run_checks
-from checks.importcheck import analyse, repository_path
-from checks.model import CheckResult, Status
-from checks.packagebuild import backend_error, wheel_top_level
-from checks.registry import Context
-from checks.snapshot import Snapshot
+from checks.core.check import Context
+from checks.core.config import load_config
+from checks.core.engine import run_checks
+from checks.core.model import CheckResult, Status
+from checks.core.snapshot import Snapshot
+from checks.families.build.checks import BLD001, BLD002
+from checks.families.build.import_failure import analyse, repository_path
+from checks.families.build.package import backend_error, wheel_top_level
 from tests.helpers import make_repo
 from tests.wheelhouse import build_wheel
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from checks.config import Config
-from checks.engine import check_repository
-from checks.model import CheckResult, Report, Status
+from checks.core.config import Config
+from checks.core.engine import check_repository
+from checks.core.model import CheckResult, Report, Status
 from tests.helpers import git, make_repo
 
 VALID = """\
@@ -172,7 +172,7 @@ def test_generated_from_readme_and_licence_when_nothing_else_names_them(tmp_path
     ],
 )
 def test_copyright_holders_are_people_only(line: str, people: tuple[str, ...]) -> None:
-    from checks.licenceid import copyright_holders
+    from checks.repo.licences import copyright_holders
 
     assert copyright_holders(f"MIT License\n\n{line}\n") == people
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.config import ConfigError, load_config
+from checks.core.config import ConfigError, load_config
 
 
 def test_yaml_config_with_ignore_reasons_and_family_settings(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_no_config_is_empty(tmp_path: Path) -> None:
 
 
 def test_runs_honours_select_prefixes_and_ignores() -> None:
-    from checks.config import Config
+    from checks.core.config import Config
 
     assert Config().runs("DEP002")
     assert Config(select=("DEP",)).runs("DEP002")

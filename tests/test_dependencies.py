@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import check_repository
-from checks.model import CheckResult, Status
+from checks.core.engine import check_repository
+from checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.usefixtures("local_index")
@@ -336,8 +336,8 @@ def test_broken_notebook_is_a_finding_of_a_passing_check(tmp_path: Path) -> None
 def test_uv_messages_in_plain_words(
     output: str, kind: str, names: tuple[str, ...], summary: str
 ) -> None:
-    from checks.install_errors import classify
-    from checks.runner import RunOutcome
+    from checks.core.runner import RunOutcome
+    from checks.environment.uv_errors import classify
 
     failure = classify(RunOutcome(("uv",), 1, "", output, 0.1))
     assert (failure.kind, failure.names, failure.summary) == (kind, names, summary)

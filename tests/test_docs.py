@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import check_repository
-from checks.model import CheckResult, Status
-from checks.readme import scan
+from checks.core.engine import check_repository
+from checks.core.model import CheckResult, Status
+from checks.repo.readme import scan
 from tests.helpers import git, make_repo
 
 GOOD = """\

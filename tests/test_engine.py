@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.config import Config, matches
-from checks.engine import run_checks, unknown_patterns
-from checks.model import CheckResult, Finding, Outcome, Report, Score, Status, failed, passed
-from checks.registry import Check, Context
-from checks.snapshot import Snapshot
+from checks.core.check import Check, Context
+from checks.core.config import Config, matches
+from checks.core.engine import run_checks, unknown_patterns
+from checks.core.model import CheckResult, Finding, Outcome, Report, Score, Status, failed, passed
+from checks.core.snapshot import Snapshot
 
 
 class XYZ001(Check):
@@ -114,7 +114,7 @@ def test_fact_is_computed_once(tmp_path: Path) -> None:
 
 
 def test_every_registered_check_is_documented_and_its_requirements_exist() -> None:
-    from checks.registry import all_checks
+    from checks.core.check import all_checks
 
     checks = all_checks()
     codes = [c.code() for c in checks]

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from checks import interpreters, runner
-from checks.config import Config
-from checks.environment import FreshEnvironment, fresh_environment, install_extra, uv_binary
-from checks.environment_support import uv_index_args
-from checks.registry import Context
-from checks.snapshot import Snapshot
+from checks.core import runner
+from checks.core.check import Context
+from checks.core.config import Config
+from checks.core.snapshot import Snapshot
+from checks.environment import python as interpreters
+from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra, uv_binary
+from checks.environment.uv import uv_index_args
 from tests.helpers import make_repo
 from tests.wheelhouse import build_sdist
 

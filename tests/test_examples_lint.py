@@ -12,7 +12,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.action import Inputs
-from checks.runner import run
+from checks.core.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted(

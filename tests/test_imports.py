@@ -4,9 +4,9 @@ import json
 import textwrap
 from pathlib import Path
 
-from checks.import_names import accepted, distribution_for, environment_names
-from checks.imports import ImportScan, scan_imports, scan_notebook, scan_source
-from checks.snapshot import Snapshot
+from checks.core.snapshot import Snapshot
+from checks.repo.import_names import accepted, distribution_for, environment_names
+from checks.repo.imports import ImportScan, scan_imports, scan_notebook, scan_source
 from tests.helpers import make_repo
 from tests.wheelhouse import wheel_bytes
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import check_repository
-from checks.generate import render
-from checks.licenceid import base_ids, canonical, from_classifier, identify
-from checks.model import CheckResult, Status
+from checks.core.engine import check_repository
+from checks.core.model import CheckResult, Status
+from checks.core.templates import render
+from checks.repo.licences import base_ids, canonical, from_classifier, identify
 from tests.helpers import make_repo
 
 MIT = render("LICENSE.j2", spdx="MIT", year=2024, holders="Jane Doe")

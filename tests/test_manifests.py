@@ -3,10 +3,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from checks.manifest_edit import add_requirements
-from checks.manifest_poetry import poetry_constraint
+from checks.core.snapshot import Snapshot
 from checks.manifests import Manifest, read_manifest
-from checks.snapshot import Snapshot
+from checks.manifests.edit import add_requirements
+from checks.manifests.poetry import poetry_constraint
 from tests.helpers import make_repo
 
 

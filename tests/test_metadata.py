@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from checks.cffwrite import CffAuthor, split_name
-from checks.gitfacts import git_facts, normalise_remote, same_version, version_of_tag
-from checks.metadata import Declared, Person, parse_person, project_metadata
-from checks.registry import Context
-from checks.snapshot import Snapshot
+from checks.core.check import Context
+from checks.core.snapshot import Snapshot
+from checks.families.citation.writer import CffAuthor, split_name
+from checks.repo.git import git_facts, normalise_remote, same_version, version_of_tag
+from checks.repo.metadata import Declared, Person, parse_person, project_metadata
 from tests.helpers import git, make_repo
 
 

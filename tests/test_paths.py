@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checks.engine import check_repository
-from checks.model import CheckResult, Status
+from checks.core.engine import check_repository
+from checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 
 

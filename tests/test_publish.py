@@ -18,7 +18,7 @@ from bot.github import GitHub
 from bot.job import finish
 from bot.publish import exit_code, plan_for
 from bot.truncate import COMMENT_LIMIT, utf16_len
-from checks.model import CheckResult, Finding, Fix, Report, Status
+from checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
 from tests.ghserver import BOT_LOGIN, STANDARD_REPO, GitHubServer
 from tests.test_badge import shields_problems

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from checks.pycompile import (
+from checks.core.snapshot import Snapshot
+from checks.families.build.compile import (
     NOTEBOOK,
     PYTHON2,
     SYNTAX,
@@ -16,7 +17,6 @@ from checks.pycompile import (
     compile_source,
     strip_magics,
 )
-from checks.snapshot import Snapshot
 
 
 def notebook(*cells: Any, language: str | None = "python", **extra: Any) -> dict[str, Any]:
@@ -235,7 +235,7 @@ def test_compile_files_over_a_repository(tmp_path: Path) -> None:
 
 
 def test_large_repository_compiles_in_parallel_with_the_same_findings(tmp_path: Path) -> None:
-    from checks import pycompile
+    from checks.families.build import compile as pycompile
 
     count = pycompile.PARALLEL_FROM + 100
     for i in range(count):

@@ -10,7 +10,7 @@ import pytest
 
 from bot import render
 from bot.reportfile import MAX_REPORT_BYTES, ReportFileError, load_pull, load_report
-from checks.model import CheckResult, Finding, Fix, Report, Status
+from checks.core.model import CheckResult, Finding, Fix, Report, Status
 
 
 def sample() -> Report:

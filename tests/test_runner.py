@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import runner
+from checks.core import runner
 
 
 def _pids_running(marker: str) -> list[int]:

@@ -4,7 +4,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from checks.snapshot import Snapshot
+from checks.core.snapshot import Snapshot
 
 
 def _git(root: Path, *args: str) -> None:

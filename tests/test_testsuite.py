@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from checks import runner
-from checks.imports import scan_imports
-from checks.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
-from checks.smoketest import package_modules, smoke_test, third_party_imports
-from checks.snapshot import Snapshot
-from checks.testsuite import command_argv, count_tests, detect_suite, plan
+from checks.core import runner
+from checks.core.snapshot import Snapshot
+from checks.families.tests.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
+from checks.families.tests.smoke import package_modules, smoke_test, third_party_imports
+from checks.families.tests.suite import command_argv, count_tests, detect_suite, plan
+from checks.repo.imports import scan_imports
 
 
 def tree(root: Path, files: dict[str, str]) -> Snapshot:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot import workflow
 from bot.truncate import cut_markdown, safe_boundaries, utf8_len, utf16_len
-from checks.model import CheckResult, Finding, Report, Status
+from checks.core.model import CheckResult, Finding, Report, Status
 
 
 def result(code: str, status: Status, findings: tuple[Finding, ...] = ()) -> CheckResult:

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from checks import runner
-from checks.registry import Context
-from checks.snapshot import Snapshot
-from checks.workspace import (
+from checks.core import runner
+from checks.core.check import Context
+from checks.core.sandbox import (
     reachable_by_sandbox,
     remove_tree,
     sandbox_run,
     workspace,
 )
+from checks.core.snapshot import Snapshot
 from tests.helpers import make_repo
 
 AS_ROOT = runner.drops_privileges()

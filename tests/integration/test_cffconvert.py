@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import runner
-from checks.engine import check_repository
-from checks.model import Status
+from checks.core import runner
+from checks.core.engine import check_repository
+from checks.core.model import Status
 from tests.helpers import git, make_repo
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.runner import git
+from checks.core.runner import git
 
 from .container import (
     REPO_ROOT,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import check_repository
-from checks.model import CheckResult, Status
+from checks.core.engine import check_repository
+from checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.integration
@@ -102,8 +102,8 @@ def test_asked_python_is_downloaded_where_uv_can_fetch_it(tmp_path: Path) -> Non
     (a closed network), reprobot falls back to the nearest local Python instead."""
     from packaging.specifiers import SpecifierSet
 
-    from checks import interpreters
-    from checks.environment_support import uv_binary
+    from checks.environment import python as interpreters
+    from checks.environment.uv import uv_binary
 
     got = interpreters.download(uv_binary(), SpecifierSet("==3.9.*"), tmp_path / "pythons")
     if got is None:

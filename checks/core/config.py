@@ -1,0 +1,209 @@
+"""Configuration from `.reprobot.yml` and/or `[tool.reprobot]` in `pyproject.toml`.
+
+Unknown keys and broken files are usage errors that name the file and the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from checks.core import toml as tomlparse
+
+CONFIG_FILE = ".reprobot.yml"
+MAX_CONFIG_BYTES = 1024 * 1024
+
+# Settings each family accepts: key -> (type, description). Later families add theirs here.
+FAMILY_SETTINGS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
+    "citation": {"file": (str, "path of the citation file (default CITATION.cff)")},
+    "dependencies": {
+        "python": (
+            str,
+            "Python version for the fresh environment (default: as the repository asks)",
+        ),
+        "extras": (list, "extras to install with the package"),
+        "timeout": ((int, float), "seconds allowed for resolving and installing (default 900)"),
+    },
+    "build": {"timeout": ((int, float), "seconds allowed for building (default 600)")},
+    "tests": {
+        "command": (str, "command that runs the test suite (default: detected)"),
+        "timeout": ((int, float), "seconds allowed for the test suite (default 1800)"),
+    },
+    "docs": {},
+    "licence": {},
+    "portability": {},
+}
+
+
+TYPE_WORDS = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    bool: "true or false",
+}
+
+
+def matches(code: str, patterns: Iterable[str]) -> str | None:
+    """The first pattern that is `code` itself or a prefix of it."""
+    for pattern in patterns:
+        if code.upper().startswith(pattern.upper()):
+            return pattern
+    return None
+
+
+class ConfigError(Exception):
+    """A usage error in a configuration file: where it is and what to do."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: Mapping[str, str] = field(default_factory=dict)  # code or prefix -> reason
+    families: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def runs(self, code: str) -> bool:
+        """Whether the check `code` is selected and not ignored in this run."""
+        selected = not self.select or matches(code, self.select) is not None
+        return selected and matches(code, self.ignore) is None
+
+    def family(self, name: str) -> Mapping[str, Any]:
+        return self.families.get(name, {})
+
+    def merged(self, select: tuple[str, ...], ignore: tuple[str, ...]) -> Config:
+        """Command-line choices on top: `select` replaces, `ignore` adds."""
+        ignores = dict(self.ignore)
+        for code in ignore:
+            ignores.setdefault(code, "ignored on the command line")
+        return Config(select or self.select, ignores, self.families, self.sources)
+
+
+def _line_of(node: Any, key: str | None = None) -> int | None:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if key is not None:
+            return int(lc.key(key)[0]) + 1
+        return int(lc.line) + 1
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _codes(value: Any, path: str, line: int | None, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [v for v in value.replace(",", " ").split()]
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = list(value)
+    else:
+        raise ConfigError(path, line, f"`{key}` must be a list of check codes or prefixes")
+    return tuple(i.strip().upper() for i in items if i.strip())
+
+
+def _parse(data: Any, path: str, line_of: Any) -> Config:
+    if data is None:
+        return Config(sources=(path,))
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, line_of(data), "the configuration must be a mapping of settings")
+    select: tuple[str, ...] = ()
+    ignore: dict[str, str] = {}
+    families: dict[str, dict[str, Any]] = {}
+    for key, value in data.items():
+        line = line_of(data, key)
+        if key == "select":
+            select = _codes(value, path, line, "select")
+        elif key == "ignore":
+            if isinstance(value, Mapping):
+                for code, reason in value.items():
+                    if not isinstance(reason, str) or not reason.strip():
+                        raise ConfigError(
+                            path,
+                            line_of(value, code),
+                            f"ignore `{code}` needs a reason, e.g. "
+                            f"`{code}: no tests for a data-only repository`",
+                        )
+                    ignore[str(code).upper()] = reason.strip()
+            else:
+                for code in _codes(value, path, line, "ignore"):
+                    ignore[code] = "ignored in the configuration"
+        elif key in FAMILY_SETTINGS:
+            families[key] = _family(key, value, path, line, line_of)
+        else:
+            known = ", ".join(["select", "ignore", *FAMILY_SETTINGS])
+            raise ConfigError(path, line, f"unknown key `{key}` (known keys: {known})")
+    return Config(select, ignore, families, (path,))
+
+
+def _family(name: str, value: Any, path: str, line: int | None, line_of: Any) -> dict[str, Any]:
+    allowed = FAMILY_SETTINGS[name]
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(path, line, f"`{name}` must be a mapping of settings")
+    out: dict[str, Any] = {}
+    for key, setting in value.items():
+        at = line_of(value, key)
+        if key not in allowed:
+            known = ", ".join(allowed) or "none"
+            raise ConfigError(path, at, f"unknown key `{name}.{key}` (known keys: {known})")
+        kind, _ = allowed[key]
+        if isinstance(setting, bool) or not isinstance(setting, kind):
+            kinds = (kind,) if isinstance(kind, type) else kind
+            expected = " or ".join(dict.fromkeys(TYPE_WORDS.get(k, k.__name__) for k in kinds))
+            raise ConfigError(path, at, f"`{name}.{key}` must be {expected}, not {setting!r}")
+        if key == "timeout" and isinstance(setting, (int, float)) and setting <= 0:
+            raise ConfigError(path, at, f"`{name}.timeout` must be a positive number of seconds")
+        out[key] = list(setting) if isinstance(setting, list) else setting
+    return out
+
+
+def _yaml_config(path: Path, display: str) -> Config:
+    if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(display, None, "must be a regular file under 1 MB")
+    try:
+        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(display, line, f"not valid YAML: {exc.problem or exc.context}") from None
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(display, None, f"not valid YAML: {exc}") from None
+    return _parse(data, display, _line_of)
+
+
+def _toml_config(path: Path) -> Config | None:
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
+            return None
+        data = tomlparse.loads(path.read_text(encoding="utf-8"))
+    except (tomlparse.TOMLDecodeError, UnicodeDecodeError, OSError):
+        # A broken pyproject.toml is a finding of the checks, not a usage error.
+        return None
+    section = data.get("tool", {}).get("reprobot")
+    if section is None:
+        return None
+    return _parse(section, "pyproject.toml [tool.reprobot]", lambda *_: None)
+
+
+def load_config(root: Path) -> Config:
+    """`.reprobot.yml` wins over `[tool.reprobot]`; having both is an error."""
+    yml = root / CONFIG_FILE
+    toml = _toml_config(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else None
+    if yml.exists():
+        if toml is not None:
+            raise ConfigError(
+                CONFIG_FILE, None, "configuration also in pyproject.toml [tool.reprobot]; keep one"
+            )
+        return _yaml_config(yml, CONFIG_FILE)
+    return toml or Config()

@@ -1,0 +1,108 @@
+"""Run the selected checks in order, honouring `requires`, ignores and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+
+from checks import __version__
+from checks.core.check import Check, Context, all_checks
+from checks.core.config import Config, load_config, matches
+from checks.core.model import CheckResult, Outcome, Report, Status
+from checks.core.snapshot import Snapshot
+
+
+def unknown_patterns(patterns: Iterable[str], checks: Iterable[type[Check]]) -> list[str]:
+    codes = [c.code() for c in checks]
+    return [p for p in patterns if not any(code.startswith(p.upper()) for code in codes)]
+
+
+def _result(check: type[Check], outcome: Outcome, seconds: float) -> CheckResult:
+    return CheckResult(
+        code=check.code(),
+        family=check.family,
+        title=check.title(),
+        status=outcome.status,
+        message=outcome.message,
+        explanation=check.explanation() if outcome.status in (Status.FAIL, Status.WARN) else "",
+        findings=outcome.findings,
+        fixes=outcome.fixes,
+        duration_s=seconds,
+    )
+
+
+def evaluate_one(check: type[Check], ctx: Context) -> Outcome:
+    """A check that raises is an error result, never a pass and never a crash."""
+    try:
+        outcome = check().evaluate(ctx)
+    except Exception as exc:  # noqa: BLE001 - the check itself broke; report it
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Outcome(
+            Status.ERROR,
+            f"the check itself failed: {type(exc).__name__}: {exc} "
+            f"({Path(where.filename).name}:{where.lineno}); please report this",
+        )
+    if not isinstance(outcome, Outcome):
+        return Outcome(Status.ERROR, f"the check returned {type(outcome).__name__}, not a result")
+    return outcome
+
+
+def run_checks(
+    ctx: Context, checks: tuple[type[Check], ...] | None = None
+) -> tuple[CheckResult, ...]:
+    config = ctx.config
+    results: dict[str, CheckResult] = {}
+    for check in checks if checks is not None else all_checks():
+        code = check.code()
+        if config.select and not matches(code, config.select):
+            continue
+        started = time.monotonic()
+        ignored = matches(code, config.ignore)
+        if ignored is not None:
+            outcome = Outcome(Status.SKIP, f"ignored: {config.ignore[ignored]}")
+        else:
+            blocking = [
+                req
+                for req in sorted(check.requires)
+                if req in results
+                and results[req].status is not Status.PASS
+                and results[req].status is not Status.WARN
+            ]
+            if blocking:
+                why = ", ".join(f"{r} ({results[r].status.value})" for r in blocking)
+                outcome = Outcome(Status.SKIP, f"skipped because {why} did not pass")
+            else:
+                outcome = evaluate_one(check, ctx)
+        results[code] = _result(check, outcome, time.monotonic() - started)
+    return tuple(results.values())
+
+
+def check_repository(
+    path: Path,
+    *,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    config: Config | None = None,
+) -> Report:
+    """Scan, evaluate and report. Raises ConfigError for a broken configuration."""
+    started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    started = time.monotonic()
+    snapshot = Snapshot(path)
+    base = config if config is not None else load_config(snapshot.root)
+    ctx = Context(snapshot, base.merged(select, ignore))
+    scan_started = time.monotonic()
+    _ = snapshot.files
+    ctx.timings["scan"] = time.monotonic() - scan_started
+    results = run_checks(ctx)
+    return Report(
+        tool_version=__version__,
+        repository=str(snapshot.root),
+        commit=snapshot.commit,
+        checks=results,
+        started_at=started_at,
+        duration_s=time.monotonic() - started,
+        timings=dict(ctx.timings),
+    )

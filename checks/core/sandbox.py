@@ -1,0 +1,253 @@
+"""The clean room: a fresh copy of the committed tree and an empty home.
+
+Everything the repository's own code touches (its build backends, its tests) lives in a
+work area owned by the unprivileged user that runs that code, never in the repository
+itself and never in the home of the user running reprobot.
+
+    <area>/repository   the committed tree (HEAD), as a fresh clone would see it
+    <area>/home         an empty HOME (with tmp/ for TMPDIR)
+    <area>/venv         the fresh environment (made by checks.environment)
+
+The area itself belongs to the unprivileged user too, so that uv, running as that user,
+can create the environment and the lock file in it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.core import runner
+from checks.core.check import Context
+from checks.core.runner import RunOutcome
+from checks.core.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where untrusted code runs. `problem` says why it could not be made."""
+
+    path: Path
+    home: Path
+    problem: str | None = None
+    note: str | None = None  # e.g. uncommitted changes that are not in the clean room
+
+    @property
+    def area(self) -> Path:
+        return self.path.parent
+
+    @property
+    def tmp(self) -> Path:
+        return self.home / "tmp"
+
+
+def sandbox_owned() -> bool:
+    """Whether files for untrusted code must be handed to the unprivileged user."""
+    return runner.drops_privileges()
+
+
+def give_to_sandbox(path: Path) -> None:
+    """Make `path` (recursively) owned by the unprivileged user, when we are root."""
+    if not sandbox_owned() or not os.path.lexists(path):
+        return
+    uid, gid = runner.UNPRIVILEGED_UID, runner.UNPRIVILEGED_GID
+    os.lchown(path, uid, gid)
+    if path.is_symlink() or not path.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in (*dirnames, *filenames):
+            os.lchown(os.path.join(dirpath, name), uid, gid)
+
+
+def reachable_by_sandbox(path: Path) -> bool:
+    """Whether the unprivileged user can reach `path` (every parent searchable)."""
+    if not sandbox_owned():
+        return True
+    try:
+        for parent in reversed(Path(path).absolute().parents):
+            info = parent.stat()
+            if info.st_uid == runner.UNPRIVILEGED_UID:
+                allowed = bool(info.st_mode & stat.S_IXUSR)
+            elif info.st_gid == runner.UNPRIVILEGED_GID:
+                allowed = bool(info.st_mode & stat.S_IXGRP)
+            else:
+                allowed = bool(info.st_mode & stat.S_IXOTH)
+            if not allowed:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a work area even when untrusted code left read-only directories in it."""
+
+    def retry(func: object, name: str, _exc: object) -> None:
+        parent = os.path.dirname(name)
+        try:
+            os.chmod(parent, 0o700)
+            if os.path.isdir(name) and not os.path.islink(name):
+                os.chmod(name, 0o700)
+                shutil.rmtree(name, ignore_errors=True)
+            else:
+                os.unlink(name)
+        except OSError:
+            return
+
+    if not os.path.lexists(path):
+        return
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:  # pragma: no cover - exercised on 3.10 and 3.11
+        shutil.rmtree(path, onerror=retry)
+
+
+def _copy_committed(snapshot: Snapshot, dest: Path, area: Path) -> str | None:
+    """Check HEAD out into `dest` through a throw-away index; None when it worked."""
+    index = area / "checkout.index"
+    # Large files in Git LFS stay pointers: a clean room is no place to download them.
+    env = {"GIT_INDEX_FILE": str(index), "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1"}
+    root = str(snapshot.root)
+    read = runner.run(("git", "-C", root, "read-tree", "HEAD"), extra_env=env, timeout=300)
+    if not read.ok:
+        return f"git could not read the committed tree: {read.tail(5)}"
+    out = runner.run(
+        ("git", "-C", root, "checkout-index", "--all", "--force", f"--prefix={dest}/"),
+        extra_env=env,
+        timeout=600,
+    )
+    index.unlink(missing_ok=True)
+    if not out.ok:
+        return f"git could not copy the committed tree: {out.tail(5)}"
+    dest.mkdir(exist_ok=True)
+    return None
+
+
+def _copy_files(snapshot: Snapshot, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for rel in snapshot.files:
+        source, target = snapshot.root / rel, dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_file():
+            shutil.copy2(source, target)
+
+
+def _uncommitted_note(snapshot: Snapshot) -> str | None:
+    status = runner.git(snapshot.root, "status", "--porcelain", "--untracked-files=normal")
+    changed = [line for line in status.stdout.splitlines() if line.strip()]
+    if not status.ok or not changed:
+        return None
+    return (
+        f"{len(changed)} uncommitted change(s) are not part of the clean room, which holds "
+        "the last commit only (what a fresh clone gets)"
+    )
+
+
+def make_workspace(snapshot: Snapshot, area: Path) -> Workspace:
+    """Fill `area` with a copy of the repository and an empty home."""
+    path, home = area / "repository", area / "home"
+    area.mkdir(parents=True, exist_ok=True)
+    os.chmod(area, 0o755)
+    if sandbox_owned():
+        os.chown(area, runner.UNPRIVILEGED_UID, runner.UNPRIVILEGED_GID)
+    note: str | None = None
+    try:
+        for old in (path, home):
+            remove_tree(old)
+        if snapshot.is_git and snapshot.commit is not None:
+            problem = _copy_committed(snapshot, path, area)
+            if problem is not None:
+                return Workspace(path, home, problem)
+            note = _uncommitted_note(snapshot)
+        else:
+            _copy_files(snapshot, path)
+            if snapshot.is_git:
+                note = "the repository has no commit yet; its files were copied as they are"
+        (home / "tmp").mkdir(parents=True)
+        give_to_sandbox(path)
+        give_to_sandbox(home)
+    except OSError as exc:
+        return Workspace(path, home, f"could not prepare the clean room in {area}: {exc}")
+    if not reachable_by_sandbox(path):
+        return Workspace(
+            path,
+            home,
+            f"the unprivileged user cannot reach {area}; set a work directory outside "
+            "private home directories",
+        )
+    return Workspace(path, home, None, note)
+
+
+def workspace(ctx: Context) -> Workspace:
+    """Fact provider: the clean room for this run, removed when the run is over."""
+    if ctx.work_dir is not None:
+        return make_workspace(ctx.snapshot, Path(ctx.work_dir))
+    area = Path(tempfile.mkdtemp(prefix="reprobot-"))
+    weakref.finalize(ctx, remove_tree, area)
+    return make_workspace(ctx.snapshot, area)
+
+
+# Our own interpreter's settings must not leak into the repository's processes.
+_OUR_PYTHON = frozenset(
+    {
+        "PYTHONHOME",
+        "PYTHONPATH",
+        "PYTHONSTARTUP",
+        "PYTHONUSERBASE",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
+        "CONDA_DEFAULT_ENV",
+    }
+)
+
+
+def sandbox_env(ws: Workspace, venv: Path | None = None) -> dict[str, str]:
+    """Variables that point an untrusted process at the clean room instead of our home."""
+    env = {
+        "HOME": str(ws.home),
+        "TMPDIR": str(ws.tmp),
+        "XDG_CACHE_HOME": str(ws.home / ".cache"),
+        "XDG_CONFIG_HOME": str(ws.home / ".config"),
+        "XDG_DATA_HOME": str(ws.home / ".local" / "share"),
+        "PYTHONNOUSERSITE": "1",
+        "PIP_NO_INPUT": "1",
+    }
+    if venv is not None:
+        env["VIRTUAL_ENV"] = str(venv)
+        env["PATH"] = os.pathsep.join([str(venv / "bin"), os.environ.get("PATH", os.defpath)])
+    return env
+
+
+def sandbox_run(
+    ctx: Context,
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    cwd: Path | None = None,
+    timeout: float,
+    extra_env: Mapping[str, str] | None = None,
+    venv: Path | None = None,
+    output_cap: int = runner.DEFAULT_OUTPUT_CAP,
+) -> RunOutcome:
+    """Run untrusted code in the clean room: unprivileged, with the empty home."""
+    ws = ctx.fact(workspace)
+    if ws.problem is not None:
+        return RunOutcome(tuple(str(a) for a in args), None, "", ws.problem, 0.0, ran=False)
+    base = {k: v for k, v in os.environ.items() if k not in _OUR_PYTHON}
+    env = {**base, **sandbox_env(ws, venv), **(extra_env or {})}
+    return runner.run(
+        args,
+        cwd=cwd or ws.path,
+        timeout=timeout,
+        env=env,
+        untrusted=True,
+        output_cap=output_cap,
+    )

@@ -1,0 +1,231 @@
+"""The fresh environment: a new venv made with uv for the Python the repository asks for,
+its declared dependencies (and the project itself, when it is a package) resolved and
+installed in one `uv pip install`, checked for consistency with `uv pip check`, and
+read back as a lock file of every installed distribution.
+
+uv runs build backends, which are the repository's (or its dependencies') code, so every
+uv command runs in the clean room as the unprivileged user (`sandbox_run`). The package
+index is whatever uv is configured with (`UV_INDEX_URL`, `UV_FIND_LINKS`, ...); pip's own
+`PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS` and `PIP_NO_INDEX` are honoured
+too. `REPROBOT_FIND_LINKS=<dir>` installs only from that directory of wheels and sdists
+(`--no-index --find-links <dir>`): a hermetic local index.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from checks.core.check import Context
+from checks.core.runner import RunOutcome
+from checks.core.sandbox import sandbox_run, workspace
+from checks.environment import python as interpreters
+from checks.environment.uv import (
+    NO_SANDBOX_UV,
+    lock_text,
+    pythons_dir,
+    read_distributions,
+    required_by,
+    sandbox_uv,
+    uv_binary,
+    uv_env,
+    uv_index_args,
+    write_install_lines,
+)
+from checks.manifests import Manifest, manifest, wanted_python
+
+__all__ = ["FreshEnvironment", "fresh_environment", "install_extra", "uv_binary"]
+
+DEFAULT_TIMEOUT = 900.0
+LOCK_FILE = "requirements.lock"
+RESOLVED = re.compile(r"^Resolved (\d+) packages?", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FreshEnvironment:
+    venv: Path | None
+    python: Path | None
+    python_version: str
+    requested_python: str | None
+    python_note: str | None
+    manifest: Manifest
+    resolve: RunOutcome | None
+    install: RunOutcome | None
+    consistency: RunOutcome | None
+    installed: Mapping[str, str] = field(default_factory=dict)
+    project_installed: bool = False
+    lock: str | None = None  # every installed distribution pinned: a requirements.lock
+    inputs: tuple[str, ...] = ()  # the manifests installed, relative to the repository root
+    problem: str | None = None  # why no environment could be made at all
+    required_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # what pulled in what
+
+
+def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:
+    configured = ctx.config.family("dependencies").get("python")
+    if isinstance(configured, str) and configured.strip():
+        text = configured.strip()
+        spec = text if text[0] in "<>=!~" else f"=={text}.*" if text.count(".") < 2 else f"=={text}"
+        try:
+            return SpecifierSet(spec), f"Python {text} in the reprobot configuration"
+        except InvalidSpecifier:
+            return None, None
+    if found.python is not None:
+        return found.python.specifier, found.python.source
+    return None, None
+
+
+def _failed(found: Manifest, problem: str, requested: str | None = None) -> FreshEnvironment:
+    return FreshEnvironment(
+        None, None, "", requested, None, found, None, None, None, problem=problem
+    )
+
+
+@dataclass(frozen=True)
+class ChosenPython:
+    """The interpreter for the repository, or why there is none (`problem`)."""
+
+    path: Path | None
+    version: str = ""
+    requested: str | None = None  # what the repository asked for, and where
+    note: str | None = None  # when the asked Python could not be had
+    problem: str | None = None
+
+
+def chosen_python(ctx: Context) -> ChosenPython:
+    """Fact provider: the Python the repository asks for (config, requires-python,
+    .python-version, runtime.txt), reachable by the unprivileged user; else the nearest."""
+    spec, requested = _requested_spec(ctx, ctx.fact(manifest))
+    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary()))
+    if not satisfied and spec is not None:
+        managed = interpreters.download(uv_binary(), spec, pythons_dir() / "managed")
+        if managed is not None:
+            choice, satisfied = managed, True
+    path = interpreters.sandbox_copy(choice, pythons_dir()) if choice is not None else None
+    if choice is None or path is None:
+        return ChosenPython(
+            None,
+            requested=requested,
+            problem="no Python interpreter is usable for the fresh environment: install "
+            "the Python the repository asks for, or set `dependencies.python` in "
+            ".reprobot.yml to one this machine has",
+        )
+    note = None
+    if not satisfied and requested:
+        shown = wanted_python(str(spec)) if spec is not None else "?"
+        note = (
+            f"Python {shown} is not available here; used {choice.version}, the nearest "
+            f"(asked for: {requested})"
+        )
+    return ChosenPython(path, str(choice.version), requested, note)
+
+
+def fresh_environment(ctx: Context) -> FreshEnvironment:
+    """Fact provider: the repository's dependencies installed in a new venv."""
+    found = ctx.fact(manifest)
+    ws = ctx.fact(workspace)
+    if ws.problem is not None:
+        return _failed(found, ws.problem)
+    uv = sandbox_uv()
+    if uv is None:
+        return _failed(found, NO_SANDBOX_UV)
+    python = ctx.fact(chosen_python)
+    python_path, requested, note = python.path, python.requested, python.note
+    if python_path is None:
+        return _failed(found, python.problem or "no Python interpreter", requested)
+    venv = ws.area / "venv"
+    env = uv_env()
+    started = time.monotonic()
+    made = sandbox_run(
+        ctx,
+        (uv, "venv", "--no-config", "--python", python_path, venv),
+        cwd=ws.area,
+        timeout=300,
+        extra_env=env,
+    )
+    ctx.timings["environment.venv"] = time.monotonic() - started
+    if not made.ok:
+        return _failed(found, f"uv could not create the environment: {made.tail(10)}", requested)
+    venv_python = venv / "bin" / "python"
+    requirements = [f for f in found.install_files if f != found.package_file]
+    if found.install_lines:
+        requirements.append(str(write_install_lines(found, ws.path, ws.area / "declared.txt")))
+    project = found.package and found.package_file is not None and not found.installs_project
+    resolve = install = consistency = None
+    if requirements or project:
+        resolve = _install(
+            ctx, uv=uv, python=venv_python, requirements=requirements, project=project
+        )
+        install = resolve if resolve.ok or resolved(resolve) else None
+    if install is not None and install.ok:
+        started = time.monotonic()
+        consistency = sandbox_run(
+            ctx, (uv, "pip", "check", "--python", venv_python), timeout=120, extra_env=env
+        )
+        ctx.timings["environment.check"] = time.monotonic() - started
+    dists = read_distributions(venv)
+    ok = install is not None and install.ok
+    return FreshEnvironment(
+        venv=venv,
+        python=venv_python,
+        python_version=python.version,
+        requested_python=requested,
+        python_note=note,
+        manifest=found,
+        resolve=resolve,
+        install=install,
+        consistency=consistency,
+        installed={d.name: d.version for d in dists},
+        project_installed=ok and (project or found.installs_project),
+        lock=lock_text(dists, found, python.version) if ok else None,
+        inputs=found.install_files,
+        required_by=required_by(dists),
+    )
+
+
+def resolved(outcome: RunOutcome) -> bool:
+    """Whether uv got past resolution (it says `Resolved N packages` before installing)."""
+    return RESOLVED.search(outcome.output) is not None
+
+
+def resolved_count(outcome: RunOutcome | None) -> int:
+    """How many distributions uv resolved, from its `Resolved N packages` line."""
+    match = RESOLVED.search(outcome.output) if outcome is not None else None
+    return int(match.group(1)) if match else 0
+
+
+def _install(
+    ctx: Context, *, uv: str, python: Path, requirements: Sequence[str], project: bool
+) -> RunOutcome:
+    """One `uv pip install`: resolution and installation in a single step, so nothing is
+    resolved twice; the lock is read back from what got installed."""
+    ws = ctx.fact(workspace)
+    settings = ctx.config.family("dependencies")
+    timeout = float(settings.get("timeout", DEFAULT_TIMEOUT))
+    args = [uv, "pip", "install", "--no-config", "--python", str(python), *uv_index_args()]
+    for path in requirements:
+        args += ["-r", path]
+    if project:
+        extras = ",".join(str(e) for e in settings.get("extras", []))
+        args.append(f"{ws.path}[{extras}]" if extras else str(ws.path))
+    started = time.monotonic()
+    outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env())
+    ctx.timings["environment.install"] = time.monotonic() - started
+    return outcome
+
+
+def install_extra(
+    ctx: Context, env: FreshEnvironment, requirements: Sequence[str], *, timeout: float
+) -> RunOutcome:
+    """Install more into the fresh environment (e.g. the test runner)."""
+    if env.python is None or env.venv is None:
+        reason = env.problem or "there is no fresh environment to install into"
+        return RunOutcome(tuple(requirements), None, "", reason, 0.0, ran=False)
+    uv = sandbox_uv() or uv_binary()
+    args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
+    args += [*uv_index_args(), *requirements]
+    return sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env(), venv=env.venv)

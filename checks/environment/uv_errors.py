@@ -1,0 +1,194 @@
+"""uv's resolution and installation errors, in plain words.
+
+uv explains a failed resolution as a chain of sentences ("Because requests==2.31.0
+depends on urllib3>=1.21.1,<3 and you require urllib3==1.20, ..."). The facts in them
+are read here: which distribution does not exist, which has no matching version, no
+wheel for this Python or platform, needs another Python, or which requirements conflict
+(both sides), and for an install, which package failed to build and why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+
+from checks.core.runner import RunOutcome
+
+_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+_SPEC = r"[^\s,]+(?:,[<>=!~][^\s,]+)*"
+_NOT_FOUND = re.compile(
+    rf"\b({_NAME}) was not found in the (?:package registry|provided package locations)"
+)
+_NO_VERSION = re.compile(rf"there is no version of ({_NAME})({_SPEC})?")
+_ONLY = re.compile(rf"only the following versions of ({_NAME}) (?:is|are) available")
+_ONLY_SIMPLE = re.compile(rf"only ({_NAME})({_SPEC}) (?:is|are) available")
+_NO_WHEEL = re.compile(
+    rf"({_NAME})(?:==\S+)? has no (?:wheels|compatible wheels)[^.]*?(?:matching|compatible) "
+    r"(Python implementation|Python ABI|Python version|platform)? ?tag"
+)
+_REQUIRES_PYTHON = re.compile(
+    rf"({_NAME})(?:==(\S+?))? (?:requires|depends on) Python ?([<>=!~][^\s,]*(?:,[<>=!~][^\s,]*)*)"
+)
+_DEPENDS = re.compile(
+    rf"(?:all versions of |all of:?\s*)?({_NAME})((?:[<>=!~]=?|===)[^\s,]+(?:,[<>=!~][^\s,]+)*)?"
+    rf" depends? on ({_NAME})({_SPEC})?"
+)
+_YOU_REQUIRE = re.compile(
+    r"(?<!conclude that )you require (.+?)(?:, we can conclude|\.\s|$)", re.MULTILINE
+)
+_BUILD = re.compile(r"Failed to (?:build|download and build|prepare distributions)[^`]*`([^`]+)`")
+_DOWNLOAD = re.compile(r"Failed to (?:download|fetch)[^`]*`([^`]+)`")
+_HINT = re.compile(r"^hint: (.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One requirement on a distribution, and who asked for it (None: the repository)."""
+
+    name: str
+    spec: str
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class InstallFailure:
+    kind: str  # missing, no-version, no-wheel, python, conflict, build, download, timeout, other
+    names: tuple[str, ...]  # canonical names of the distributions involved
+    summary: str  # plain words, one sentence
+    constraints: tuple[Constraint, ...] = ()
+    detail: str = ""  # the useful part of uv's output
+
+
+def _canonical(name: str) -> str:
+    return str(canonicalize_name(name))
+
+
+def _split_spec(text: str) -> tuple[str, str]:
+    match = re.match(rf"({_NAME})(\[[^\]]*\])?(.*)$", text.strip())
+    if match is None:
+        return text.strip(), ""
+    return match.group(1), match.group(3).strip()
+
+
+def _explanation(output: str) -> str:
+    lines = [line for line in output.splitlines() if not line.startswith(("Using ", "Resolved "))]
+    return "\n".join(lines).strip()
+
+
+def _you_require(text: str) -> list[Constraint]:
+    found = []
+    for match in _YOU_REQUIRE.finditer(text.replace("\n", " ")):
+        for item in re.split(r",? and |, ", match.group(1)):
+            name, spec = _split_spec(item)
+            if name:
+                found.append(Constraint(_canonical(name), spec))
+    return found
+
+
+def classify(outcome: RunOutcome, *, seconds: float | None = None) -> InstallFailure:
+    """What went wrong in a failed `uv pip compile` or `uv pip install`."""
+    text = outcome.output
+    detail = _explanation(text)
+    if outcome.timed_out:
+        took = f" after {seconds:.0f} seconds" if seconds else ""
+        return InstallFailure("timeout", (), f"uv did not finish{took}", detail=detail)
+    if not outcome.ran:
+        return InstallFailure("other", (), f"uv could not run: {text.strip()}", detail=detail)
+    flat = " ".join(text.split())
+    missing = [_canonical(m) for m in _NOT_FOUND.findall(flat)]
+    if missing:
+        names = tuple(dict.fromkeys(missing))
+        summary = ", ".join(names) + (" does" if len(names) == 1 else " do")
+        return InstallFailure(
+            "missing", names, f"{summary} not exist on the package index", detail=detail
+        )
+    python = _REQUIRES_PYTHON.search(flat)
+    if python:
+        name = _canonical(python.group(1))
+        version = f" {python.group(2)}" if python.group(2) else ""
+        summary = f"{name}{version} needs Python {python.group(3).rstrip('.,')}"
+        return InstallFailure("python", (name,), summary, detail=detail)
+    wheel = _NO_WHEEL.search(flat)
+    if wheel:
+        name = _canonical(wheel.group(1))
+        what = "this platform" if wheel.group(2) == "platform" else "this Python"
+        hints = "; ".join(_HINT.findall(text))
+        summary = f"{name} has no wheel for {what} and no source distribution to build"
+        return InstallFailure("no-wheel", (name,), summary, detail=hints or detail)
+    edges = [
+        Constraint(_canonical(m.group(3)), (m.group(4) or "").rstrip(".,"), _by(m))
+        for m in _DEPENDS.finditer(flat)
+    ]
+    required = _you_require(text)
+    only = {_canonical(m.group(1)): m.group(2) for m in _ONLY_SIMPLE.finditer(flat)}
+    for edge in edges:
+        if edge.name in only and edge.by is not None:
+            summary = (
+                f"{_requirer(edge)} needs {edge.name}{edge.spec}, but only "
+                f"{edge.name}{only[edge.name]} exists"
+            )
+            names = (edge.name, _requirer(edge))
+            return InstallFailure("no-version", names, summary, (edge,), detail)
+    if edges:
+        return _conflict(edges, required, detail)
+    no_version = _NO_VERSION.search(flat) or _ONLY_SIMPLE.search(flat) or _ONLY.search(flat)
+    if no_version:
+        name = _canonical(next(g for g in no_version.groups() if g))
+        asked = next((c.spec for c in required if c.name == name), "")
+        summary = f"no version of {name} matches {asked or 'the requirement'}"
+        return InstallFailure("no-version", (name,), summary, tuple(required), detail)
+    build = _BUILD.search(text)
+    if build:
+        name, spec = _split_spec(build.group(1).split(" @ ")[0])
+        label = f"{_canonical(name)} {spec.lstrip('=')}".strip()
+        return InstallFailure(
+            "build",
+            (_canonical(name),),
+            f"{label} could not be built from source",
+            detail=build_log(text),
+        )
+    download = _DOWNLOAD.search(text)
+    if download:
+        name, _ = _split_spec(download.group(1))
+        summary = f"{_canonical(name)} could not be downloaded"
+        return InstallFailure("download", (_canonical(name),), summary, detail=detail)
+    last = next((line for line in reversed(detail.splitlines()) if line.strip()), "")
+    return InstallFailure("other", (), last.strip() or "uv failed", detail=detail)
+
+
+def _by(match: re.Match[str]) -> str:
+    return f"{_canonical(match.group(1))}{match.group(2) or ''}"
+
+
+def _conflict(edges: list[Constraint], required: list[Constraint], detail: str) -> InstallFailure:
+    """Name the distribution asked for in incompatible ways, and who asks what."""
+    asked: dict[str, list[Constraint]] = {}
+    for constraint in [*edges, *required]:
+        asked.setdefault(constraint.name, []).append(constraint)
+    contested = sorted(asked, key=lambda n: (-len(asked[n]), n))[0]
+    sides = asked[contested]
+    words = []
+    for side in sides:
+        who = side.by or "the repository"
+        words.append(f"{who} needs {contested}{side.spec}")
+    names = tuple(dict.fromkeys([contested, *(_requirer(s) for s in sides if s.by)]))
+    summary = "conflicting requirements: " + " but ".join(words)
+    return InstallFailure("conflict", names, summary, tuple(sides), detail)
+
+
+def _requirer(constraint: Constraint) -> str:
+    by = constraint.by or ""
+    return re.split(r"[<>=!~]", by, maxsplit=1)[0]
+
+
+def build_log(text: str, lines: int = 25) -> str:
+    """The useful tail of a failed build: the backend's own error output."""
+    marker = text.rfind("[stderr]")
+    if marker < 0:
+        marker = text.rfind("[stdout]")
+    chunk = text[marker:] if marker >= 0 else text
+    kept = [line.strip() for line in chunk.splitlines() if line.strip()]
+    kept = [line for line in kept if not line.startswith("hint: Build failures usually")]
+    return "\n".join(kept[-lines:])

@@ -1,0 +1,181 @@
+"""CITATION.cff: loading with line numbers, and validation against the CFF 1.2.0 schema.
+
+The file is read with ruamel's round-trip loader so every key keeps its line. YAML dates
+become ISO strings before validation (the schema's own advice), and an impossible date such
+as 2023-02-30 stays a string so the schema reports it at its line instead of the loader
+failing without one. `checks.cffmessages` turns schema errors into words for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft7Validator, FormatChecker
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from checks.core.model import Finding
+
+CFF_VERSION = "1.2.0"
+CFF_CAP = 1024 * 1024  # bytes; real citation files are a few kilobytes
+MAX_NODES = 20_000  # aliases can make a small file expand without bound
+
+
+class ImpossibleDate(str):
+    """A timestamp-looking scalar that names no real day, e.g. 2023-02-30."""
+
+
+class _CffConstructor(RoundTripConstructor):
+    def construct_impossible_safe_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node, values)
+        except ValueError:
+            return ImpossibleDate(node.value)
+
+
+_CffConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CffConstructor.construct_impossible_safe_timestamp
+)
+
+
+def yaml_loader() -> YAML:
+    """A round-trip loader that keeps comments and lines and survives impossible dates."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _CffConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+@dataclass(frozen=True)
+class CffFile:
+    """A loaded citation file: the round-trip tree (`document`, for lines and edits), the
+    plain JSON data the schema sees, or the `problem` that stopped loading."""
+
+    path: str
+    text: str = ""
+    document: Any = None
+    data: Any = None
+    problem: Finding | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+class _TooBig(Exception):
+    pass
+
+
+def to_plain(node: Any, budget: list[int] | None = None) -> Any:
+    """JSON data for the schema: dates as ISO strings, keys as strings, aliases bounded."""
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
+    if isinstance(node, dict):
+        return {str(k): to_plain(v, budget) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v, budget) for v in node]
+    if isinstance(node, dt.datetime):
+        return node.isoformat()
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, int):
+        return int(node)
+    return str(node)
+
+
+def _mark_line(exc: MarkedYAMLError) -> int | None:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def load_cff(text: str, path: str) -> CffFile:
+    """Parse `text`; a YAML error becomes a problem with the parser's line, never a raise."""
+    try:
+        document = yaml_loader().load(text)
+    except MarkedYAMLError as exc:
+        what = exc.problem or exc.context or "unreadable YAML"
+        if "\t" in text and "'\\t'" in str(exc):
+            what = "a tab character is used for indentation; YAML allows only spaces"
+        elif exc.context and exc.context_mark is not None and exc.problem:
+            what = f"{exc.problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        return CffFile(
+            path, text, problem=Finding(f"not valid YAML: {what}", path, _mark_line(exc))
+        )
+    except (YAMLError, ValueError) as exc:
+        return CffFile(path, text, problem=Finding(f"not valid YAML: {exc}", path))
+    except RecursionError:
+        return CffFile(path, text, problem=Finding("not valid YAML: nested too deeply", path))
+    if not isinstance(document, CommentedMap):
+        found = "nothing" if document is None else f"a {type(document).__name__}"
+        if isinstance(document, CommentedSeq):
+            found = "a list"
+        message = f"must be a mapping of keys (cff-version, title, authors, ...), found {found}"
+        return CffFile(path, text, document=document, problem=Finding(message, path, 1))
+    try:
+        data = to_plain(document)
+    except (_TooBig, RecursionError):
+        message = "expands to too much data (deep nesting or YAML aliases); simplify the file"
+        return CffFile(path, text, problem=Finding(message, path))
+    return CffFile(path, text, document=document, data=data)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The official CFF 1.2.0 JSON schema, shipped unchanged in checks/data."""
+    raw = resources.files("checks").joinpath("data/schema-1.2.0.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(raw)
+    return loaded
+
+
+@cache
+def validator() -> Draft7Validator:
+    return Draft7Validator(schema(), format_checker=FormatChecker())
+
+
+def known_keys(kind: str = "") -> tuple[str, ...]:
+    """Keys allowed at the top level (kind "") or in a definition such as "person"."""
+    where = schema()["definitions"][kind] if kind else schema()
+    return tuple(where.get("properties", {}))
+
+
+def licence_ids() -> frozenset[str]:
+    """The SPDX identifiers the CFF 1.2.0 schema accepts for `license`."""
+    return frozenset(schema()["definitions"]["license-enum"]["enum"])
+
+
+def line_of(document: Any, path: tuple[str | int, ...], *, key: str | None = None) -> int | None:
+    """1-based line of the value at `path` (or of `key` inside it) in the round-trip tree."""
+    node, line = document, 1 if isinstance(document, CommentedMap) else None
+    for step in path:
+        try:
+            if isinstance(node, CommentedMap) and step in node:
+                line = node.lc.key(step)[0] + 1
+                node = node[step]
+            elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+                line = node.lc.item(step)[0] + 1
+                node = node[step]
+            else:
+                break
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    if key is not None and isinstance(node, CommentedMap) and key in node:
+        try:
+            return int(node.lc.key(key)[0]) + 1
+        except (KeyError, TypeError, AttributeError):
+            return line
+    return line

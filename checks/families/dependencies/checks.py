@@ -1,0 +1,299 @@
+"""Dependency checks: would the repository's environment install for a stranger today?"""
+
+from __future__ import annotations
+
+from checks.core.check import Check, Context
+from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
+from checks.core.templates import render
+from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
+from checks.environment.uv_errors import build_log, classify
+from checks.families.dependencies.undeclared import undeclared_imports
+from checks.families.dependencies.words import (
+    consistency_findings,
+    declared_lines,
+    failure_findings,
+    failure_fixes,
+    failure_message,
+    installed_outcome,
+    lock_files,
+    lock_fix,
+    undeclared_fix,
+)
+from checks.manifests import manifest
+from checks.repo.import_names import environment_names
+from checks.repo.imports import imports
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class DEP001(Check):
+    """The dependencies are declared
+
+    Someone who clones the repository needs to know what to install. Declare every
+    third-party package the code uses in a manifest that tools can read:
+    `requirements.txt`, `pyproject.toml`, `environment.yml` or a `Pipfile`. Without one,
+    the code runs only on the machine it was written on.
+    """
+
+    family = "dependencies"
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        found = ctx.fact(manifest)
+        if found.declared:
+            files = ", ".join(found.files)
+            if found.problems:
+                return failed(
+                    f"{_plural(len(found.problems), 'line')} in {files} cannot be read by pip "
+                    "or uv, so the install stops there",
+                    findings=found.problems,
+                )
+            if found.portability:
+                path = found.portability[0].path or "environment.yml"
+                fix = Fix(
+                    f"Make {path} portable",
+                    render("conda-export.md.j2", path=path),
+                    commands=(f"conda env export --from-history > {path}",),
+                )
+                return warned(
+                    f"{path} is an exported environment that installs only on the machine "
+                    "it came from",
+                    findings=found.portability,
+                    fixes=(fix,),
+                )
+            count = len(found.requirements) + len(found.unverified)
+            return passed(f"declared in {files} ({_plural(count, 'requirement')})")
+        missing = undeclared_imports(ctx.fact(imports), found)
+        required = [m for m in missing if not m.optional]
+        if not required:
+            return passed(
+                "no manifest, and none needed: the code imports only the standard library "
+                "and its own modules"
+            )
+        lines = sorted({m.distribution for m in required}, key=str.lower)
+        findings = tuple(
+            Finding(f"imports {m.module} (distribution {m.distribution})", s.path, s.line)
+            for m in required
+            for s in m.sites[:1]
+        )
+        fix = Fix(
+            "Add a requirements.txt",
+            "A requirements.txt listing the distributions the code imports. Check it, and "
+            "pin the versions you used.",
+            {"requirements.txt": render("requirements.txt.j2", lines=lines)},
+        )
+        return failed(
+            f"nothing declares what the code needs: it imports "
+            f"{_plural(len(lines), 'third-party package')} ({', '.join(lines)})",
+            findings=findings,
+            fixes=(fix,),
+        )
+
+
+class DEP002(Check):
+    """The dependencies resolve
+
+    reprobot asks uv to find one version of every declared distribution and of everything
+    they need, for the Python the repository asks for, from the package index. This fails
+    when a name does not exist (often a typo, or an import name such as `sklearn` used
+    instead of the distribution `scikit-learn`), when no version matches a pin, when a
+    distribution has no wheel for this Python, or when two requirements contradict each
+    other. Each failure names the distribution and the manifest line that asked for it.
+    """
+
+    family = "dependencies"
+    requires = frozenset({"DEP001"})
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        env = ctx.fact(fresh_environment)
+        if env.problem is not None:
+            return errored(env.problem)
+        note = f" ({env.python_note})" if env.python_note else ""
+        if env.resolve is None:
+            if env.venv is None:
+                return skipped("nothing is declared, so there is nothing to resolve")
+            # DEP001 passed: the code needs only the standard library.
+            return passed(f"nothing to resolve: Python {env.python_version}{note} is all it needs")
+        if env.install is not None:
+            count = resolved_count(env.resolve)
+            return passed(
+                f"{_plural(count, 'distribution')} resolved for Python {env.python_version}{note}"
+            )
+        failure = classify(env.resolve)
+        if failure.kind == "build":
+            return warned(
+                f"resolution stopped: {failure.summary}, and its requirements cannot be read "
+                "without building it (see DEP003)"
+            )
+        return failed(
+            failure_message(failure, env) + note,
+            findings=failure_findings(failure, env),
+            fixes=failure_fixes(failure, env),
+        )
+
+
+class DEP003(Check):
+    """The dependencies install in a fresh environment
+
+    Resolving is not installing: a distribution without a wheel for this platform is built
+    from source, which needs compilers and system libraries a stranger may not have. The
+    install runs in a new virtual environment, as an unprivileged user with an empty home
+    directory and no access to secrets. conda packages from `environment.yml` are listed
+    as not verified: reprobot installs only its `pip:` part.
+    """
+
+    family = "dependencies"
+    requires = frozenset({"DEP002"})
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        env = ctx.fact(fresh_environment)
+        outcome = env.install
+        if env.resolve is not None and not env.resolve.ok:
+            outcome = env.resolve  # a build needed to read requirements failed
+        if outcome is None:
+            if env.venv is None:
+                return skipped("nothing to install")
+            return passed(f"nothing to install: a fresh Python {env.python_version} environment")
+        if not outcome.ok:
+            failure = classify(outcome)
+            log = build_log(outcome.output) if failure.kind == "build" else outcome.tail(20)
+            return failed(
+                failure_message(failure, env),
+                findings=(
+                    *failure_findings(failure, env, uv_detail=False),
+                    Finding(f"install log (last lines):\n{log}"),
+                ),
+                fixes=failure_fixes(failure, env),
+            )
+        return installed_outcome(env)
+
+
+class DEP004(Check):
+    """The installed environment is consistent
+
+    After the install, `uv pip check` confirms that every installed distribution's own
+    requirements are met. A mismatch means a package's metadata lies or a pin overrides
+    what another package needs: it may import, and then fail at run time.
+    """
+
+    family = "dependencies"
+    requires = frozenset({"DEP003"})
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        env = ctx.fact(fresh_environment)
+        if env.consistency is None:
+            return skipped("nothing was installed")
+        if env.consistency.ok:
+            return passed("every installed distribution has what it requires")
+        findings = consistency_findings(env.consistency.output, env)
+        return failed(
+            f"{_plural(len(findings), 'installed distribution')} "
+            f"{'lacks' if len(findings) == 1 else 'lack'} what "
+            f"{'it requires' if len(findings) == 1 else 'they require'}",
+            findings=findings,
+        )
+
+
+class DEP005(Check):
+    """Every third-party import is declared
+
+    Every package the code or the notebooks import must be declared, or a stranger's
+    install misses it and the code stops at `ModuleNotFoundError`. reprobot reads every
+    `import` (standard library and the repository's own modules excluded) and maps import
+    names to distributions (`sklearn` is scikit-learn, `cv2` is opencv-python, `PIL` is
+    Pillow). Imports inside `try: ... except ImportError` are optional and only warned
+    about.
+    """
+
+    family = "dependencies"
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        found = ctx.fact(manifest)
+        scan = ctx.fact(imports)
+        env = _environment_if_built(ctx)
+        installed = environment_names(env.venv) if env is not None and env.installed else None
+        parents = env.required_by if env is not None else None
+        missing = undeclared_imports(scan, found, installed, parents)
+        if not scan.sites and scan.problems:
+            return failed("no imports could be read", findings=scan.problems)
+        required = [m for m in missing if not m.optional]
+        optional = [m for m in missing if m.optional]
+        findings = (
+            tuple(
+                Finding(
+                    f"`{m.module}` is imported but {m.distribution} is not declared"
+                    + (
+                        f" (installed today only as a dependency of {m.provider})"
+                        if m.provider
+                        else ""
+                    )
+                    + (" (optional import)" if m.optional else ""),
+                    site.path,
+                    site.line if site.cell is None else None,
+                )
+                for m in (*required, *optional)
+                for site in m.sites[:3]
+            )
+            + scan.problems
+        )
+        if not missing:
+            third = len(scan.third_party())
+            said = (
+                f"{_plural(third, 'third-party import')}, all declared"
+                if third
+                else "only the standard library and the repository's own modules are imported"
+            )
+            return passed(said, findings=scan.problems)
+        fix = undeclared_fix(ctx.snapshot, found, required or optional, optional)
+        names = ", ".join(sorted({m.distribution for m in (required or optional)}))
+        if not required:
+            return warned(f"optional imports not declared: {names}", findings=findings, fixes=fix)
+        return failed(
+            f"{_plural(len(required), 'imported package')} not declared: {names}",
+            findings=findings,
+            fixes=fix,
+        )
+
+
+def _environment_if_built(ctx: Context) -> FreshEnvironment | None:
+    """The fresh environment when this run makes one anyway (DEP002 selected); DEP005
+    alone stays static and fast."""
+    return ctx.fact(fresh_environment) if ctx.config.runs("DEP002") else None
+
+
+class DEP006(Check):
+    """The environment is pinned
+
+    A requirement without an exact version (`pandas` instead of `pandas==2.1.4`) installs
+    whatever is newest on the day, so the same code can give other results, or stop
+    working, a year later. Commit a lock file with every distribution pinned, produced
+    from the environment that just resolved, and keep the loose requirements as the
+    human-edited source.
+    """
+
+    family = "dependencies"
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        found = ctx.fact(manifest)
+        locks = lock_files(ctx.snapshot, found)
+        if locks:
+            return passed(f"pinned by {', '.join(locks)}")
+        unpinned = [d for d in found.main if not d.pinned]
+        if not found.main:
+            return skipped("nothing is declared to pin")
+        if not unpinned:
+            return passed(f"all {_plural(len(found.main), 'requirement')} pinned")
+        findings = tuple(
+            Finding(f"`{d.requirement}` is not pinned to one version", d.path, d.line)
+            for d in unpinned
+        )
+        env = ctx.fact(fresh_environment)
+        return warned(
+            f"{len(unpinned)} of {_plural(len(found.main), 'requirement')} not pinned",
+            findings=findings,
+            fixes=(lock_fix(env, len(unpinned)),),
+        )
+
+
+__all__ = ["DEP001", "DEP002", "DEP003", "DEP004", "DEP005", "DEP006", "declared_lines"]

@@ -1,0 +1,231 @@
+"""Findings, messages and fixes for the dependency checks, in the repository's terms:
+every distribution named comes with the manifest file and line that asked for it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from packaging.utils import canonicalize_name
+
+from checks.core.model import Finding, Fix, Outcome, passed, warned
+from checks.core.snapshot import Snapshot
+from checks.core.templates import render
+from checks.environment.fresh import LOCK_FILE, FreshEnvironment
+from checks.environment.uv import lock_command
+from checks.environment.uv_errors import InstallFailure
+from checks.families.dependencies.undeclared import Undeclared
+from checks.manifests import Declared, Manifest
+from checks.manifests.edit import add_requirements
+
+LOCK_NAMES = (
+    "requirements.lock",
+    "requirements-lock.txt",
+    "requirements.lock.txt",
+    "poetry.lock",
+    "pdm.lock",
+    "uv.lock",
+    "pixi.lock",
+    "conda-lock.yml",
+    "Pipfile.lock",
+)
+_CHECK = re.compile(r"The package `([^`]+)` requires `([^`]+)`, but (?:`([^`]+)` is|it's not) ")
+
+
+def declared_lines(found: Manifest, name: str) -> tuple[Declared, ...]:
+    """The declarations of distribution `name`, main scope first."""
+    wanted = canonicalize_name(name)
+    hits = [d for d in (*found.requirements, *found.unverified) if d.name == wanted]
+    return tuple(sorted(hits, key=lambda d: d.scope != "main"))
+
+
+def _where(found: Manifest, name: str) -> str | None:
+    hits = declared_lines(found, name)
+    if not hits:
+        return None
+    first = hits[0]
+    return f"{first.path} line {first.line}" if first.line else first.path
+
+
+def _asked(found: Manifest, name: str, spec: str) -> str:
+    where = _where(found, name)
+    return f"{where} asks for {name}{spec}" if where else f"the repository asks for {name}{spec}"
+
+
+def failure_message(failure: InstallFailure, env: FreshEnvironment) -> str:
+    found = env.manifest
+    names = failure.names
+    if failure.kind == "missing":
+        places = [f"{n} ({_where(found, n) or 'needed by another requirement'})" for n in names]
+        verb = "does" if len(names) == 1 else "do"
+        return f"{', '.join(places)} {verb} not exist on the package index"
+    if failure.kind == "conflict" and failure.constraints:
+        contested = failure.constraints[0].name
+        sides = []
+        for side in failure.constraints:
+            if side.by is None:
+                sides.append(_asked(found, contested, side.spec))
+            else:
+                who = re.split(r"[<>=!~]", side.by, maxsplit=1)[0]
+                declared = declared_lines(found, who)
+                label = declared[0].requirement if declared else side.by
+                where = _where(found, who)
+                sides.append(
+                    f"{label}{f' ({where})' if where else ''} needs {contested}{side.spec}"
+                )
+        return f"{contested} is asked for in incompatible ways: " + ", but ".join(sides)
+    if failure.kind == "no-version" and names:
+        where = _where(found, names[-1] if len(names) > 1 else names[0])
+        return failure.summary + (f" (asked for in {where})" if where else "")
+    if failure.kind in ("python", "no-wheel") and names:
+        where = _where(found, names[0])
+        python = f" (the environment has Python {env.python_version})"
+        return failure.summary + python + (f"; asked for in {where}" if where else "")
+    if failure.kind == "build" and names:
+        where = _where(found, names[0])
+        return failure.summary + (f" (asked for in {where})" if where else "")
+    return failure.summary
+
+
+def failure_findings(
+    failure: InstallFailure, env: FreshEnvironment, *, uv_detail: bool = True
+) -> tuple[Finding, ...]:
+    found = env.manifest
+    findings = [
+        Finding(f"`{d.requirement}` is declared here", d.path, d.line)
+        for name in failure.names
+        for d in declared_lines(found, name)[:1]
+    ]
+    if uv_detail and failure.detail:
+        findings.append(Finding(f"uv explains:\n{failure.detail}"))
+    return tuple(findings)
+
+
+def failure_fixes(failure: InstallFailure, env: FreshEnvironment) -> tuple[Fix, ...]:
+    names = ", ".join(failure.names) or "the requirement"
+    if failure.kind == "missing":
+        return (
+            Fix(
+                f"Correct or remove {names}",
+                "Check the spelling against the package index. An import name is not always "
+                "the distribution's name: `import sklearn` needs `scikit-learn`, `import cv2` "
+                "needs `opencv-python`. A package that is only on conda belongs in an "
+                "environment.yml.",
+            ),
+        )
+    if failure.kind == "conflict":
+        return (
+            Fix(
+                "Relax one side of the conflict",
+                f"Loosen or update the pin on {names} so both sides can be met; "
+                "`uv pip compile` shows which versions work together.",
+            ),
+        )
+    if failure.kind in ("python", "no-wheel"):
+        return (
+            Fix(
+                "Name the Python version the code needs",
+                f"Pin a Python version that {names} supports in `.python-version` (e.g. `3.11`) "
+                "or `requires-python`, or update the pin to a release that supports Python "
+                f"{env.python_version}.",
+            ),
+        )
+    if failure.kind == "build":
+        return (
+            Fix(
+                f"Use a version of {names} that ships wheels",
+                "A version with a wheel for this platform and Python installs without a "
+                "compiler; otherwise document the system packages the build needs.",
+            ),
+        )
+    return ()
+
+
+def unverified_findings(unverified: Sequence[Declared]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(f"`{d.requirement}` is a conda package: not verified", d.path, d.line)
+        for d in unverified
+    )
+
+
+def consistency_findings(output: str, env: FreshEnvironment) -> tuple[Finding, ...]:
+    findings = []
+    for match in _CHECK.finditer(output):
+        package, needs, have = match.groups()
+        state = f"{have} is installed" if have else "it is not installed"
+        name = re.split(r"[<>=!~\[ ]", needs, maxsplit=1)[0]
+        where = declared_lines(env.manifest, name) or declared_lines(env.manifest, package)
+        path, line = (where[0].path, where[0].line) if where else (None, None)
+        findings.append(Finding(f"{package} requires {needs}, but {state}", path, line))
+    if not findings:
+        findings.append(Finding(f"uv pip check:\n{output.strip()}"))
+    return tuple(findings)
+
+
+def lock_files(snapshot: Snapshot, found: Manifest) -> tuple[str, ...]:
+    del found
+    return tuple(name for name in LOCK_NAMES if snapshot.exists(name))
+
+
+def lock_fix(env: FreshEnvironment, count: int) -> Fix:
+    found = env.manifest
+    sources = ", ".join(found.install_files or ((found.primary,) if found.primary else ()))
+    command = lock_command(found)
+    description = render(
+        "lock.md.j2",
+        count=count,
+        lock=LOCK_FILE,
+        python=env.python_version or "the chosen Python",
+        sources=sources,
+        command=command,
+    )
+    files = {LOCK_FILE: env.lock} if env.lock else {}
+    return Fix(f"Commit {LOCK_FILE}", description, files, (command,))
+
+
+def undeclared_fix(
+    snapshot: Snapshot,
+    found: Manifest,
+    missing: Sequence[Undeclared],
+    optional: Sequence[Undeclared],
+) -> tuple[Fix, ...]:
+    names = list(dict.fromkeys(m.distribution for m in missing))
+    addition = add_requirements(snapshot, found, names)
+    description = render(
+        "dependencies-add.md.j2",
+        lines=list(addition.lines),
+        where=addition.where,
+        path=addition.path,
+        edited=addition.content is not None,
+        optional=[m.distribution for m in optional if m not in missing],
+    )
+    files = {addition.path: addition.content} if addition.content is not None else {}
+    title = f"Add {', '.join(names)} {addition.where}"
+    return (Fix(title, description, files),)
+
+
+def installed_outcome(env: FreshEnvironment) -> Outcome:
+    project = " and the project itself" if env.project_installed else ""
+    message = (
+        f"{_plural(len(env.installed), 'distribution')}{project} installed in a fresh "
+        f"Python {env.python_version} environment"
+    )
+    unverified = env.manifest.unverified
+    if unverified:
+        return warned(
+            f"{message}; {_plural(len(unverified), 'conda package')} not verified "
+            "(reprobot installs only the pip: part of an environment file)",
+            findings=unverified_findings(unverified),
+        )
+    return passed(message)
+
+
+def undeclared_words(missing: Undeclared) -> str:
+    words = f"`{missing.module}` is imported but {missing.distribution} is not declared"
+    if missing.provider:
+        words += f" (installed today only as a dependency of {missing.provider})"
+    return words + (" (optional import)" if missing.optional else "")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

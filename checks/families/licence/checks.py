@@ -1,0 +1,181 @@
+"""Licence checks: a recognised licence at the root that agrees with the package metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from checks.core.check import Check, Context
+from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
+from checks.core.templates import render
+from checks.repo.git import git_facts
+from checks.repo.licences import base_ids, canonical, from_classifier, identify
+from checks.repo.metadata import project_metadata
+
+LICENCE_CAP = 512 * 1024
+_NAME = re.compile(
+    r"^(licen[cs]e|copying|unlicense)(\.lesser)?([-_][a-z0-9.]+)?(\.(md|txt|rst))?$", re.I
+)
+GENERATED = frozenset({"MIT", "BSD-2-Clause", "BSD-3-Clause", "ISC"})
+
+
+@dataclass(frozen=True)
+class LicenceFile:
+    path: str
+    spdx: str | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclaredLicence:
+    value: str
+    source: str
+    spdx: str | None  # canonical SPDX expression, None when the value is not one
+    line: int | None = None
+
+
+def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
+    """Licence files at the root (and REUSE-style `LICENSES/<SPDX>.txt`), identified."""
+    found: list[LicenceFile] = []
+    for path in ctx.snapshot.top_level():
+        if not _NAME.match(path):
+            continue
+        read = ctx.snapshot.read_text(path, cap=LICENCE_CAP)
+        found.append(LicenceFile(path, identify(read.text) if read.ok else None, read.problem))
+    for path in ctx.snapshot.glob("LICENSES/*"):
+        stem = path.split("/", 1)[1].rsplit(".", 1)[0]
+        if "/" not in path.split("/", 1)[1] and (spdx := canonical(stem)):
+            found.append(LicenceFile(path, spdx))
+    return tuple(found)
+
+
+def _line(ctx: Context, source: str, needle: str) -> int | None:
+    if not ctx.snapshot.exists(source):
+        return None
+    read = ctx.snapshot.read_text(source, cap=LICENCE_CAP)
+    for number, text in enumerate(read.text.splitlines(), 1):
+        if needle in text:
+            return number
+    return None
+
+
+def declared_licences(ctx: Context) -> tuple[DeclaredLicence, ...]:
+    """What pyproject.toml / setup.cfg say: the licence field, then licence classifiers."""
+    meta = ctx.fact(project_metadata)
+    out: list[DeclaredLicence] = []
+    for declared in meta.licences:
+        spdx = canonical(declared.value)
+        if spdx is None and len(declared.value) > 200:  # {text = "<the whole licence>"}
+            spdx = identify(declared.value)
+        needle = declared.value.splitlines()[0][:60]
+        out.append(
+            DeclaredLicence(
+                declared.value, declared.source, spdx, _line(ctx, declared.source, needle)
+            )
+        )
+    for classifier in meta.classifiers:
+        if classifier.startswith("License ::") and (spdx := from_classifier(classifier)):
+            source = next(
+                (f for f in ("pyproject.toml", "setup.cfg") if _line(ctx, f, classifier)),
+                "pyproject.toml",
+            )
+            out.append(DeclaredLicence(classifier, source, spdx, _line(ctx, source, classifier)))
+    return tuple(out)
+
+
+def _holders(ctx: Context) -> str:
+    names = [p.name for p in ctx.fact(project_metadata).authors]
+    if not names:
+        names = [p.name for p in ctx.fact(git_facts).authors[:5]]
+    return ", ".join(names) or "<copyright holders>"
+
+
+def _missing_fix(ctx: Context, declared: tuple[DeclaredLicence, ...]) -> Fix:
+    first = next((d for d in declared if d.spdx), declared[0] if declared else None)
+    spdx = first.spdx if first else None
+    generated = spdx if spdx in GENERATED else None
+    year, holders = dt.date.today().year, _holders(ctx)
+    description = render(
+        "licence-guidance.md.j2", declared=first, generated=generated, year=year, holders=holders
+    )
+    if generated:
+        text = render("LICENSE.j2", spdx=generated, year=year, holders=holders)
+        return Fix(f"Add the {generated} licence text", description, {"LICENSE": text})
+    return Fix("Choose a licence and add its text as LICENSE", description)
+
+
+class LIC001(Check):
+    """A recognised licence file is at the repository root
+
+    Research code without a licence cannot legally be reused, modified or redistributed,
+    so nobody can build on it, not even to reproduce a result. Add the unmodified text of a
+    standard licence as `LICENSE` at the root (MIT or BSD-3-Clause for most research code,
+    Apache-2.0 if patents matter, GPL-3.0 for copyleft, CC-BY-4.0 for data and text), and
+    declare the same licence in `pyproject.toml` and `CITATION.cff` so they agree.
+    """
+
+    family = "licence"
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        files = ctx.fact(licence_files)
+        declared = declared_licences(ctx)
+        if not files:
+            return failed(
+                "no licence file (LICENSE, LICENCE or COPYING) at the repository root",
+                fixes=(_missing_fix(ctx, declared),),
+            )
+        findings = tuple(_file_finding(f) for f in files)
+        known = [f for f in files if f.spdx]
+        if not known:
+            unreadable = [f for f in files if f.problem]
+            if len(unreadable) == len(files):
+                return failed(unreadable[0].problem or "unreadable licence file", findings=findings)
+            return warned(
+                f"{files[0].path} is not a licence reprobot recognises; use the unmodified text "
+                "of a standard licence, or add an `SPDX-License-Identifier: <id>` line",
+                findings=findings,
+            )
+        in_files = frozenset().union(*(base_ids(f.spdx or "") for f in known))
+        names = ", ".join(f"{f.path} ({f.spdx})" for f in known)
+        clashes = [d for d in declared if d.spdx and not base_ids(d.spdx) & in_files]
+        if clashes:
+            said = "; ".join(f"{d.source} declares {d.spdx}" for d in clashes)
+            return failed(
+                f"the licence file and the metadata disagree: {names}, but {said}",
+                findings=findings
+                + tuple(
+                    Finding(f"declares {d.spdx} (`{d.value[:80]}`)", d.source, d.line)
+                    for d in clashes
+                ),
+                fixes=(_clash_fix(known[0], clashes[0]),),
+            )
+        vague = [d for d in declared if d.spdx is None]
+        if vague:
+            return warned(
+                f"{names}; but {vague[0].source} declares `{vague[0].value[:80]}`, which is not "
+                f'an SPDX identifier: write `license = "{known[0].spdx}"`',
+                findings=(
+                    *findings,
+                    Finding("not an SPDX licence", vague[0].source, vague[0].line),
+                ),
+            )
+        agree = f" (agrees with {declared[0].source})" if declared else ""
+        return passed(f"{names}{agree}", findings=findings)
+
+
+def _file_finding(file: LicenceFile) -> Finding:
+    if file.problem:
+        return Finding(file.problem, file.path)
+    what = f"{file.spdx} licence" if file.spdx else "not a licence reprobot recognises"
+    return Finding(what, file.path)
+
+
+def _clash_fix(file: LicenceFile, declared: DeclaredLicence) -> Fix:
+    return Fix(
+        "Make the licence file and the metadata name the same licence",
+        f"`{file.path}` holds the {file.spdx} text, but {declared.source} declares "
+        f"{declared.spdx}. Decide which licence applies, then either write "
+        f'`license = "{file.spdx}"` in {declared.source} (and update its classifiers), or '
+        f"replace `{file.path}` with the unmodified {declared.spdx} text.",
+    )

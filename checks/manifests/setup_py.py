@@ -1,0 +1,103 @@
+"""`setup.py` read with `ast`, never executed: `install_requires`, `extras_require` and
+`python_requires` when they are literals or module-level names bound to literals."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.core.model import Finding
+from checks.core.snapshot import Snapshot
+from checks.manifests import Declared, Part, PythonRequest
+from checks.manifests.requirements_txt import declared_from
+
+
+def _setup_call(tree: ast.Module) -> ast.Call | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name == "setup":
+                return node
+    return None
+
+
+def _bindings(tree: ast.Module) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                found[target.id] = node.value
+    return found
+
+
+def _literal(node: ast.expr | None, names: dict[str, ast.expr]) -> ast.expr | None:
+    if isinstance(node, ast.Name) and node.id in names:
+        return names[node.id]
+    return node
+
+
+def _string_items(node: ast.expr | None) -> list[tuple[str, int]] | None:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    items = []
+    for element in node.elts:
+        if not isinstance(element, ast.Constant) or not isinstance(element.value, str):
+            return None
+        items.append((element.value, element.lineno))
+    return items
+
+
+def read_setup_py(snapshot: Snapshot, path: str) -> Part:
+    text = snapshot.read_text(path)
+    if not text.ok:
+        return Part(problems=(Finding(text.problem or f"{path} unreadable", path),), package=True)
+    try:
+        tree = ast.parse(text.text, filename=path)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        message = f"{path} is not valid Python: {getattr(exc, 'msg', exc)}"
+        return Part(problems=(Finding(message, path, line),), package=True)
+    call = _setup_call(tree)
+    if call is None:
+        return Part(package=True)
+    names = _bindings(tree)
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    declared: list[Declared] = []
+    problems: list[Finding] = []
+    items = _string_items(_literal(keywords.get("install_requires"), names))
+    for value, line in items or []:
+        _add(value, path, line, "main", declared=declared, problems=problems)
+    extras = _literal(keywords.get("extras_require"), names)
+    if isinstance(extras, ast.Dict):
+        for key, node in zip(extras.keys, extras.values, strict=False):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                for value, line in _string_items(_literal(node, names)) or []:
+                    _add(
+                        value,
+                        path,
+                        line,
+                        f"extra:{key.value}",
+                        declared=declared,
+                        problems=problems,
+                    )
+    python = None
+    requires = _literal(keywords.get("python_requires"), names)
+    if isinstance(requires, ast.Constant) and isinstance(requires.value, str):
+        spec = requires.value
+        python = PythonRequest(spec, f"python_requires {spec} in {path}", path, requires.lineno)
+    return Part(tuple(declared), problems=tuple(problems), python=python, package=True)
+
+
+def _add(
+    value: str,
+    path: str,
+    line: int,
+    scope: str,
+    *,
+    declared: list[Declared],
+    problems: list[Finding],
+) -> None:
+    found, problem = declared_from(value, path, line, scope, pinned_names=frozenset())
+    declared.extend([found] if found else [])
+    problems.extend([problem] if problem else [])
