@@ -39,8 +39,8 @@ from benchmarks.common import (
     write_json,
 )
 from benchmarks.generate import cached_repository
+from checks import check_repository
 from checks.core import runner
-from checks.core.engine import check_repository
 from checks.core.snapshot import Snapshot
 from checks.environment.uv import uv_binary
 from checks.repo.imports import scan_imports

@@ -46,9 +46,9 @@ from benchmarks.common import (
     write_json,
 )
 from benchmarks.generate import cached_repository
+from checks import all_checks, check_repository
 from checks.core import runner
-from checks.core.check import all_checks
-from checks.core.engine import check_repository, matches
+from checks.core.engine import matches
 from checks.core.snapshot import Snapshot
 
 STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001", "TST001", "PTH")

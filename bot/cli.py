@@ -9,10 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import render
-from checks import __version__
-from checks.core.check import all_checks
-from checks.core.config import ConfigError
-from checks.core.engine import check_repository, unknown_patterns
+from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -22,9 +22,7 @@ from bot.event import PULL_EVENTS, load_event
 from bot.github import GitHub
 from bot.publish import Publication, badge_url, exit_code, plan_for, publish
 from bot.reportfile import ReportFileError, load_pull, load_report
-from checks.core.check import all_checks
-from checks.core.config import ConfigError
-from checks.core.engine import check_repository, unknown_patterns
+from checks import ConfigError, all_checks, check_repository, unknown_patterns
 from checks.core.model import Report
 
 EXIT_USAGE = 2

@@ -8,9 +8,8 @@ from typing import Any
 
 import jinja2
 
-from checks.core.check import Check
+from checks import Check, template_environment
 from checks.core.model import Report, Status
-from checks.core.templates import template_environment
 
 ICONS = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️", "error": "💥"}
 COLOURS = {"pass": "32", "fail": "31", "warn": "33", "skip": "90", "error": "35"}

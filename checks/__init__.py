@@ -1,5 +1,58 @@
-"""Everything that examines a repository. Knows nothing of GitHub."""
+"""Everything that examines a repository. Knows nothing of GitHub.
+
+This is the package's public API, the one the bot uses: the registered families bound to
+the engine, the configuration loader, and the report's data types.
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from pathlib import Path
+
+from checks.core import engine, registry
+from checks.core.check import Check, Context, Family
+from checks.core.config import Config, ConfigError
+from checks.core.config import load_config as _load_config
+from checks.core.model import Report
+from checks.core.templates import template_environment
+from checks.families import FAMILIES
+
+__all__ = [
+    "FAMILIES",
+    "Check",
+    "Config",
+    "ConfigError",
+    "Context",
+    "Family",
+    "Report",
+    "__version__",
+    "all_checks",
+    "check_repository",
+    "load_config",
+    "template_environment",
+    "unknown_patterns",
+]
+
+unknown_patterns = engine.unknown_patterns
+
+
+def all_checks() -> tuple[type[Check], ...]:
+    """Every registered check, in report order (family order, then code)."""
+    return registry.all_checks(FAMILIES)
+
+
+def load_config(root: Path) -> Config:
+    """`.reprobot.yml` or `[tool.reprobot]` of the repository at `root`, checked."""
+    return _load_config(root, engine.schema(FAMILIES))
+
+
+def check_repository(
+    path: Path,
+    *,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    config: Config | None = None,
+) -> Report:
+    """Scan, evaluate and report. Raises ConfigError for a broken configuration."""
+    return engine.check_repository(path, FAMILIES, select=select, ignore=ignore, config=config)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from checks import check_repository
 from checks.core.config import Config
-from checks.core.engine import check_repository
 from checks.core.model import CheckResult, Report, Status
+from checks.families.citation.settings import CitationSettings
 from tests.helpers import git, make_repo
 
 VALID = """\
@@ -214,7 +215,7 @@ def test_misnamed_file_is_found_and_a_rename_suggested(tmp_path: Path) -> None:
 
 def test_configured_file_name_is_honoured(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"meta/CITATION.cff": VALID}, git_init=False)
-    config = Config(families={"citation": {"file": "meta/CITATION.cff"}})
+    config = Config(typed={CitationSettings: CitationSettings(file="meta/CITATION.cff")})
     results = run(root, config=config)
     assert results["CIT001"].status is Status.PASS
     assert results["CIT002"].status is Status.PASS

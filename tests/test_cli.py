@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from checks.core.check import all_checks
+from checks import all_checks
 
 
 def test_broken_config_exits_2_naming_file_and_line(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.config import ConfigError, load_config
+from checks import ConfigError, load_config
 
 
 def test_yaml_config_with_ignore_reasons_and_family_settings(tmp_path: Path) -> None:

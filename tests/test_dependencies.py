@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.engine import check_repository
+from checks import check_repository
 from checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 

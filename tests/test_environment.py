@@ -15,6 +15,7 @@ from checks.core.config import Config
 from checks.core.snapshot import Snapshot
 from checks.environment import python as interpreters
 from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra, uv_binary
+from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import uv_index_args
 from tests.helpers import make_repo
 from tests.wheelhouse import build_sdist
@@ -117,7 +118,7 @@ def test_unavailable_python_uses_the_nearest_and_says_so(tmp_path: Path) -> None
 def test_configured_python_wins(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {"requirements.txt": "six\n"})
     current = f"{sys.version_info.major}.{sys.version_info.minor}"
-    config = Config(families={"dependencies": {"python": current}})
+    config = Config(typed={EnvironmentSettings: EnvironmentSettings(python=current)})
     _, env = _env(repo, config)
     assert env.python_version.startswith(current)
     assert env.requested_python == f"Python {current} in the reprobot configuration"

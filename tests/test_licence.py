@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.engine import check_repository
+from checks import check_repository
 from checks.core.model import CheckResult, Status
 from checks.core.templates import render
 from checks.repo.licences import base_ids, canonical, from_classifier, identify

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checks.core.engine import check_repository
+from checks import check_repository
 from checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 

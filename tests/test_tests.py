@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from checks import load_config
 from checks.core.check import Check, Context
-from checks.core.config import load_config
 from checks.core.engine import run_checks
 from checks.core.model import CheckResult, Status
 from checks.core.runner import drops_privileges

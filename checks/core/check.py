@@ -1,16 +1,23 @@
-"""Checks as small documented units, and the context they evaluate.
+"""Checks as small documented units, the families that group them, and the context they see.
 
 A check is a subclass of `Check`: the class name is its stable code (`CIT001`), the first
 line of its docstring its title, the rest of the docstring the Markdown explanation a user
-reads when it fails. `evaluate(ctx)` returns an `Outcome`; it reads the repository only
-through the context, whose facts are gathered once and shared by every check.
+reads when it fails. `evaluate(ctx)` returns an `Outcome` and does no I/O: it reads facts
+through `ctx.fact(provider)`, which computes each fact once per run, and its family's
+settings through `ctx.settings(kind)`.
+
+A family declares itself once, as a `Family`: its name (the report's family and the key of
+its section in the configuration), its code prefix, its settings dataclass (the defaults are
+the dataclass's) and its checks.
 """
 
 from __future__ import annotations
 
 import abc
+import dataclasses
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -19,6 +26,12 @@ from checks.core.model import Outcome
 from checks.core.snapshot import Snapshot
 
 T = TypeVar("T")
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """A family that takes no settings."""
 
 
 class Context:
@@ -30,11 +43,12 @@ class Context:
         config: Config | None = None,
         *,
         work_dir: Path | None = None,
+        facts: Mapping[Callable[..., Any], Any] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.config = config or Config()
         self.work_dir = work_dir
-        self._facts: dict[Callable[..., Any], Any] = {}
+        self._facts: dict[Callable[..., Any], Any] = dict(facts or {})
         self.timings: dict[str, float] = {}
 
     @property
@@ -42,14 +56,18 @@ class Context:
         return self.snapshot.root
 
     def fact(self, provider: Callable[[Context], T]) -> T:
-        """The value of `provider(self)`, computed once per run."""
+        """The value of `provider(self)`, computed once per run (or seeded by a test)."""
         if provider not in self._facts:
             self._facts[provider] = provider(self)
         return self._facts[provider]  # type: ignore[no-any-return]
 
+    def settings(self, kind: type[S]) -> S:
+        """This run's settings of the family whose settings dataclass is `kind`."""
+        return self.config.settings(kind)
+
 
 class Check(abc.ABC):
-    family: ClassVar[str] = ""
+    family: ClassVar[str] = ""  # set by the `Family` that lists the check
     requires: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
@@ -68,35 +86,22 @@ class Check(abc.ABC):
 
     @abc.abstractmethod
     def evaluate(self, ctx: Context) -> Outcome:
-        """Look at what the context gathered and return the verdict."""
+        """Look at the facts the context gathered and return the verdict."""
 
 
-# Family name -> module holding its checks. Import order is report order.
-FAMILY_MODULES: dict[str, str] = {
-    "citation": "checks.families.citation.checks",
-    "licence": "checks.families.licence.checks",
-    "docs": "checks.families.docs.checks",
-    "dependencies": "checks.families.dependencies.checks",
-    "build": "checks.families.build.checks",
-    "tests": "checks.families.tests.checks",
-    "portability": "checks.families.portability.checks",
-}
+@dataclass(frozen=True)
+class Family:
+    """One family of checks: its config key, code prefix, settings and checks."""
 
+    name: str
+    prefix: str
+    checks: tuple[type[Check], ...]
+    settings: type = NoSettings
 
-def all_checks() -> tuple[type[Check], ...]:
-    """Every registered check, in report order (family order, then code)."""
-    import importlib
-
-    found: list[type[Check]] = []
-    for family, module_name in FAMILY_MODULES.items():
-        module = importlib.import_module(module_name)
-        members = [
-            obj
-            for obj in vars(module).values()
-            if isinstance(obj, type)
-            and issubclass(obj, Check)
-            and obj is not Check
-            and obj.family == family
-        ]
-        found.extend(sorted(members, key=lambda c: c.code()))
-    return tuple(found)
+    def __post_init__(self) -> None:
+        if not dataclasses.is_dataclass(self.settings):
+            raise TypeError(f"family {self.name}: settings must be a dataclass")
+        for check in self.checks:
+            if not check.code().startswith(self.prefix):
+                raise ValueError(f"{check.code()} does not start with {self.prefix}")
+            check.family = self.name

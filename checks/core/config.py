@@ -8,45 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from checks.core import settings as setting_types
 from checks.core import toml as tomlparse
 
 CONFIG_FILE = ".reprobot.yml"
 MAX_CONFIG_BYTES = 1024 * 1024
-
-# Settings each family accepts: key -> (type, description). Later families add theirs here.
-FAMILY_SETTINGS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
-    "citation": {"file": (str, "path of the citation file (default CITATION.cff)")},
-    "dependencies": {
-        "python": (
-            str,
-            "Python version for the fresh environment (default: as the repository asks)",
-        ),
-        "extras": (list, "extras to install with the package"),
-        "timeout": ((int, float), "seconds allowed for resolving and installing (default 900)"),
-    },
-    "build": {"timeout": ((int, float), "seconds allowed for building (default 600)")},
-    "tests": {
-        "command": (str, "command that runs the test suite (default: detected)"),
-        "timeout": ((int, float), "seconds allowed for the test suite (default 1800)"),
-    },
-    "docs": {},
-    "licence": {},
-    "portability": {},
-}
-
-
-TYPE_WORDS = {
-    str: "text",
-    int: "a number",
-    float: "a number",
-    list: "a list",
-    bool: "true or false",
-}
+S = TypeVar("S")
+# Family name -> its settings dataclass: what a configuration may set, and the defaults.
+Schema = Mapping[str, type]
 
 
 def matches(code: str, patterns: Iterable[str]) -> str | None:
@@ -70,8 +44,14 @@ class ConfigError(Exception):
 class Config:
     select: tuple[str, ...] = ()
     ignore: Mapping[str, str] = field(default_factory=dict)  # code or prefix -> reason
-    families: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    families: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # as written
     sources: tuple[str, ...] = ()
+    typed: Mapping[type, Any] = field(default_factory=dict)  # settings dataclass -> instance
+
+    def settings(self, kind: type[S]) -> S:
+        """The settings of the family whose dataclass is `kind`: as configured, else defaults."""
+        found = self.typed.get(kind)
+        return found if isinstance(found, kind) else kind()
 
     def runs(self, code: str) -> bool:
         """Whether the check `code` is selected and not ignored in this run."""
@@ -86,7 +66,7 @@ class Config:
         ignores = dict(self.ignore)
         for code in ignore:
             ignores.setdefault(code, "ignored on the command line")
-        return Config(select or self.select, ignores, self.families, self.sources)
+        return Config(select or self.select, ignores, self.families, self.sources, self.typed)
 
 
 def _line_of(node: Any, key: str | None = None) -> int | None:
@@ -111,7 +91,7 @@ def _codes(value: Any, path: str, line: int | None, key: str) -> tuple[str, ...]
     return tuple(i.strip().upper() for i in items if i.strip())
 
 
-def _parse(data: Any, path: str, line_of: Any) -> Config:
+def _parse(data: Any, path: str, line_of: Any, schema: Schema) -> Config:
     if data is None:
         return Config(sources=(path,))
     if not isinstance(data, Mapping):
@@ -119,6 +99,7 @@ def _parse(data: Any, path: str, line_of: Any) -> Config:
     select: tuple[str, ...] = ()
     ignore: dict[str, str] = {}
     families: dict[str, dict[str, Any]] = {}
+    typed: dict[type, Any] = {}
     for key, value in data.items():
         line = line_of(data, key)
         if key == "select":
@@ -137,18 +118,22 @@ def _parse(data: Any, path: str, line_of: Any) -> Config:
             else:
                 for code in _codes(value, path, line, "ignore"):
                     ignore[code] = "ignored in the configuration"
-        elif key in FAMILY_SETTINGS:
-            families[key] = _family(key, value, path, line, line_of)
+        elif key in schema:
+            families[key], typed[schema[key]] = _family(
+                key, value, path, line, line_of, kind=schema[key]
+            )
         else:
-            known = ", ".join(["select", "ignore", *FAMILY_SETTINGS])
+            known = ", ".join(["select", "ignore", *schema])
             raise ConfigError(path, line, f"unknown key `{key}` (known keys: {known})")
-    return Config(select, ignore, families, (path,))
+    return Config(select, ignore, families, (path,), typed)
 
 
-def _family(name: str, value: Any, path: str, line: int | None, line_of: Any) -> dict[str, Any]:
-    allowed = FAMILY_SETTINGS[name]
+def _family(
+    name: str, value: Any, path: str, line: int | None, line_of: Any, *, kind: type
+) -> tuple[dict[str, Any], Any]:
+    allowed = setting_types.fields(kind)
     if value is None:
-        return {}
+        return {}, kind()
     if not isinstance(value, Mapping):
         raise ConfigError(path, line, f"`{name}` must be a mapping of settings")
     out: dict[str, Any] = {}
@@ -157,18 +142,15 @@ def _family(name: str, value: Any, path: str, line: int | None, line_of: Any) ->
         if key not in allowed:
             known = ", ".join(allowed) or "none"
             raise ConfigError(path, at, f"unknown key `{name}.{key}` (known keys: {known})")
-        kind, _ = allowed[key]
-        if isinstance(setting, bool) or not isinstance(setting, kind):
-            kinds = (kind,) if isinstance(kind, type) else kind
-            expected = " or ".join(dict.fromkeys(TYPE_WORDS.get(k, k.__name__) for k in kinds))
-            raise ConfigError(path, at, f"`{name}.{key}` must be {expected}, not {setting!r}")
-        if key == "timeout" and isinstance(setting, (int, float)) and setting <= 0:
-            raise ConfigError(path, at, f"`{name}.timeout` must be a positive number of seconds")
-        out[key] = list(setting) if isinstance(setting, list) else setting
-    return out
+        try:
+            out[key] = setting_types.coerce(*allowed[key], setting)
+        except setting_types.SettingError as exc:
+            raise ConfigError(path, at, f"`{name}.{key}` {exc}") from None
+    raw = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
+    return raw, kind(**out)
 
 
-def _yaml_config(path: Path, display: str) -> Config:
+def _yaml_config(path: Path, display: str, schema: Schema) -> Config:
     if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
         raise ConfigError(display, None, "must be a regular file under 1 MB")
     try:
@@ -179,10 +161,10 @@ def _yaml_config(path: Path, display: str) -> Config:
         raise ConfigError(display, line, f"not valid YAML: {exc.problem or exc.context}") from None
     except (YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(display, None, f"not valid YAML: {exc}") from None
-    return _parse(data, display, _line_of)
+    return _parse(data, display, _line_of, schema)
 
 
-def _toml_config(path: Path) -> Config | None:
+def _toml_config(path: Path, schema: Schema) -> Config | None:
     try:
         if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
             return None
@@ -193,17 +175,21 @@ def _toml_config(path: Path) -> Config | None:
     section = data.get("tool", {}).get("reprobot")
     if section is None:
         return None
-    return _parse(section, "pyproject.toml [tool.reprobot]", lambda *_: None)
+    return _parse(section, "pyproject.toml [tool.reprobot]", lambda *_: None, schema)
 
 
-def load_config(root: Path) -> Config:
+def load_config(root: Path, schema: Schema) -> Config:
     """`.reprobot.yml` wins over `[tool.reprobot]`; having both is an error."""
     yml = root / CONFIG_FILE
-    toml = _toml_config(root / "pyproject.toml") if (root / "pyproject.toml").is_file() else None
+    toml = (
+        _toml_config(root / "pyproject.toml", schema)
+        if (root / "pyproject.toml").is_file()
+        else None
+    )
     if yml.exists():
         if toml is not None:
             raise ConfigError(
                 CONFIG_FILE, None, "configuration also in pyproject.toml [tool.reprobot]; keep one"
             )
-        return _yaml_config(yml, CONFIG_FILE)
+        return _yaml_config(yml, CONFIG_FILE, schema)
     return toml or Config()

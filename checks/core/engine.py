@@ -1,17 +1,21 @@
-"""Run the selected checks in order, honouring `requires`, ignores and errors."""
+"""Run the selected checks in order, honouring `requires`, ignores and errors.
+
+The engine knows no family: the caller hands in the families to run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from checks import __version__
-from checks.core.check import Check, Context, all_checks
+from checks.core.check import Check, Context, Family
 from checks.core.config import Config, load_config, matches
 from checks.core.model import CheckResult, Outcome, Report, Status
+from checks.core.registry import all_checks, run_order
 from checks.core.snapshot import Snapshot
 
 
@@ -50,15 +54,18 @@ def evaluate_one(check: type[Check], ctx: Context) -> Outcome:
     return outcome
 
 
-def run_checks(
-    ctx: Context, checks: tuple[type[Check], ...] | None = None
-) -> tuple[CheckResult, ...]:
+def schema(families: Iterable[Family]) -> dict[str, type]:
+    """What a configuration may set: each family's name and settings dataclass."""
+    return {family.name: family.settings for family in families}
+
+
+def run_checks(ctx: Context, checks: tuple[type[Check], ...]) -> tuple[CheckResult, ...]:
+    """Run `checks` (in report order) after what each requires; results in report order."""
     config = ctx.config
+    selected = tuple(c for c in checks if not config.select or matches(c.code(), config.select))
     results: dict[str, CheckResult] = {}
-    for check in checks if checks is not None else all_checks():
+    for check in run_order(selected):
         code = check.code()
-        if config.select and not matches(code, config.select):
-            continue
         started = time.monotonic()
         ignored = matches(code, config.ignore)
         if ignored is not None:
@@ -77,11 +84,12 @@ def run_checks(
             else:
                 outcome = evaluate_one(check, ctx)
         results[code] = _result(check, outcome, time.monotonic() - started)
-    return tuple(results.values())
+    return tuple(results[c.code()] for c in selected)
 
 
 def check_repository(
     path: Path,
+    families: Sequence[Family],
     *,
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
@@ -91,12 +99,12 @@ def check_repository(
     started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     started = time.monotonic()
     snapshot = Snapshot(path)
-    base = config if config is not None else load_config(snapshot.root)
+    base = config if config is not None else load_config(snapshot.root, schema(families))
     ctx = Context(snapshot, base.merged(select, ignore))
     scan_started = time.monotonic()
     _ = snapshot.files
     ctx.timings["scan"] = time.monotonic() - scan_started
-    results = run_checks(ctx)
+    results = run_checks(ctx, all_checks(families))
     return Report(
         tool_version=__version__,
         repository=str(snapshot.root),

@@ -25,6 +25,7 @@ from checks.core.check import Context
 from checks.core.runner import RunOutcome
 from checks.core.sandbox import sandbox_run, workspace
 from checks.environment import python as interpreters
+from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import (
     NO_SANDBOX_UV,
     lock_text,
@@ -41,7 +42,6 @@ from checks.manifests import Manifest, manifest, wanted_python
 
 __all__ = ["FreshEnvironment", "fresh_environment", "install_extra", "uv_binary"]
 
-DEFAULT_TIMEOUT = 900.0
 LOCK_FILE = "requirements.lock"
 RESOLVED = re.compile(r"^Resolved (\d+) packages?", re.MULTILINE)
 
@@ -66,8 +66,8 @@ class FreshEnvironment:
 
 
 def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:
-    configured = ctx.config.family("dependencies").get("python")
-    if isinstance(configured, str) and configured.strip():
+    configured = ctx.settings(EnvironmentSettings).python
+    if configured is not None and configured.strip():
         text = configured.strip()
         spec = text if text[0] in "<>=!~" else f"=={text}.*" if text.count(".") < 2 else f"=={text}"
         try:
@@ -204,16 +204,15 @@ def _install(
     """One `uv pip install`: resolution and installation in a single step, so nothing is
     resolved twice; the lock is read back from what got installed."""
     ws = ctx.fact(workspace)
-    settings = ctx.config.family("dependencies")
-    timeout = float(settings.get("timeout", DEFAULT_TIMEOUT))
+    settings = ctx.settings(EnvironmentSettings)
     args = [uv, "pip", "install", "--no-config", "--python", str(python), *uv_index_args()]
     for path in requirements:
         args += ["-r", path]
     if project:
-        extras = ",".join(str(e) for e in settings.get("extras", []))
+        extras = ",".join(settings.extras)
         args.append(f"{ws.path}[{extras}]" if extras else str(ws.path))
     started = time.monotonic()
-    outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env())
+    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=uv_env())
     ctx.timings["environment.install"] = time.monotonic() - started
     return outcome
 

@@ -1,1 +1,19 @@
-"""families."""
+"""The check families: one package each, whose name is its configuration key.
+
+Adding a family is one line here. The order is report order.
+"""
+
+from __future__ import annotations
+
+from checks.core.check import Family
+from checks.families import build, citation, dependencies, docs, licence, portability, tests
+
+FAMILIES: tuple[Family, ...] = (
+    citation.FAMILY,
+    licence.FAMILY,
+    docs.FAMILY,
+    dependencies.FAMILY,
+    build.FAMILY,
+    tests.FAMILY,
+    portability.FAMILY,
+)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from checks import check_repository
 from checks.core import runner
-from checks.core.engine import check_repository
 from checks.core.model import Status
 from tests.helpers import git, make_repo
 

@@ -21,11 +21,11 @@ from checks.families.build.import_failure import (
     distribution_for,
 )
 from checks.families.build.package import (
-    DEFAULT_TIMEOUT,
     backend_error,
     package_build,
     wheel_top_level,
 )
+from checks.families.build.settings import BuildSettings
 from checks.families.tests.smoke import package_modules
 from checks.manifests import Manifest, manifest
 
@@ -92,8 +92,6 @@ class BLD001(Check):
     Python 2 code (print statements, `except X, e`, backticks) cannot run on any Python
     that is still supported: port it, with `2to3` as a start.
     """
-
-    family = "build"
 
     def evaluate(self, ctx: Context) -> Outcome:
         static = ctx.fact(static_build)
@@ -275,7 +273,6 @@ class BLD002(Check):
     2 code. Declare the distribution, or move the import into the function that needs it.
     """
 
-    family = "build"
     requires = frozenset({"DEP003", "BLD001"})
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -292,7 +289,7 @@ class BLD002(Check):
                 findings=(Finding("check the package discovery settings", found.package_file),),
             )
         ws = ctx.fact(workspace)
-        timeout = float(ctx.config.family("build").get("timeout", DEFAULT_TIMEOUT))
+        timeout = ctx.settings(BuildSettings).timeout
         failures: list[ImportFailure] = []
         for name in names:
             outcome = sandbox_run(

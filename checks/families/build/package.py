@@ -19,8 +19,8 @@ from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, works
 from checks.core.snapshot import Snapshot
 from checks.environment.fresh import chosen_python
 from checks.environment.uv import NO_SANDBOX_UV, sandbox_uv, uv_env, uv_index_args
+from checks.families.build.settings import BuildSettings
 
-DEFAULT_TIMEOUT = 600.0
 MAX_WHEEL_ENTRIES = 100_000
 _EXCEPTION = re.compile(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b.*)$")
 _ERROR_LINE = re.compile(r"^[\s│├╰─▶×|`-]*(error: .+)$", re.IGNORECASE)
@@ -83,7 +83,7 @@ def package_build(ctx: Context) -> PackageBuild:
     if python.path is not None:
         args += ["--python", str(python.path)]
     args += [*uv_index_args(), str(ws.path)]
-    timeout = float(ctx.config.family("build").get("timeout", DEFAULT_TIMEOUT))
+    timeout = ctx.settings(BuildSettings).timeout
     started = time.monotonic()
     outcome = sandbox_run(ctx, args, cwd=ws.path, timeout=timeout, extra_env=uv_env())
     ctx.timings["build.package"] = time.monotonic() - started

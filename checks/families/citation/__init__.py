@@ -1,1 +1,18 @@
-"""citation."""
+"""Citation: a CITATION.cff exists, is valid CFF 1.2.0 and agrees with the release."""
+
+from __future__ import annotations
+
+from checks.core.check import Family
+from checks.families.citation.checks import CIT001, CIT002, CIT003
+from checks.families.citation.settings import CitationSettings
+
+FAMILY = Family(
+    "citation",
+    "CIT",
+    (
+        CIT001,
+        CIT002,
+        CIT003,
+    ),
+    CitationSettings,
+)

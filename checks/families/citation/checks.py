@@ -8,6 +8,7 @@ from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed
 from checks.families.citation.cff import CFF_CAP, CffFile, load_cff
 from checks.families.citation.release import consistency
+from checks.families.citation.settings import CitationSettings
 from checks.families.citation.validation import validate
 from checks.families.citation.writer import generate
 from checks.families.docs.checks import README_CAP, find_readme
@@ -17,12 +18,9 @@ from checks.repo.licences import copyright_holders
 from checks.repo.metadata import project_metadata
 from checks.repo.readme import headings
 
-DEFAULT_FILE = "CITATION.cff"
-
 
 def citation_path(ctx: Context) -> str:
-    configured = ctx.config.family("citation").get("file")
-    return configured if isinstance(configured, str) and configured else DEFAULT_FILE
+    return ctx.settings(CitationSettings).file or CitationSettings().file
 
 
 def citation_file(ctx: Context) -> CffFile:
@@ -86,8 +84,6 @@ class CIT001(Check):
     authors, the remote URL); review the authors and add ORCIDs before committing it.
     """
 
-    family = "citation"
-
     def evaluate(self, ctx: Context) -> Outcome:
         path = citation_path(ctx)
         if ctx.snapshot.exists(path):
@@ -119,7 +115,6 @@ class CIT002(Check):
     dates are `YYYY-MM-DD`, and a person is `given-names` plus `family-names`.
     """
 
-    family = "citation"
     requires = frozenset({"CIT001"})
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -144,7 +139,6 @@ class CIT003(Check):
     release; a `date-released` in the future is a mistake that archives reject.
     """
 
-    family = "citation"
     requires = frozenset({"CIT002"})
 
     def evaluate(self, ctx: Context) -> Outcome:

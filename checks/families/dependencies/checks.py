@@ -37,8 +37,6 @@ class DEP001(Check):
     the code runs only on the machine it was written on.
     """
 
-    family = "dependencies"
-
     def evaluate(self, ctx: Context) -> Outcome:
         found = ctx.fact(manifest)
         if found.declared:
@@ -102,7 +100,6 @@ class DEP002(Check):
     other. Each failure names the distribution and the manifest line that asked for it.
     """
 
-    family = "dependencies"
     requires = frozenset({"DEP001"})
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -143,7 +140,6 @@ class DEP003(Check):
     as not verified: reprobot installs only its `pip:` part.
     """
 
-    family = "dependencies"
     requires = frozenset({"DEP002"})
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -177,7 +173,6 @@ class DEP004(Check):
     what another package needs: it may import, and then fail at run time.
     """
 
-    family = "dependencies"
     requires = frozenset({"DEP003"})
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -205,8 +200,6 @@ class DEP005(Check):
     Pillow). Imports inside `try: ... except ImportError` are optional and only warned
     about.
     """
-
-    family = "dependencies"
 
     def evaluate(self, ctx: Context) -> Outcome:
         found = ctx.fact(manifest)
@@ -271,8 +264,6 @@ class DEP006(Check):
     from the environment that just resolved, and keep the loose requirements as the
     human-edited source.
     """
-
-    family = "dependencies"
 
     def evaluate(self, ctx: Context) -> Outcome:
         found = ctx.fact(manifest)

@@ -1,1 +1,8 @@
-"""docs."""
+"""Docs: the README says how to install and how to run the work."""
+
+from __future__ import annotations
+
+from checks.core.check import Family
+from checks.families.docs.checks import DOC001
+
+FAMILY = Family("docs", "DOC", (DOC001,))

@@ -162,8 +162,6 @@ class DOC001(Check):
     **Usage** (the script, notebook or `make` target to run, and in which order).
     """
 
-    family = "docs"
-
     def evaluate(self, ctx: Context) -> Outcome:
         path = find_readme(ctx)
         if path is None:

@@ -115,8 +115,6 @@ class LIC001(Check):
     declare the same licence in `pyproject.toml` and `CITATION.cff` so they agree.
     """
 
-    family = "licence"
-
     def evaluate(self, ctx: Context) -> Outcome:
         files = ctx.fact(licence_files)
         declared = declared_licences(ctx)

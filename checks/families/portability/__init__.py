@@ -1,1 +1,8 @@
-"""portability."""
+"""Portability: no absolute paths into one person's machine."""
+
+from __future__ import annotations
+
+from checks.core.check import Family
+from checks.families.portability.checks import PTH001
+
+FAMILY = Family("portability", "PTH", (PTH001,))

@@ -109,8 +109,6 @@ class PTH001(Check):
     README where each data file comes from.
     """
 
-    family = "portability"
-
     def evaluate(self, ctx: Context) -> Outcome:
         if not ctx.snapshot.with_suffix(".py", ".ipynb"):
             return skipped("no Python code or notebooks")

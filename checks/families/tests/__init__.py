@@ -1,1 +1,17 @@
-"""tests."""
+"""Tests: a test suite exists and passes in the fresh environment."""
+
+from __future__ import annotations
+
+from checks.core.check import Family
+from checks.families.tests.checks import TST001, TST002
+from checks.families.tests.settings import TestSettings
+
+FAMILY = Family(
+    "tests",
+    "TST",
+    (
+        TST001,
+        TST002,
+    ),
+    TestSettings,
+)

@@ -24,12 +24,12 @@ from checks.core.sandbox import (
 )
 from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
 from checks.families.tests.junit import JUNIT_CAP, JUnitError, JUnitSummary, parse_junit
+from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import package_modules, smoke_test
 from checks.families.tests.suite import TestPlan, TestSuite, detect_suite, plan
 from checks.manifests import Manifest, manifest
 from checks.repo.imports import imports
 
-DEFAULT_TIMEOUT = 1800.0
 INSTALL_TIMEOUT = 600.0
 MAX_FAILURES = 10
 TEST_EXTRAS = frozenset({"test", "tests", "testing", "dev"})
@@ -49,8 +49,7 @@ _WHY = (
 
 def test_suite(ctx: Context) -> TestSuite:
     """Fact provider: the detected test suite (and the configured command, if any)."""
-    command = ctx.config.family("tests").get("command")
-    return detect_suite(ctx.snapshot, command if isinstance(command, str) else None)
+    return detect_suite(ctx.snapshot, ctx.settings(TestSettings).command)
 
 
 class TST001(Check):
@@ -63,8 +62,6 @@ class TST001(Check):
     gets a smoke test to start from: it imports the package, or for scripts and notebooks
     imports the libraries they use and byte-compiles the scripts.
     """
-
-    family = "tests"
 
     def evaluate(self, ctx: Context) -> Outcome:
         snapshot = ctx.snapshot
@@ -221,7 +218,6 @@ class TST002(Check):
     failure, not a pass with zero failures.
     """
 
-    family = "tests"
     requires = frozenset({"TST001", "DEP003"})
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -243,7 +239,7 @@ class TST002(Check):
                 "the test requirements could not be installed: " + install_failure.tail(5)
             )
         ws = ctx.fact(workspace)
-        timeout = float(ctx.config.family("tests").get("timeout", DEFAULT_TIMEOUT))
+        timeout = ctx.settings(TestSettings).timeout
         results = ws.area / "results"
         remove_tree(results)  # never read a previous run's results
         results.mkdir()

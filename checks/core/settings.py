@@ -1,0 +1,65 @@
+"""A family's settings: a frozen dataclass whose defaults are the defaults, checked on load.
+
+Each field may carry `metadata={"help": ..., "positive": True}`. A value from a
+configuration file is accepted when it has the field's type (`str`, `float`, `int`, `bool`,
+`tuple[str, ...]`, or any of them `| None`), and turned into it (a list becomes a tuple).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from typing import Any
+
+TYPE_WORDS = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    tuple: "a list",
+    bool: "true or false",
+}
+
+
+class SettingError(ValueError):
+    """A value that does not fit its setting; the message reads after the key's name."""
+
+
+def _kinds(hint: Any) -> tuple[type, ...]:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return tuple(k for arg in typing.get_args(hint) for k in _kinds(arg) if k is not type(None))
+    origin = typing.get_origin(hint)
+    return (origin,) if origin is not None else (hint,)
+
+
+def fields(kind: type) -> dict[str, tuple[tuple[type, ...], dataclasses.Field[Any]]]:
+    """Setting name -> (accepted types, the dataclass field), in declaration order."""
+    hints = typing.get_type_hints(kind)
+    return {f.name: (_kinds(hints[f.name]), f) for f in dataclasses.fields(kind)}
+
+
+def coerce(kinds: tuple[type, ...], field: dataclasses.Field[Any], value: Any) -> Any:
+    """`value` as the setting's type, or SettingError saying what was expected."""
+    accepted: tuple[type, ...] = tuple(
+        k
+        for kind in kinds
+        for k in ((int, float) if kind is float else (list, tuple) if kind is tuple else (kind,))
+    )
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, accepted):
+        expected = " or ".join(dict.fromkeys(TYPE_WORDS.get(k, k.__name__) for k in kinds))
+        raise SettingError(f"must be {expected}, not {value!r}")
+    if isinstance(value, list | tuple):
+        if not all(isinstance(item, str) for item in value):
+            raise SettingError(f"must be a list of text, not {value!r}")
+        return tuple(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if field.metadata.get("positive") and not value > 0:
+            raise SettingError("must be a positive number of seconds")
+        if not math.isfinite(value):
+            raise SettingError(f"must be a finite number, not {value!r}")
+        limit = field.metadata.get("at_most")
+        if limit is not None and value > limit:
+            raise SettingError(f"must be at most {limit}, not {value!r}")
+        return float(value) if float in kinds else value
+    return value

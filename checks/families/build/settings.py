@@ -1,0 +1,12 @@
+"""Settings of the build family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    timeout: float = field(
+        default=600.0, metadata={"help": "seconds allowed for building", "positive": True}
+    )
