@@ -15,8 +15,8 @@ from checks.families.build.compile import (
     check_notebook,
     compile_files,
     compile_source,
-    strip_magics,
 )
+from checks.repo.notebooks import strip_magics
 
 
 def notebook(*cells: Any, language: str | None = "python", **extra: Any) -> dict[str, Any]:

@@ -1,1 +1,5 @@
-"""core."""
+"""The engine: knows no family."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from checks import __version__
+from checks.core import __version__
 from checks.core.check import Check, Context, Family
 from checks.core.config import Config, load_config, matches
 from checks.core.model import CheckResult, Outcome, Report, Status

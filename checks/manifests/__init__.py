@@ -16,6 +16,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from checks.core.check import Context
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
+from checks.core.words import where
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Declared:
 
     @property
     def where(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return where(self.path, self.line)
 
 
 def wanted_python(spec: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from checks.core.check import Context
 from checks.core.model import Finding
 from checks.core.snapshot import DEFAULT_READ_CAP, Snapshot
+from checks.core.words import where
 
 _IMPORT = re.compile(
     rb"^([ \t]*)(?:import[ \t]+([^\n#;]+)|from[ \t]+(\.*[A-Za-z_][\w.]*|\.+)[ \t]+import\b)",
@@ -49,9 +50,7 @@ class ImportSite:
 
     @property
     def where(self) -> str:
-        if self.cell is not None:
-            return f"{self.path} cell {self.cell}, line {self.line}"
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return where(self.path, self.line, self.cell)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ with `packaging.licenses` where it can, and by a small table of common spellings
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from checks.core.check import Context
 
 try:  # packaging >= 24.2
     from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
@@ -212,3 +215,33 @@ def copyright_holders(text: str, *, limit: int = 10) -> tuple[str, ...]:
             ):
                 people.append(part)
     return tuple(people[:limit])
+
+
+LICENCE_CAP = 512 * 1024
+
+
+_NAME = re.compile(
+    r"^(licen[cs]e|copying|unlicense)(\.lesser)?([-_][a-z0-9.]+)?(\.(md|txt|rst))?$", re.I
+)
+
+
+@dataclass(frozen=True)
+class LicenceFile:
+    path: str
+    spdx: str | None = None
+    problem: str | None = None
+
+
+def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
+    """Licence files at the root (and REUSE-style `LICENSES/<SPDX>.txt`), identified."""
+    found: list[LicenceFile] = []
+    for path in ctx.snapshot.top_level():
+        if not _NAME.match(path):
+            continue
+        read = ctx.snapshot.read_text(path, cap=LICENCE_CAP)
+        found.append(LicenceFile(path, identify(read.text) if read.ok else None, read.problem))
+    for path in ctx.snapshot.glob("LICENSES/*"):
+        stem = path.split("/", 1)[1].rsplit(".", 1)[0]
+        if "/" not in path.split("/", 1)[1] and (spdx := canonical(stem)):
+            found.append(LicenceFile(path, spdx))
+    return tuple(found)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from checks.core.check import Context
+
 INSTALL_HEADING = re.compile(
     r"\b(install\w*|set ?up|setting up|requirements|dependencies|prerequisites|environment)\b",
     re.I,
@@ -124,3 +126,24 @@ def scan(text: str, *, scripts: tuple[str, ...] = ()) -> ReadmeScan:
                 usage, usage_how = number, f"`{found[0].strip()[:60]}`"
                 break
     return ReadmeScan(install, usage, install_how, usage_how)
+
+
+README_CAP = 1024 * 1024
+
+
+_README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.I)
+
+
+def find_readme(ctx: Context) -> str | None:
+    """The README GitHub shows: in `.github/`, at the root, or in `docs/`, in that order."""
+    for folder in (".github/", "", "docs/"):
+        names = [
+            f
+            for f in ctx.snapshot.files
+            if f.startswith(folder)
+            and "/" not in f[len(folder) :]
+            and _README.match(f[len(folder) :])
+        ]
+        if names:
+            return sorted(names, key=lambda n: (not n.lower().endswith(".md"), n))[0]
+    return None

@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped, warned
 from checks.core.sandbox import sandbox_run, workspace
+from checks.core.words import plural
 from checks.environment.fresh import fresh_environment
 from checks.families.build.compile import NOTEBOOK, PYTHON2, SYNTAX, CompileProblem, static_build
 from checks.families.build.import_failure import (
@@ -26,15 +27,11 @@ from checks.families.build.package import (
     wheel_top_level,
 )
 from checks.families.build.settings import BuildSettings
-from checks.families.tests.smoke import package_modules
 from checks.manifests import Manifest, manifest
+from checks.repo.layout import package_modules
 
 MAX_FINDINGS = 25
 LOG_LINES = 30
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _finding(problem: CompileProblem) -> Finding:
@@ -54,7 +51,7 @@ def _static_message(problems: tuple[CompileProblem, ...]) -> tuple[str, tuple[Fi
         files = sorted({p.path for p in py2 if p.path.endswith(".py")})
         constructs = ", ".join(sorted({p.message.removeprefix("Python 2 code: ") for p in py2}))
         parts.append(
-            f"Python 2 code in {_plural(len({p.path for p in py2}), 'file')}: {constructs}, "
+            f"Python 2 code in {plural(len({p.path for p in py2}), 'file')}: {constructs}, "
             f"first at {py2[0].where}; run `2to3` or port it to Python 3"
         )
         fixes.append(
@@ -68,13 +65,13 @@ def _static_message(problems: tuple[CompileProblem, ...]) -> tuple[str, tuple[Fi
     if broken:
         first = next(p for p in problems if p.path in broken)
         parts.append(
-            f"{_plural(len(broken), 'file')} do{'es' if len(broken) == 1 else ''} not "
+            f"{plural(len(broken), 'file')} do{'es' if len(broken) == 1 else ''} not "
             f"compile ({first.where}: {first.message})"
         )
     if notebooks:
         first = next(p for p in problems if p.path in notebooks)
         parts.append(
-            f"{_plural(len(notebooks), 'notebook')} "
+            f"{plural(len(notebooks), 'notebook')} "
             f"{'is' if len(notebooks) == 1 else 'are'} not valid ({first.where}: {first.message})"
         )
     return "; ".join(parts), tuple(fixes)
@@ -118,8 +115,8 @@ class BLD001(Check):
                 )
             return failed("; ".join(messages), findings=tuple(findings), fixes=fixes)
         counted = [
-            _plural(len(static.scripts), "Python file") if static.scripts else "",
-            _plural(len(static.notebooks), "notebook") if static.notebooks else "",
+            plural(len(static.scripts), "Python file") if static.scripts else "",
+            plural(len(static.notebooks), "notebook") if static.notebooks else "",
         ]
         compiled = " and ".join(c for c in counted if c)
         total = len(static.scripts) + len(static.notebooks)

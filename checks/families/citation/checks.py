@@ -11,12 +11,10 @@ from checks.families.citation.release import consistency
 from checks.families.citation.settings import CitationSettings
 from checks.families.citation.validation import validate
 from checks.families.citation.writer import generate
-from checks.families.docs.checks import README_CAP, find_readme
-from checks.families.licence.checks import LICENCE_CAP, licence_files
 from checks.repo.git import git_facts
-from checks.repo.licences import copyright_holders
+from checks.repo.licences import LICENCE_CAP, copyright_holders, licence_files
 from checks.repo.metadata import project_metadata
-from checks.repo.readme import headings
+from checks.repo.readme import README_CAP, find_readme, headings
 
 
 def citation_path(ctx: Context) -> str:

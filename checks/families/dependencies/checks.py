@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.core.templates import render
+from checks.core.words import plural
 from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
 from checks.environment.uv_errors import build_log, classify
 from checks.families.dependencies.undeclared import undeclared_imports
@@ -24,10 +25,6 @@ from checks.repo.import_names import environment_names
 from checks.repo.imports import imports
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 class DEP001(Check):
     """The dependencies are declared
 
@@ -43,7 +40,7 @@ class DEP001(Check):
             files = ", ".join(found.files)
             if found.problems:
                 return failed(
-                    f"{_plural(len(found.problems), 'line')} in {files} cannot be read by pip "
+                    f"{plural(len(found.problems), 'line')} in {files} cannot be read by pip "
                     "or uv, so the install stops there",
                     findings=found.problems,
                 )
@@ -61,7 +58,7 @@ class DEP001(Check):
                     fixes=(fix,),
                 )
             count = len(found.requirements) + len(found.unverified)
-            return passed(f"declared in {files} ({_plural(count, 'requirement')})")
+            return passed(f"declared in {files} ({plural(count, 'requirement')})")
         missing = undeclared_imports(ctx.fact(imports), found)
         required = [m for m in missing if not m.optional]
         if not required:
@@ -83,7 +80,7 @@ class DEP001(Check):
         )
         return failed(
             f"nothing declares what the code needs: it imports "
-            f"{_plural(len(lines), 'third-party package')} ({', '.join(lines)})",
+            f"{plural(len(lines), 'third-party package')} ({', '.join(lines)})",
             findings=findings,
             fixes=(fix,),
         )
@@ -115,7 +112,7 @@ class DEP002(Check):
         if env.install is not None:
             count = resolved_count(env.resolve)
             return passed(
-                f"{_plural(count, 'distribution')} resolved for Python {env.python_version}{note}"
+                f"{plural(count, 'distribution')} resolved for Python {env.python_version}{note}"
             )
         failure = classify(env.resolve)
         if failure.kind == "build":
@@ -183,7 +180,7 @@ class DEP004(Check):
             return passed("every installed distribution has what it requires")
         findings = consistency_findings(env.consistency.output, env)
         return failed(
-            f"{_plural(len(findings), 'installed distribution')} "
+            f"{plural(len(findings), 'installed distribution')} "
             f"{'lacks' if len(findings) == 1 else 'lack'} what "
             f"{'it requires' if len(findings) == 1 else 'they require'}",
             findings=findings,
@@ -233,7 +230,7 @@ class DEP005(Check):
         if not missing:
             third = len(scan.third_party())
             said = (
-                f"{_plural(third, 'third-party import')}, all declared"
+                f"{plural(third, 'third-party import')}, all declared"
                 if third
                 else "only the standard library and the repository's own modules are imported"
             )
@@ -243,7 +240,7 @@ class DEP005(Check):
         if not required:
             return warned(f"optional imports not declared: {names}", findings=findings, fixes=fix)
         return failed(
-            f"{_plural(len(required), 'imported package')} not declared: {names}",
+            f"{plural(len(required), 'imported package')} not declared: {names}",
             findings=findings,
             fixes=fix,
         )
@@ -274,14 +271,14 @@ class DEP006(Check):
         if not found.main:
             return skipped("nothing is declared to pin")
         if not unpinned:
-            return passed(f"all {_plural(len(found.main), 'requirement')} pinned")
+            return passed(f"all {plural(len(found.main), 'requirement')} pinned")
         findings = tuple(
             Finding(f"`{d.requirement}` is not pinned to one version", d.path, d.line)
             for d in unpinned
         )
         env = ctx.fact(fresh_environment)
         return warned(
-            f"{len(unpinned)} of {_plural(len(found.main), 'requirement')} not pinned",
+            f"{len(unpinned)} of {plural(len(found.main), 'requirement')} not pinned",
             findings=findings,
             fixes=(lock_fix(env, len(unpinned)),),
         )

@@ -11,6 +11,7 @@ from packaging.utils import canonicalize_name
 from checks.core.model import Finding, Fix, Outcome, passed, warned
 from checks.core.snapshot import Snapshot
 from checks.core.templates import render
+from checks.core.words import plural
 from checks.environment.fresh import LOCK_FILE, FreshEnvironment
 from checks.environment.uv import lock_command
 from checks.environment.uv_errors import InstallFailure
@@ -207,13 +208,13 @@ def undeclared_fix(
 def installed_outcome(env: FreshEnvironment) -> Outcome:
     project = " and the project itself" if env.project_installed else ""
     message = (
-        f"{_plural(len(env.installed), 'distribution')}{project} installed in a fresh "
+        f"{plural(len(env.installed), 'distribution')}{project} installed in a fresh "
         f"Python {env.python_version} environment"
     )
     unverified = env.manifest.unverified
     if unverified:
         return warned(
-            f"{message}; {_plural(len(unverified), 'conda package')} not verified "
+            f"{message}; {plural(len(unverified), 'conda package')} not verified "
             "(reprobot installs only the pip: part of an environment file)",
             findings=unverified_findings(unverified),
         )
@@ -225,7 +226,3 @@ def undeclared_words(missing: Undeclared) -> str:
     if missing.provider:
         words += f" (installed today only as a dependency of {missing.provider})"
     return words + (" (optional import)" if missing.optional else "")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed
 from checks.core.templates import render
-from checks.families.licence.checks import licence_files
 from checks.repo.git import git_facts
+from checks.repo.licences import licence_files
 from checks.repo.metadata import project_metadata
-from checks.repo.readme import scan
+from checks.repo.readme import README_CAP, find_readme, scan
 
-README_CAP = 1024 * 1024
 SOURCE_CAP = 256 * 1024
-_README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.I)
 _MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", re.M)
 _MAKE_TARGET = re.compile(r"^([A-Za-z0-9][\w.-]*)\s*:(?!=)", re.M)
 
@@ -29,21 +27,6 @@ class Recipe:
     install_note: str
     usage: tuple[str, ...]
     notebooks: tuple[str, ...]
-
-
-def find_readme(ctx: Context) -> str | None:
-    """The README GitHub shows: in `.github/`, at the root, or in `docs/`, in that order."""
-    for folder in (".github/", "", "docs/"):
-        names = [
-            f
-            for f in ctx.snapshot.files
-            if f.startswith(folder)
-            and "/" not in f[len(folder) :]
-            and _README.match(f[len(folder) :])
-        ]
-        if names:
-            return sorted(names, key=lambda n: (not n.lower().endswith(".md"), n))[0]
-    return None
 
 
 def _install(ctx: Context) -> tuple[list[str], str]:

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
 from checks.core.templates import render
 from checks.repo.git import git_facts
-from checks.repo.licences import base_ids, canonical, from_classifier, identify
+from checks.repo.licences import (
+    LICENCE_CAP,
+    LicenceFile,
+    base_ids,
+    canonical,
+    from_classifier,
+    identify,
+    licence_files,
+)
 from checks.repo.metadata import project_metadata
 
-LICENCE_CAP = 512 * 1024
-_NAME = re.compile(
-    r"^(licen[cs]e|copying|unlicense)(\.lesser)?([-_][a-z0-9.]+)?(\.(md|txt|rst))?$", re.I
-)
 GENERATED = frozenset({"MIT", "BSD-2-Clause", "BSD-3-Clause", "ISC"})
-
-
-@dataclass(frozen=True)
-class LicenceFile:
-    path: str
-    spdx: str | None = None
-    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,21 +29,6 @@ class DeclaredLicence:
     source: str
     spdx: str | None  # canonical SPDX expression, None when the value is not one
     line: int | None = None
-
-
-def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
-    """Licence files at the root (and REUSE-style `LICENSES/<SPDX>.txt`), identified."""
-    found: list[LicenceFile] = []
-    for path in ctx.snapshot.top_level():
-        if not _NAME.match(path):
-            continue
-        read = ctx.snapshot.read_text(path, cap=LICENCE_CAP)
-        found.append(LicenceFile(path, identify(read.text) if read.ok else None, read.problem))
-    for path in ctx.snapshot.glob("LICENSES/*"):
-        stem = path.split("/", 1)[1].rsplit(".", 1)[0]
-        if "/" not in path.split("/", 1)[1] and (spdx := canonical(stem)):
-            found.append(LicenceFile(path, spdx))
-    return tuple(found)
 
 
 def _line(ctx: Context, source: str, needle: str) -> int | None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped
 from checks.core.snapshot import Snapshot
-from checks.families.build.compile import NOTEBOOK_CAP, SCRIPT_CAP, code_cells, strip_magics
+from checks.core.words import where
+from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells, strip_magics
 
 # Quick byte test before any parsing: most files mention no such path at all.
 _HINT = re.compile(rb"/home/|/Users/|[A-Za-z]:[\\/]+Users|/content/drive/|/mnt/[a-z]/")
@@ -33,9 +34,7 @@ class HardCodedPath:
 
     @property
     def where(self) -> str:
-        if self.cell is not None:
-            return f"{self.path} cell {self.cell}, line {self.line}"
-        return f"{self.path}:{self.line}"
+        return where(self.path, self.line, self.cell)
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

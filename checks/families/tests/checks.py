@@ -25,10 +25,11 @@ from checks.core.sandbox import (
 from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
 from checks.families.tests.junit import JUNIT_CAP, JUnitError, JUnitSummary, parse_junit
 from checks.families.tests.settings import TestSettings
-from checks.families.tests.smoke import package_modules, smoke_test
+from checks.families.tests.smoke import smoke_test
 from checks.families.tests.suite import TestPlan, TestSuite, detect_suite, plan
 from checks.manifests import Manifest, manifest
 from checks.repo.imports import imports
+from checks.repo.layout import package_modules
 
 INSTALL_TIMEOUT = 600.0
 MAX_FAILURES = 10

@@ -14,10 +14,6 @@ from checks.core.templates import render
 from checks.repo.imports import ImportScan, scan_imports
 
 SMOKE_TEST_PATH = "tests/test_smoke.py"
-NOT_PACKAGES = frozenset(
-    {"tests", "test", "testing", "docs", "doc", "examples", "example", "scripts", "benchmarks"}
-    | {"notebooks", "data", "build", "dist", "tools", "bin", "site", "conftest", "setup"}
-)
 MAX_MODULES, MAX_SCRIPTS = 40, 200
 
 
@@ -38,22 +34,6 @@ def _is_test(path: str) -> bool:
         or name.endswith("_test.py")
         or name == "conftest.py"
     )
-
-
-def package_modules(snapshot: Snapshot) -> tuple[str, ...]:
-    """Import names of the project's own packages, from the layout (src layout too)."""
-    found: set[str] = set()
-    for path in snapshot.with_suffix(".py"):
-        parts = path.split("/")
-        if parts[0] == "src" and len(parts) >= 2:
-            name = parts[1][:-3] if len(parts) == 2 else parts[1]
-        elif len(parts) == 2 and parts[1] == "__init__.py":
-            name = parts[0]
-        else:
-            continue
-        if name.isidentifier() and name not in NOT_PACKAGES:
-            found.add(name)
-    return tuple(sorted(found))
 
 
 def third_party_imports(scan: ImportScan) -> tuple[str, ...]:
