@@ -1,10 +1,18 @@
-"""Small builders shared by tests: tiny repositories on disk."""
+"""Small builders shared by tests: tiny repositories on disk, and checks over plain data."""
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
+
+from checks.core.check import Check, Context
+from checks.core.config import Config
+from checks.core.model import Outcome
+from checks.core.snapshot import Snapshot
+
+T = TypeVar("T")
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Ada Lovelace",
@@ -44,3 +52,25 @@ def make_repo(
         git(root, "add", "-A")
         git(root, "commit", "-q", "--allow-empty", "-m", "initial")
     return root
+
+
+class SeededContext(Context):
+    """A context whose facts are all given: a fact nobody seeded is an error, so a
+    plain-data test proves the check reads nothing but its facts."""
+
+    def fact(self, provider: Callable[[Context], T]) -> T:
+        if provider not in self._facts:
+            raise LookupError(f"the test did not seed the fact {provider.__qualname__}")
+        return self._facts[provider]  # type: ignore[no-any-return]
+
+
+def evaluate(
+    check: type[Check],
+    facts: Mapping[Callable[..., Any], Any],
+    *settings: object,
+) -> Outcome:
+    """`check` evaluated over plain data: `facts` maps each fact provider to its value,
+    `settings` are family settings instances (defaults for the rest). No file is read."""
+    config = Config(typed={type(s): s for s in settings})
+    ctx = SeededContext(Snapshot(Path("/nonexistent-repository")), config, facts=facts)
+    return check().evaluate(ctx)

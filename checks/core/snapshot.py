@@ -10,14 +10,16 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 from checks.core import runner
 
 DEFAULT_READ_CAP = 2 * 1024 * 1024  # bytes
+T = TypeVar("T")
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -66,6 +68,15 @@ class Snapshot:
         self.root = Path(root).resolve()
         self._given_files = files
         self._plain_dirs: dict[str, bool] = {}
+        self._parsed: dict[tuple[str, Callable[..., Any]], Any] = {}
+
+    def parsed(self, path: str, parse: Callable[[Snapshot, str], T]) -> T:
+        """`parse(self, path)`, computed once per snapshot: each file is parsed once a run,
+        whichever layer asks for it first."""
+        key = (path, parse)
+        if key not in self._parsed:
+            self._parsed[key] = parse(self, path)
+        return self._parsed[key]  # type: ignore[no-any-return]
 
     @cached_property
     def is_git(self) -> bool:

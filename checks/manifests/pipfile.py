@@ -9,8 +9,8 @@ from typing import Any
 
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
+from checks.core.toml import line_of, load_toml, section_line
 from checks.manifests import Declared, Part, PythonRequest
-from checks.manifests.pyproject import line_of, load_toml, section_line
 from checks.manifests.requirements_txt import declared_from
 
 

@@ -93,7 +93,7 @@ def _marker_ops(spec: str) -> list[str]:
 
 
 def poetry_part(poetry: dict[str, Any], path: str, text: str, *, has_build_system: bool) -> Part:
-    from checks.manifests.pyproject import line_of, section_line
+    from checks.core.toml import line_of, section_line
 
     declared: list[Declared] = []
     problems: list[Finding] = []
