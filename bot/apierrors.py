@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.action import RetrySettings
-
 READ_ONLY = "resource not accessible by integration"
 PULLS_NOT_PERMITTED = "github actions is not permitted to create or approve pull requests"
 _KINDS_BY_STATUS = {401: "bad-credentials", 404: "not-found", 410: "gone"}
@@ -96,3 +94,15 @@ def wait_seconds(
     if status == 403:
         return min(settings.secondary_wait, cap)
     return float(min(settings.backoff * 2**attempt, cap))
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    """How hard to retry GitHub: attempts, backoff factor, the longest single wait, the wait
+    after a secondary rate limit, and the pause between writes GitHub asks for (seconds)."""
+
+    attempts: int = 5
+    backoff: float = 2.0
+    max_wait: float = 120.0
+    secondary_wait: float = 60.0
+    pause: float = 1.0

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import render
+from bot.exitcode import EXIT_OK, EXIT_USAGE, exit_code
 from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
@@ -62,7 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(render.to_markdown(report))
     else:
         sys.stdout.write(render.to_text(report, colour=sys.stdout.isatty()))
-    return render.exit_code(report)
+    return exit_code(report.status)
 
 
 def cmd_list_checks(args: argparse.Namespace) -> int:

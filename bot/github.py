@@ -11,6 +11,8 @@ is looked up again and only created if it is still missing.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -23,9 +25,9 @@ from github.IssueComment import IssueComment
 from github.NamedUser import NamedUser
 from github.Organization import Organization
 
-from bot.action import RetrySettings
 from bot.apierrors import (
     GitHubError,
+    RetrySettings,
     Written,
     header,
     is_transient,
@@ -37,6 +39,27 @@ from bot.apierrors import (
 __all__ = ["GitHub", "GitHubError", "Written"]
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _action(what: str) -> Callable[[F], F]:
+    """One call of the narrow interface: retried and turned into `GitHubError` by `_call`,
+    which names the action in its message; `what` may use the method's arguments
+    (`"comment on #{number}"`)."""
+
+    def wrap(method: F) -> F:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        def call(self: GitHub, *args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(self, *args, **kwargs).arguments
+            return self._call(what.format(**bound), lambda: method(self, *args, **kwargs))
+
+        return call  # type: ignore[return-value]
+
+    return wrap
+
+
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 USER_AGENT = "reprobot"
 
@@ -165,23 +188,19 @@ class GitHub:
 
     # -- reading -------------------------------------------------------------------------
 
+    @_action("read the repository")
     def default_branch(self) -> str:
-        return self._call("read the repository", lambda: str(self._repo.default_branch))
+        return str(self._repo.default_branch)
 
+    @_action("read pull request #{number}")
     def pull_head_sha(self, number: int) -> str:
-        return self._call(
-            f"read pull request #{number}", lambda: str(self._repo.get_pull(number).head.sha)
-        )
+        return str(self._repo.get_pull(number).head.sha)
 
     # -- sticky comment ------------------------------------------------------------------
 
+    @_action("comment on #{number}")
     def upsert_comment(self, number: int, body: str, marker: str) -> Written:
         """The one comment on pull request `number` whose first line is `marker`."""
-        return self._call(
-            f"comment on #{number}", lambda: self._upsert_comment(number, body, marker)
-        )
-
-    def _upsert_comment(self, number: int, body: str, marker: str) -> Written:
         issue = self._repo.get_issue(number)
 
         def find() -> list[IssueComment]:
@@ -207,6 +226,7 @@ class GitHub:
 
     # -- commit status -------------------------------------------------------------------
 
+    @_action("set the commit status on {sha:.7}")
     def set_status(
         self, sha: str, state: str, description: str, target_url: str | None, context: str
     ) -> None:
@@ -218,35 +238,9 @@ class GitHub:
         if target_url:
             payload["target_url"] = target_url
         url = f"{self._repo.url}/statuses/{sha}"
-        self._call(
-            f"set the commit status on {sha[:7]}",
-            lambda: self._github.requester.requestJsonAndCheck("POST", url, input=payload),
-        )
+        self._github.requester.requestJsonAndCheck("POST", url, input=payload)
 
     # -- tracking issue ------------------------------------------------------------------
-
-    def upsert_issue(
-        self,
-        *,
-        marker: str,
-        label: str,
-        title: str,
-        body: str,
-        failing: bool,
-        closing_comment: str,
-    ) -> Written:
-        """Open, update, reopen or close the one issue labelled `label` starting with `marker`."""
-        return self._call(
-            "update the tracking issue",
-            lambda: self._upsert_issue(
-                marker=marker,
-                label=label,
-                title=title,
-                body=body,
-                failing=failing,
-                closing=closing_comment,
-            ),
-        )
 
     def _find_issues(self, marker: str, label: str) -> list[Issue]:
         listed = self._repo.get_issues(
@@ -259,16 +253,25 @@ class GitHub:
         ]
         return sorted(mine, key=lambda i: (i.state != "open", -i.number))
 
-    def _upsert_issue(
-        self, *, marker: str, label: str, title: str, body: str, failing: bool, closing: str
+    @_action("update the tracking issue")
+    def upsert_issue(
+        self,
+        *,
+        marker: str,
+        label: str,
+        title: str,
+        body: str,
+        failing: bool,
+        closing_comment: str,
     ) -> Written:
+        """Open, update, reopen or close the one issue labelled `label` starting with `marker`."""
         found = self._find_issues(marker, label)
         current = found[0] if found else None
         if not failing:
             if current is None or current.state != "open":
                 return Written("none", current.number if current else None)
             try:
-                current.create_comment(closing)
+                current.create_comment(closing_comment)
             except GithubException as exc:
                 if not self._transient(exc):
                     raise
@@ -350,35 +353,17 @@ class GitHub:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @_action("write {path} on {branch}")
     def publish_badge(
         self, *, branch: str, base: str, path: str, content: str, message: str
     ) -> Written:
-        def work() -> Written:
-            self._ensure_branch(branch, base)
-            return Written(self._put_file(branch, path, content, message))
-
-        return self._call(f"write {path} on {branch}", work)
+        self._ensure_branch(branch, base)
+        return Written(self._put_file(branch, path, content, message))
 
     # -- fix pull request ----------------------------------------------------------------
 
+    @_action("open the fix pull request")
     def open_fix_pr(
-        self,
-        *,
-        branch: str,
-        base: str,
-        files: Mapping[str, str],
-        title: str,
-        body: str,
-        message: str,
-    ) -> Written:
-        return self._call(
-            "open the fix pull request",
-            lambda: self._open_fix_pr(
-                branch=branch, base=base, files=files, title=title, body=body, message=message
-            ),
-        )
-
-    def _open_fix_pr(
         self,
         *,
         branch: str,

@@ -16,16 +16,16 @@ from typing import TextIO
 
 from bot import badge as badges
 from bot import bodies, render, workflow
-from bot.action import ActionEnv, forget_token, read_environment
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
+from bot.exitcode import EXIT_USAGE, exit_code
 from bot.github import GitHub
-from bot.publish import Publication, badge_url, exit_code, plan_for, publish
+from bot.inputs import ActionEnv, forget_token, read_environment
+from bot.publish import Publication, badge_url, plan_for, publish
 from bot.reportfile import ReportFileError, load_pull, load_report
 from checks import ConfigError, all_checks, check_repository, unknown_patterns
 from checks.core.model import Report
 
-EXIT_USAGE = 2
 REPORT_DIR = ".reprobot"
 
 

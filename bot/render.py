@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from checks import Check, template_environment
-from checks.core.model import Report, Status
+from checks.core.model import Report
 
 ICONS = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️", "error": "💥"}
 COLOURS = {"pass": "32", "fail": "31", "warn": "33", "skip": "90", "error": "35"}
@@ -65,7 +65,3 @@ def checks_table(checks: tuple[type[Check], ...]) -> str:
 
 def checks_list(checks: tuple[type[Check], ...]) -> str:
     return render_template("checks-list.txt.j2", checks=checks)
-
-
-def exit_code(report: Report) -> int:
-    return 1 if report.status is Status.FAIL else 0

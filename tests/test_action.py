@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.action import Inputs, RetrySettings, forget_token, read_environment
+from bot.apierrors import RetrySettings
 from bot.event import load_event
+from bot.inputs import Inputs, forget_token, read_environment
 
 EVENTS = Path(__file__).parent / "fixtures" / "events"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from bot.action import Inputs
+from bot.inputs import Inputs
 from checks.core.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.action import RetrySettings
-from bot.apierrors import is_transient, kind_of, message_of, wait_seconds
+from bot.apierrors import RetrySettings, is_transient, kind_of, message_of, wait_seconds
 from bot.github import GitHub, GitHubError
 from tests.ghserver import BOT_LOGIN, GitHubServer
 

@@ -11,12 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot import bodies
-from bot.action import ActionEnv, Inputs, Runner
 from bot.bodies import Notice
 from bot.event import Event
+from bot.exitcode import exit_code
 from bot.github import GitHub
+from bot.inputs import ActionEnv, Inputs, RunnerEnv
 from bot.job import finish
-from bot.publish import exit_code, plan_for
+from bot.publish import plan_for
 from bot.truncate import COMMENT_LIMIT, utf16_len
 from checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
@@ -405,7 +406,7 @@ def test_hints_come_before_check_warnings_within_the_ten_shown(tmp_path: Path) -
     )
     report = Report("0.1.0", "/w", None, warned, "2024-01-01T00:00:00+00:00", 1.0)
     env = ActionEnv(
-        Runner(summary_path=tmp_path / "summary.md", output_path=tmp_path / "out"), Inputs()
+        RunnerEnv(summary_path=tmp_path / "summary.md", output_path=tmp_path / "out"), Inputs()
     )
     stream = io.StringIO()
     notices = [Notice("read-only", "HTTP 403"), Notice("fork", "a/b", level="notice")]

@@ -13,6 +13,8 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.apierrors import RetrySettings
+
 COMMENT_MODES = ("sticky", "off")
 ISSUE_MODES = ("on-failure", "off")
 FAIL_ON = ("fail", "warn", "never")
@@ -37,19 +39,7 @@ class Inputs:
 
 
 @dataclass(frozen=True)
-class RetrySettings:
-    """How hard to retry GitHub: attempts, backoff factor, the longest single wait, the wait
-    after a secondary rate limit, and the pause between writes GitHub asks for (seconds)."""
-
-    attempts: int = 5
-    backoff: float = 2.0
-    max_wait: float = 120.0
-    secondary_wait: float = 60.0
-    pause: float = 1.0
-
-
-@dataclass(frozen=True)
-class Runner:
+class RunnerEnv:
     event_name: str = ""
     event_path: Path | None = None
     repository: str = ""
@@ -85,7 +75,7 @@ class Runner:
 
 @dataclass(frozen=True)
 class ActionEnv:
-    runner: Runner
+    runner: RunnerEnv
     inputs: Inputs
     token: str = field(default="", repr=False)
     problems: tuple[str, ...] = ()  # invalid inputs; the action stops with exit 2
@@ -152,7 +142,7 @@ def read_inputs(environ: Mapping[str, str], problems: list[str]) -> Inputs:
     )
 
 
-def read_runner(environ: Mapping[str, str], problems: list[str]) -> Runner:
+def read_runner(environ: Mapping[str, str], problems: list[str]) -> RunnerEnv:
     def get(name: str, default: str = "") -> str:
         return environ.get(name, "").strip() or default
 
@@ -165,7 +155,7 @@ def read_runner(environ: Mapping[str, str], problems: list[str]) -> Runner:
         ),
         pause=_number(environ, "REPROBOT_WRITE_PAUSE", RetrySettings.pause, problems),
     )
-    return Runner(
+    return RunnerEnv(
         event_name=get("GITHUB_EVENT_NAME"),
         event_path=_path(get("GITHUB_EVENT_PATH")),
         repository=get("GITHUB_REPOSITORY"),
