@@ -95,3 +95,44 @@ def test_tail_and_combined_output() -> None:
     assert outcome.returncode == 3 and not outcome.ok
     assert "out" in outcome.output and "err" in outcome.output
     assert outcome.tail(1) == "err"
+
+
+def test_memory_limit_stops_a_runaway_allocation_and_says_so() -> None:
+    limits = runner.Limits(memory_mb=300)
+    grab = "x = bytearray(2 * 1024**3)"  # 2 GB, far over the limit
+    outcome = runner.run(["python3", "-c", grab], untrusted=True, limits=limits, timeout=60)
+    assert not outcome.ok and "MemoryError" in outcome.output
+    assert runner.limit_hit(outcome, limits) == "it ran out of memory under the 300 MB limit"
+    ok = runner.run(["python3", "-c", "x = bytearray(10**6)"], untrusted=True, limits=limits)
+    assert ok.ok and runner.limit_hit(ok, limits) is None
+
+
+def test_file_size_limit_stops_a_disk_filler(sandbox_tmp: Path) -> None:
+    tmp_path = sandbox_tmp
+    os.chmod(tmp_path, 0o777)
+    limits = runner.Limits(file_size_mb=1)
+    target = tmp_path / "big.bin"
+    write = f"open({str(target)!r}, 'wb').write(b'x' * 5 * 1024 * 1024)"
+    outcome = runner.run(["python3", "-c", write], untrusted=True, limits=limits, timeout=60)
+    assert not outcome.ok
+    assert runner.limit_hit(outcome, limits) == "it wrote a file larger than the 1 MB limit"
+    assert target.stat().st_size <= 1024 * 1024
+
+
+def test_process_limit_stops_a_fork_bomb() -> None:
+    limits = runner.Limits(processes=20)
+    bomb = (
+        "import subprocess\n"
+        "procs = [subprocess.Popen(['sleep', '30']) for _ in range(200)]\n"
+    )
+    started = time.monotonic()
+    outcome = runner.run(["python3", "-c", bomb], untrusted=True, limits=limits, timeout=60)
+    assert not outcome.ok and time.monotonic() - started < 30
+    assert runner.limit_hit(outcome, limits) == "it started more than the 20 processes allowed"
+    time.sleep(0.2)
+    assert _pids_running("sleep\x0030") == []  # what it did start was killed with it
+
+
+def test_no_limit_words_without_limits() -> None:
+    assert runner.Limits().prefix() == ()
+    assert runner.Limits(memory_mb=1).prefix()[-1] == "--"

@@ -16,6 +16,7 @@ from checks.core.check import Check, Context, Family
 from checks.core.config import Config, load_config, matches
 from checks.core.model import CheckResult, Outcome, Report, Status
 from checks.core.registry import all_checks, run_order
+from checks.core.sandbox import LimitSettings
 from checks.core.snapshot import Snapshot
 
 
@@ -55,8 +56,9 @@ def evaluate_one(check: type[Check], ctx: Context) -> Outcome:
 
 
 def schema(families: Iterable[Family]) -> dict[str, type]:
-    """What a configuration may set: each family's name and settings dataclass."""
-    return {family.name: family.settings for family in families}
+    """What a configuration may set: each family's name and settings dataclass, and the
+    limits on the code under test."""
+    return {**{family.name: family.settings for family in families}, "limits": LimitSettings}
 
 
 def run_checks(ctx: Context, checks: tuple[type[Check], ...]) -> tuple[CheckResult, ...]:

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import fnmatch
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 600.0
+MAX_TIMEOUT = 7 * 24 * 3600.0  # a timer longer than this is a mistake (and may overflow)
 DEFAULT_OUTPUT_CAP = 256 * 1024  # bytes kept per stream (the tail)
 UNPRIVILEGED_UID = 65534  # nobody
 UNPRIVILEGED_GID = 65534
@@ -53,6 +55,7 @@ class RunOutcome:
     truncated: bool = False
     ran: bool = True
     leftovers_killed: int = 0
+    limit_hit: str | None = None  # which resource limit stopped it, when one did
 
     @property
     def ok(self) -> bool:
@@ -161,29 +164,76 @@ def drops_privileges() -> bool:
     return os.name == "posix" and os.geteuid() == 0
 
 
-def run(
-    args: Sequence[str | os.PathLike[str]],
-    *,
-    cwd: Path | str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    env: Mapping[str, str] | None = None,
-    extra_env: Mapping[str, str] | None = None,
-    output_cap: int = DEFAULT_OUTPUT_CAP,
-    untrusted: bool = False,
-    stdin_text: str | None = None,
-) -> RunOutcome:
-    """Run a command; never raises for a command that fails, hangs or cannot start.
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for untrusted commands (None: no limit of that kind)."""
 
-    `env` replaces the (scrubbed) environment; `extra_env` adds to it. With `untrusted`,
-    the process runs as an unprivileged user when we are root, in its own session, and
-    every descendant is killed when it ends.
-    """
-    argv = tuple(str(a) for a in args)
-    environment = scrubbed_environ(env, extra_env)
-    watch = _become_subreaper() if untrusted else False
-    before = _children_of(os.getpid()) if watch else set()
+    memory_mb: int | None = None  # address space of each process
+    processes: int | None = None  # processes of the user that runs the code
+    file_size_mb: int | None = None  # the largest file a process may write
+
+    def prefix(self, *, own_processes: int = 0) -> tuple[str, ...]:
+        """The `prlimit` words that apply these limits to a command, or () without prlimit.
+
+        `own_processes` is added to the process limit when the code runs as our own user,
+        whose other processes count against the same limit."""
+        words = []
+        if self.memory_mb:
+            words.append(f"--as={self.memory_mb * 1024 * 1024}")
+        if self.processes:
+            words.append(f"--nproc={self.processes + own_processes}")
+        if self.file_size_mb:
+            words.append(f"--fsize={self.file_size_mb * 1024 * 1024}")
+        tool = shutil.which("prlimit") if words else None
+        return (tool, *words, "--") if tool else ()
+
+
+def _processes_of(uid: int) -> int:
+    count = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    count += entry.stat().st_uid == uid
+    return count
+
+
+def limit_hit(outcome: RunOutcome, limits: Limits) -> str | None:
+    """Which limit a finished command ran into, when its end says so; None otherwise."""
+    text = outcome.output[-20000:]
+    too_large = outcome.returncode == -signal.SIGXFSZ or "File too large" in text
+    if too_large and limits.file_size_mb:
+        return f"it wrote a file larger than the {limits.file_size_mb} MB limit"
+    if limits.memory_mb and ("MemoryError" in text or "Cannot allocate memory" in text):
+        return f"it ran out of memory under the {limits.memory_mb} MB limit"
+    if limits.processes and (
+        "Resource temporarily unavailable" in text or "BlockingIOError" in text
+    ):
+        return f"it started more than the {limits.processes} processes allowed"
+    return None
+
+
+@dataclass
+class _Started:
+    proc: subprocess.Popen[bytes]
+    out: _TailBuffer
+    err: _TailBuffer
+    readers: list[threading.Thread]
+    started: float
+
+
+def _start(
+    argv: tuple[str, ...],
+    *,
+    cwd: Path | str | None,
+    environment: Mapping[str, str],
+    output_cap: int,
+    as_nobody: bool,
+    stdin_text: str | None,
+) -> _Started | RunOutcome:
+    """Start the command with its output read into capped tail buffers."""
     kwargs: dict[str, object] = {}
-    if untrusted and drops_privileges():
+    if as_nobody:
         kwargs.update(user=UNPRIVILEGED_UID, group=UNPRIVILEGED_GID, extra_groups=[])
     started = time.monotonic()
     try:
@@ -198,14 +248,8 @@ def run(
             **kwargs,  # type: ignore[call-overload]
         )
     except OSError as exc:
-        return RunOutcome(
-            argv,
-            None,
-            "",
-            f"could not start {argv[0]}: {exc.strerror or exc}",
-            time.monotonic() - started,
-            ran=False,
-        )
+        reason = f"could not start {argv[0]}: {exc.strerror or exc}"
+        return RunOutcome(argv, None, "", reason, time.monotonic() - started, ran=False)
     out, err = _TailBuffer(output_cap), _TailBuffer(output_cap)
     readers = [
         threading.Thread(target=out.feed, args=(proc.stdout,), daemon=True),
@@ -218,8 +262,14 @@ def run(
             proc.stdin.write(stdin_text.encode())
         with contextlib.suppress(BrokenPipeError):
             proc.stdin.close()
-    # A timer kills the group at the deadline; waiting blocks instead of polling, so short
-    # commands (most git calls) return as soon as they end.
+    return _Started(proc, out, err, readers, started)
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for the command; at the deadline a timer kills its group. True if it expired.
+
+    Waiting blocks instead of polling, so short commands (most git calls) return as soon
+    as they end."""
     expired = threading.Event()
 
     def expire() -> None:
@@ -227,32 +277,74 @@ def run(
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
 
-    timer = threading.Timer(timeout, expire)
+    timer = threading.Timer(max(0.0, min(timeout, MAX_TIMEOUT)), expire)
     timer.daemon = True
     timer.start()
     proc.wait()
     timer.cancel()
-    timed_out = expired.is_set()
     # Kill the whole group: a finished leader may still have children holding the pipes.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    killed = _kill_leftovers(before) if watch else 0
-    for reader in readers:
+    return expired.is_set()
+
+
+def _collect(run: _Started, argv: tuple[str, ...], *, timed_out: bool, killed: int) -> RunOutcome:
+    for reader in run.readers:
         reader.join(timeout=5)
-    for stream in (proc.stdout, proc.stderr):
+    for stream in (run.proc.stdout, run.proc.stderr):
         if stream is not None:
             stream.close()
     return RunOutcome(
         argv,
-        None if timed_out else proc.returncode,
-        out.text(),
-        err.text(),
-        time.monotonic() - started,
+        None if timed_out else run.proc.returncode,
+        run.out.text(),
+        run.err.text(),
+        time.monotonic() - run.started,
         timed_out=timed_out,
-        truncated=out.truncated or err.truncated,
+        truncated=run.out.truncated or run.err.truncated,
         leftovers_killed=killed,
     )
+
+
+def run(
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    cwd: Path | str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    env: Mapping[str, str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    output_cap: int = DEFAULT_OUTPUT_CAP,
+    untrusted: bool = False,
+    stdin_text: str | None = None,
+    limits: Limits | None = None,
+) -> RunOutcome:
+    """Run a command; never raises for a command that fails, hangs or cannot start.
+
+    `env` replaces the (scrubbed) environment; `extra_env` adds to it. With `untrusted`,
+    the process runs as an unprivileged user when we are root, in its own session, under
+    `limits`, and every descendant is killed when it ends.
+    """
+    argv = tuple(str(a) for a in args)
+    as_nobody = untrusted and drops_privileges()
+    if untrusted and limits is not None:
+        own = 0 if as_nobody else _processes_of(os.getuid())
+        argv = (*limits.prefix(own_processes=own), *argv)
+    watch = _become_subreaper() if untrusted else False
+    before = _children_of(os.getpid()) if watch else set()
+    started = _start(
+        argv,
+        cwd=cwd,
+        environment=scrubbed_environ(env, extra_env),
+        output_cap=output_cap,
+        as_nobody=as_nobody,
+        stdin_text=stdin_text,
+    )
+    if isinstance(started, RunOutcome):
+        return started
+    timed_out = _wait(started.proc, timeout)
+    killed = _kill_leftovers(before) if watch else 0
+    return _collect(started, tuple(str(a) for a in args), timed_out=timed_out, killed=killed)
 
 
 def git(repo: Path | str, *args: str, timeout: float = 60.0) -> RunOutcome:

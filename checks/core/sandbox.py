@@ -21,13 +21,32 @@ import sys
 import tempfile
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checks.core import runner
 from checks.core.check import Context
-from checks.core.runner import RunOutcome
+from checks.core.runner import Limits, RunOutcome
 from checks.core.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """Limits on the code under test (the `limits` section of the configuration)."""
+
+    memory_mb: int = field(
+        default=8192,
+        metadata={"help": "address space of each process, in MB", "positive": True},
+    )
+    processes: int = field(
+        default=1024, metadata={"help": "processes the code may run at once", "positive": True}
+    )
+    file_size_mb: int = field(
+        default=4096, metadata={"help": "largest file it may write, in MB", "positive": True}
+    )
+
+    def limits(self) -> Limits:
+        return Limits(self.memory_mb, self.processes, self.file_size_mb)
 
 
 @dataclass(frozen=True)
@@ -243,11 +262,19 @@ def sandbox_run(
         return RunOutcome(tuple(str(a) for a in args), None, "", ws.problem, 0.0, ran=False)
     base = {k: v for k, v in os.environ.items() if k not in _OUR_PYTHON}
     env = {**base, **sandbox_env(ws, venv), **(extra_env or {})}
-    return runner.run(
+    limits = ctx.settings(LimitSettings).limits()
+    outcome = runner.run(
         args,
         cwd=cwd or ws.path,
         timeout=timeout,
         env=env,
         untrusted=True,
         output_cap=output_cap,
+        limits=limits,
+    )
+    hit = runner.limit_hit(outcome, limits)
+    if hit is None:
+        return outcome
+    return replace(
+        outcome, stderr=f"{outcome.stderr.rstrip()}\n[reprobot] stopped: {hit}", limit_hit=hit
     )

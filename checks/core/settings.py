@@ -55,7 +55,7 @@ def coerce(kinds: tuple[type, ...], field: dataclasses.Field[Any], value: Any) -
         return tuple(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if field.metadata.get("positive") and not value > 0:
-            raise SettingError("must be a positive number of seconds")
+            raise SettingError(f"must be a positive number{field.metadata.get('unit', '')}")
         if not math.isfinite(value):
             raise SettingError(f"must be a finite number, not {value!r}")
         limit = field.metadata.get("at_most")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checks.core.runner import MAX_TIMEOUT
+
 
 @dataclass(frozen=True)
 class EnvironmentSettings:
@@ -18,5 +20,10 @@ class EnvironmentSettings:
     )
     timeout: float = field(
         default=900.0,
-        metadata={"help": "seconds allowed for resolving and installing", "positive": True},
+        metadata={
+            "help": "seconds allowed for resolving and installing",
+            "positive": True,
+            "unit": " of seconds",
+            "at_most": MAX_TIMEOUT,
+        },
     )
