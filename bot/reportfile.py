@@ -120,6 +120,7 @@ def load_report(path: Path) -> Report:
         started_at=data["started_at"],
         duration_s=float(data["duration_s"]),
         timings={k: float(v) for k, v in data["timings"].items()},
+        isolation=str(data.get("isolation", "")),
     )
 
 

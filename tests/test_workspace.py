@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from checks.core.sandbox import (
     workspace,
 )
 from checks.core.snapshot import Snapshot
-from tests.helpers import make_repo
+from tests.helpers import git, make_repo
 
 AS_ROOT = runner.drops_privileges()
 
@@ -156,3 +157,23 @@ def test_problem_when_the_work_directory_is_private(tmp_path: Path) -> None:
     os.chmod(private, 0o700)
     ws = Context(Snapshot(repo), work_dir=private / "area").fact(workspace)
     assert ws.problem is not None and "cannot reach" in ws.problem
+
+
+@pytest.mark.skipif(not runner.drops_privileges(), reason="needs root to run code as another user")
+def test_code_under_test_cannot_read_the_checkout_or_its_credentials(sandbox_tmp: Path) -> None:
+    canary = "ghs_canary0123456789abcdefCANARY"
+    repo = make_repo(sandbox_tmp, {"run.py": "print(1)\n"})
+    git(repo, "config", "http.https://github.com/.extraheader", f"AUTHORIZATION: basic {canary}")
+    (repo / ".env").write_text(f"TOKEN={canary}\n")  # untracked, as a user's checkout has
+    for path in (repo, repo / ".git", repo / ".git" / "config", repo / ".env"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)  # readable by all, as on a runner
+    before = stat.S_IMODE(repo.stat().st_mode)
+    ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
+    look = f"cat {repo}/.git/config {repo}/.env; ls {repo}; grep -r CANARY {repo} /proc/*/environ"
+    out = sandbox_run(ctx, ("sh", "-c", look + " 2>&1; true"), timeout=30)
+    assert out.ran and canary not in out.output
+    assert "Permission denied" in out.output
+    inside = sandbox_run(ctx, ("cat", "run.py"), timeout=30)  # the clean room copy is readable
+    assert inside.ok and inside.stdout == "print(1)\n"
+    ctx.close()
+    assert stat.S_IMODE(repo.stat().st_mode) == before  # the checkout's mode is back

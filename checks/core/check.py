@@ -49,7 +49,16 @@ class Context:
         self.config = config or Config()
         self.work_dir = work_dir
         self._facts: dict[Callable[..., Any], Any] = dict(facts or {})
+        self._closing: list[Callable[[], None]] = []
         self.timings: dict[str, float] = {}
+
+    def defer(self, undo: Callable[[], None]) -> None:
+        """Run `undo` when the run is over (last deferred first), whatever happened."""
+        self._closing.append(undo)
+
+    def close(self) -> None:
+        while self._closing:
+            self._closing.pop()()
 
     @property
     def root(self) -> Path:

@@ -16,7 +16,7 @@ from checks.core.check import Check, Context, Family
 from checks.core.config import Config, load_config, matches
 from checks.core.model import CheckResult, Outcome, Report, Status
 from checks.core.registry import all_checks, run_order
-from checks.core.sandbox import LimitSettings
+from checks.core.sandbox import LimitSettings, isolation
 from checks.core.snapshot import Snapshot
 
 
@@ -103,10 +103,13 @@ def check_repository(
     snapshot = Snapshot(path)
     base = config if config is not None else load_config(snapshot.root, schema(families))
     ctx = Context(snapshot, base.merged(select, ignore))
-    scan_started = time.monotonic()
-    _ = snapshot.files
-    ctx.timings["scan"] = time.monotonic() - scan_started
-    results = run_checks(ctx, all_checks(families))
+    try:
+        scan_started = time.monotonic()
+        _ = snapshot.files
+        ctx.timings["scan"] = time.monotonic() - scan_started
+        results = run_checks(ctx, all_checks(families))
+    finally:
+        ctx.close()
     return Report(
         tool_version=__version__,
         repository=str(snapshot.root),
@@ -115,4 +118,5 @@ def check_repository(
         started_at=started_at,
         duration_s=time.monotonic() - started,
         timings=dict(ctx.timings),
+        isolation=isolation(),
     )

@@ -158,6 +158,7 @@ class Report:
     started_at: str
     duration_s: float
     timings: Mapping[str, float] = field(default_factory=dict)
+    isolation: str = ""  # how the code under test was kept from reprobot's files and secrets
 
     @property
     def score(self) -> Score:
@@ -175,6 +176,7 @@ class Report:
             "started_at": self.started_at,
             "duration_s": round(self.duration_s, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "isolation": self.isolation,
             "status": self.status.value,
             "score": self.score.to_dict(),
             "checks": [c.to_dict() for c in self.checks],

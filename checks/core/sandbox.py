@@ -14,13 +14,15 @@ can create the environment and the lock file in it.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import shutil
 import stat
 import sys
 import tempfile
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -206,13 +208,93 @@ def make_workspace(snapshot: Snapshot, area: Path) -> Workspace:
     return Workspace(path, home, None, note)
 
 
+def isolation() -> str:
+    """How the code under test is kept from reprobot's files and secrets, in words."""
+    if sandbox_owned():
+        return (
+            f"separate user: the code under test runs as uid {runner.UNPRIVILEGED_UID}, "
+            "cannot read the checkout, reprobot's environment or its credentials, and "
+            "writes only in its clean room"
+        )
+    return (
+        "same user: the code under test runs as the user running reprobot and can read "
+        "whatever that user can; run reprobot as root (as the action does) to isolate it"
+    )
+
+
+# What the runner keeps beside the checkout: event payload, step files (GITHUB_ENV may hold
+# secrets set by earlier steps), the runner's temp folder.
+_RUNNER_PLACES = (
+    "GITHUB_WORKSPACE",
+    "GITHUB_EVENT_PATH",
+    "GITHUB_ENV",
+    "GITHUB_OUTPUT",
+    "GITHUB_STATE",
+    "GITHUB_PATH",
+    "GITHUB_STEP_SUMMARY",
+    "RUNNER_TEMP",
+)
+
+
+def _private_places(snapshot: Snapshot, area: Path) -> list[Path]:
+    """The checkout (its git work tree too), and the folders where the runner keeps
+    credentials and step files: none of them is for the code under test to read (but
+    never a folder that holds the clean room itself)."""
+    places = [snapshot.root]
+    if snapshot.is_git:
+        top = runner.git(snapshot.root, "rev-parse", "--show-toplevel").stdout.strip()
+        if top:
+            places.append(Path(top))
+    for name in _RUNNER_PLACES:
+        value = os.environ.get(name)
+        if value:
+            path = Path(value)
+            places.append(path if path.is_dir() else path.parent)
+    area = area.resolve()
+    return [
+        p
+        for p in dict.fromkeys(p.resolve() for p in places)
+        if p.is_dir() and p != Path("/") and not area.is_relative_to(p)
+    ]
+
+
+def hide_from_sandbox(places: Sequence[Path]) -> Callable[[], None]:
+    """Take group and other permissions off `places` (the sandbox user can no longer enter
+    them); the returned function puts the modes back."""
+    changed: list[tuple[Path, int]] = []
+    for place in places:
+        try:
+            mode = stat.S_IMODE(place.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(place, mode & 0o700)
+                changed.append((place, mode))
+        except OSError:
+            continue
+
+    def restore() -> None:
+        for place, mode in reversed(changed):
+            with contextlib.suppress(OSError):
+                os.chmod(place, mode)
+
+    return restore
+
+
 def workspace(ctx: Context) -> Workspace:
-    """Fact provider: the clean room for this run, removed when the run is over."""
+    """Fact provider: the clean room for this run, removed when the run is over. While it
+    exists, the checkout and the runner's files are closed to the sandbox user."""
     if ctx.work_dir is not None:
-        return make_workspace(ctx.snapshot, Path(ctx.work_dir))
-    area = Path(tempfile.mkdtemp(prefix="reprobot-"))
-    weakref.finalize(ctx, remove_tree, area)
-    return make_workspace(ctx.snapshot, area)
+        made = make_workspace(ctx.snapshot, Path(ctx.work_dir))
+    else:
+        area = Path(tempfile.mkdtemp(prefix="reprobot-"))
+        weakref.finalize(ctx, remove_tree, area)  # also when a caller never closes ctx
+        ctx.defer(lambda: remove_tree(area))
+        made = make_workspace(ctx.snapshot, area)
+    if sandbox_owned():
+        restore = hide_from_sandbox(_private_places(ctx.snapshot, made.area))
+        atexit.register(restore)
+        weakref.finalize(ctx, restore)
+        ctx.defer(restore)
+    return made
 
 
 # Our own interpreter's settings must not leak into the repository's processes.
