@@ -8,9 +8,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import render
+from bot import render, secrets
 from bot.exitcode import EXIT_OK, EXIT_USAGE, exit_code
-from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
+from checks import (
+    ConfigError,
+    __version__,
+    all_checks,
+    check_repository,
+    sandbox_owned,
+    unknown_patterns,
+)
 
 
 class UsageError(Exception):
@@ -139,7 +146,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    secrets.take_over(os.environ)
+    if argv is None:  # a program of its own: the code under test may share our user
+        command = [sys.executable, "-m", "bot.cli", *words]
+        secrets.hand_over(os.environ, command, shares_user=not sandbox_owned())
+    args = parser().parse_args(words)
     try:
         return int(args.func(args))
     except (UsageError, ConfigError) as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import badge as badges
-from bot import bodies, render, workflow
+from bot import bodies, render, secrets, workflow
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_USAGE, exit_code
@@ -149,7 +149,7 @@ def run_action(environ: MutableMapping[str, str], out: TextIO | None = None) -> 
     if event.problem:
         print(f"reprobot: {event.problem}", file=sys.stderr)
     try:
-        report = _check(env)
+        report = secrets.redact(_check(env), secrets.secret_forms(env.token))
     except ConfigError as exc:
         return _stop(env, [str(exc)], out)
     except Exception as exc:  # noqa: BLE001 - the job summary must still say what happened
@@ -192,7 +192,7 @@ def run_publish(
     env = start(environ, out)
     runner = env.runner
     try:
-        report = load_report(report_path)
+        report = secrets.redact(load_report(report_path), secrets.secret_forms(env.token))
         number, artifact_sha = load_pull(pull_path)
     except ReportFileError as exc:
         return _stop(env, [str(exc)], out)

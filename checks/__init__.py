@@ -15,6 +15,7 @@ from checks.core.check import Check, Context, Family
 from checks.core.config import Config, ConfigError
 from checks.core.config import load_config as _load_config
 from checks.core.model import Report
+from checks.core.sandbox import sandbox_owned
 from checks.core.templates import template_environment
 from checks.families import FAMILIES
 
@@ -30,6 +31,7 @@ __all__ = [
     "all_checks",
     "check_repository",
     "load_config",
+    "sandbox_owned",
     "template_environment",
     "unknown_patterns",
 ]

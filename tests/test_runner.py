@@ -121,10 +121,7 @@ def test_file_size_limit_stops_a_disk_filler(sandbox_tmp: Path) -> None:
 
 def test_process_limit_stops_a_fork_bomb() -> None:
     limits = runner.Limits(processes=20)
-    bomb = (
-        "import subprocess\n"
-        "procs = [subprocess.Popen(['sleep', '30']) for _ in range(200)]\n"
-    )
+    bomb = "import subprocess\nprocs = [subprocess.Popen(['sleep', '30']) for _ in range(200)]\n"
     started = time.monotonic()
     outcome = runner.run(["python3", "-c", bomb], untrusted=True, limits=limits, timeout=60)
     assert not outcome.ok and time.monotonic() - started < 30
