@@ -67,6 +67,12 @@ def test_no_config_is_empty(tmp_path: Path) -> None:
     assert config.select == () and config.ignore == {}
 
 
+def test_broken_pyproject_is_no_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reprobot\nselect = ['DEP']\n")
+    config = load_config(tmp_path)
+    assert config.select == () and config.ignore == {}
+
+
 def test_runs_honours_select_prefixes_and_ignores() -> None:
     from checks.core.config import Config
 

@@ -9,6 +9,7 @@ import pytest
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.families.citation.writer import CffAuthor, split_name
+from checks.manifests import read_manifest
 from checks.repo.git import git_facts, normalise_remote, same_version, version_of_tag
 from checks.repo.metadata import Declared, Person, parse_person, project_metadata
 from tests.helpers import git, make_repo
@@ -105,6 +106,15 @@ def test_broken_pyproject_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert meta.name is None
     assert meta.problems[0].path == "pyproject.toml"
     assert "not valid TOML" in meta.problems[0].message
+
+
+def test_broken_pyproject_gives_the_same_finding_as_the_manifests(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "[project]\nname = 'x'\nversion = \n"}
+    root = make_repo(tmp_path, files, git_init=False)
+    meta = project_metadata(ctx(root))
+    manifests = read_manifest(Snapshot(root))
+    assert meta.problems == manifests.problems
+    assert meta.problems[0].line == 3
 
 
 def test_git_facts(tmp_path: Path) -> None:

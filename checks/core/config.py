@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from checks.core import settings as setting_types
-from checks.core import toml as tomlparse
+from checks.core.toml import parse_toml
 
 CONFIG_FILE = ".reprobot.yml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -168,9 +168,10 @@ def _toml_config(path: Path, schema: Schema) -> Config | None:
     try:
         if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
             return None
-        data = tomlparse.loads(path.read_text(encoding="utf-8"))
-    except (tomlparse.TOMLDecodeError, UnicodeDecodeError, OSError):
-        # A broken pyproject.toml is a finding of the checks, not a usage error.
+        data, _problem = parse_toml(path.read_text(encoding="utf-8"), path.name)
+    except (UnicodeDecodeError, OSError):
+        return None
+    if data is None:  # a broken pyproject.toml is a finding of the checks, not a usage error
         return None
     section = data.get("tool", {}).get("reprobot")
     if section is None:

@@ -15,7 +15,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     from tomli import TOMLDecodeError, loads
 
-__all__ = ["TOMLDecodeError", "line_of", "load_toml", "loads", "section_line"]
+__all__ = [
+    "TOMLDecodeError",
+    "key_line",
+    "line_of",
+    "load_toml",
+    "loads",
+    "parse_toml",
+    "section_line",
+]
 
 
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -44,15 +52,33 @@ def section_line(text: str, header: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
-def load_toml(snapshot: Snapshot, path: str) -> tuple[dict[str, Any] | None, str, Finding | None]:
-    text = snapshot.read_text(path)
-    if not text.ok:
-        return None, "", Finding(text.problem or f"{path} unreadable", path)
+def key_line(text: str, key: str, start: int = 0, *, ignore_case: bool = False) -> int | None:
+    """1-based line of the first `key = ...` (the key bare or quoted) after line `start`,
+    e.g. a dependency under the table header found by `section_line`."""
+    flags = re.IGNORECASE if ignore_case else 0
+    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", flags)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if number > start and pattern.match(raw):
+            return number
+    return None
+
+
+def parse_toml(text: str, path: str) -> tuple[dict[str, Any] | None, Finding | None]:
+    """The table `text` holds, or the problem naming `path` and, when TOML says, the line."""
     try:
-        return loads(text.text), text.text, None
+        return loads(text), None
     except TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
         if line is None and "end of document" in str(exc):
-            line = len(text.text.splitlines()) or None
-        return None, text.text, Finding(f"{path} is not valid TOML: {exc}", path, line)
+            line = len(text.splitlines()) or None
+        return None, Finding(f"{path} is not valid TOML: {exc}", path, line)
+
+
+def load_toml(snapshot: Snapshot, path: str) -> tuple[dict[str, Any] | None, str, Finding | None]:
+    """`path` read and parsed: (table, text, problem); the table is None when there is a problem."""
+    text = snapshot.read_text(path)
+    if not text.ok:
+        return None, "", Finding(text.problem or f"{path} unreadable", path)
+    data, problem = parse_toml(text.text, path)
+    return data, text.text, problem

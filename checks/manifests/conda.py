@@ -8,6 +8,7 @@ machine, so it is called out with its lines."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -16,14 +17,23 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
-from checks.manifests import Declared, Part, PythonRequest
-from checks.manifests.requirements_txt import declared_from, logical_lines
+from checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements, read_file
+from checks.manifests.requirement import Requirements, logical_lines
 
 _CONDA_SPEC = re.compile(
     r"^(?:[\w.-]+::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9._-]*)\s*"
     r"(?P<version>[=<>!~ ]+[^=\s]*)?(?:=(?P<build>\S+))?\s*$"
 )
 _SKIP = frozenset({"pip", "python"})
+
+
+def environment_files(snapshot: Snapshot) -> tuple[str, ...]:
+    """The environment file repo2docker would use: at the root, else in binder/."""
+    found = snapshot.find_root_file("environment.yml", "environment.yaml") or next(
+        (p for p in ("binder/environment.yml", ".binder/environment.yml") if snapshot.exists(p)),
+        None,
+    )
+    return (found,) if found is not None else ()
 
 
 def _line(node: Any, index: int) -> int | None:
@@ -40,12 +50,13 @@ def _key_line(node: Any, key: str) -> int | None:
         return None
 
 
-def parse(snapshot: Snapshot, path: str) -> Part:
-    text = snapshot.read_text(path)
-    if not text.ok:
-        return Part(problems=(Finding(text.problem or f"{path} unreadable", path),))
+def _load(snapshot: Snapshot, path: str) -> dict[str, Any] | Part:
+    """The environment file's mapping, or a `Part` with the problem."""
+    text = read_file(snapshot, path)
+    if isinstance(text, Part):
+        return text
     try:
-        data = YAML(typ="rt").load(text.text)
+        data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -55,56 +66,78 @@ def parse(snapshot: Snapshot, path: str) -> Part:
         return Part(problems=(Finding(f"{path} is not valid YAML: {exc}", path),))
     if not isinstance(data, dict):
         return Part(problems=(Finding(f"{path} must be a mapping with `dependencies:`", path),))
+    return data
+
+
+@dataclass
+class _Conda:
+    """The conda packages of `dependencies:`, gathered entry by entry."""
+
+    path: str
+    declared: list[Declared] = field(default_factory=list)
+    builds: int = 0  # entries that pin a platform build string
+    python: PythonRequest | None = None
+
+    def add(self, item: str, line: int | None) -> str | None:
+        """Take one conda spec (`numpy=1.26`, `conda-forge::xarray`); the problem if it is none."""
+        match = _CONDA_SPEC.match(item.strip())
+        if match is None:
+            return f"{self.path} line {line}: `{item}` is not a conda package spec"
+        name, version = match.group("name"), (match.group("version") or "").strip()
+        if match.group("build"):
+            self.builds += 1
+        if name.lower() == "python" and version:
+            spec = _python_spec(version)
+            self.python = PythonRequest(spec, f"python{version} in {self.path}", self.path, line)
+        if name.lower() not in _SKIP:
+            exact = version.startswith("=") and "*" not in version and version.count(".") >= 2
+            canonical = canonicalize_name(name)
+            self.declared.append(Declared(item.strip(), canonical, self.path, line, exact, "conda"))
+        return None
+
+
+def parse(snapshot: Snapshot, path: str, *, requirements: ReadRequirements) -> Part:
+    data = _load(snapshot, path)
+    if isinstance(data, Part):
+        return data
     deps = data.get("dependencies") or []
     if not isinstance(deps, list):
         line = _key_line(data, "dependencies")
         return Part(problems=(Finding(f"{path}: `dependencies` must be a list", path, line),))
-    conda: list[Declared] = []
-    pip: list[Declared] = []
-    problems: list[Finding] = []
-    portability: list[Finding] = []
+    pip, conda = Requirements(path), _Conda(path)
     install_lines: list[str] = []
-    python: PythonRequest | None = None
-    builds = 0
     for index, item in enumerate(deps):
         line = _line(deps, index)
         if isinstance(item, dict) and "pip" in item:
-            lines, found, bad = _pip_list(item["pip"], path, snapshot)
-            install_lines += lines
-            pip += found
-            problems += bad
-            continue
-        if not isinstance(item, str):
-            problems.append(Finding(f"{path} line {line}: `{item}` is not a package", path, line))
-            continue
-        match = _CONDA_SPEC.match(item.strip())
-        if match is None:
-            problems.append(
-                Finding(f"{path} line {line}: `{item}` is not a conda package spec", path, line)
-            )
-            continue
-        name, version = match.group("name"), (match.group("version") or "").strip()
-        if match.group("build"):
-            builds += 1
-        if name.lower() == "python" and version:
-            spec = _python_spec(version)
-            python = PythonRequest(spec, f"python{version} in {path}", path, line)
-        if name.lower() in _SKIP:
-            continue
-        exact = version.startswith("=") and "*" not in version and version.count(".") >= 2
-        conda.append(Declared(item.strip(), canonicalize_name(name), path, line, exact, "conda"))
-    if builds:
-        portability.append(
+            install_lines += _pip_list(item["pip"], snapshot, pip, requirements)
+        elif not isinstance(item, str):
+            pip.problem(f"{path} line {line}: `{item}` is not a package", line)
+        elif (problem := conda.add(item, line)) is not None:
+            pip.problem(problem, line)
+    return pip.part(
+        unverified=tuple(conda.declared),
+        python=conda.python,
+        install_lines=tuple(install_lines),
+        portability=_portability(data, conda),
+    )
+
+
+def _portability(data: dict[str, Any], conda: _Conda) -> tuple[Finding, ...]:
+    """What ties the environment to the author's machine: build strings, `prefix:`."""
+    path = conda.path
+    found: list[Finding] = []
+    if conda.builds:
+        found.append(
             Finding(
-                f"{path} pins {builds} platform build string(s) (like `numpy=1.21.2="
+                f"{path} pins {conda.builds} platform build string(s) (like `numpy=1.21.2="
                 "py39h20f2e39_0`): it is an exported environment that installs only on the "
                 "machine it came from",
                 path,
-                next((d.line for d in conda if d.requirement.count("=") >= 2), None),
+                next((d.line for d in conda.declared if d.requirement.count("=") >= 2), None),
             )
         )
     if "prefix" in data:
-        portability.append(
+        found.append(
             Finding(
                 f"{path} names the author's own environment path (`prefix: "
                 f"{data['prefix']}`); remove the line",
@@ -112,14 +145,7 @@ def parse(snapshot: Snapshot, path: str) -> Part:
                 _key_line(data, "prefix"),
             )
         )
-    return Part(
-        tuple(pip),
-        unverified=tuple(conda),
-        problems=tuple(problems),
-        python=python,
-        install_lines=tuple(install_lines),
-        portability=tuple(portability),
-    )
+    return tuple(found)
 
 
 def _python_spec(version: str) -> str:
@@ -133,38 +159,31 @@ def _python_spec(version: str) -> str:
 
 
 def _pip_list(
-    items: Any, path: str, snapshot: Snapshot
-) -> tuple[list[str], list[Declared], list[Finding]]:
-    """The `pip:` entries; `-r file` is read relative to the environment file."""
-    from checks.manifests.requirements_txt import parse_requirements
-
+    items: Any, snapshot: Snapshot, found: Requirements, requirements: ReadRequirements
+) -> list[str]:
+    """The `pip:` entries gathered into `found`; returns their install lines. `-r file` is
+    read relative to the environment file."""
+    path = found.path
     if not isinstance(items, list):
-        return [], [], [Finding(f"{path}: the `pip:` entry must be a list", path)]
-    text = "\n".join(str(i) for i in items)
+        found.problem(f"{path}: the `pip:` entry must be a list")
+        return []
     numbers = [_line(items, i) for i in range(len(items))]
     lines: list[str] = []
-    declared: list[Declared] = []
-    problems: list[Finding] = []
     base = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-    for offset, (index, line) in enumerate(logical_lines(text)):
+    for index, line in logical_lines("\n".join(str(i) for i in items)):
         number = numbers[index - 1] if index - 1 < len(numbers) else None
-        del offset
         if line.startswith(("-r ", "--requirement ", "-c ", "--constraint ")):
             flag, target = line.split(None, 1)
             joined = base + target.strip()
             lines.append(f"{flag} {joined}")
-            for part in parse_requirements(snapshot, joined, scope="main").values():
-                declared.extend(part.requirements)
-                problems.extend(part.problems)
-            continue
-        if line.startswith("-") and not line.startswith(("-e ", "--editable ")):
-            lines.append(line)
+            for part in requirements(snapshot, joined, scope="main").values():
+                found.extend(part)
             continue
         lines.append(line)
+        if line.startswith("-") and not line.startswith(("-e ", "--editable ")):
+            continue
         target = line.split(None, 1)[1] if line.startswith("-") else line
         if target.strip() in (".", "./") or target.startswith(("./", "../", "/", "git+", "http")):
             continue
-        found, problem = declared_from(target, path, number, "main", pinned_names=frozenset())
-        declared.extend([found] if found else [])
-        problems.extend([problem] if problem else [])
-    return lines, declared, problems
+        found.add(target, number, "main")
+    return lines

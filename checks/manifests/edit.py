@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from checks.core.snapshot import Snapshot
-from checks.manifests import Manifest
+from checks.manifests.model import Manifest
 
 
 @dataclass(frozen=True)

@@ -9,28 +9,21 @@ from typing import Any
 
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
-from checks.core.toml import line_of, load_toml, section_line
-from checks.manifests import Declared, Part, PythonRequest
-from checks.manifests.requirements_txt import declared_from
+from checks.core.toml import key_line, line_of, load_toml, section_line
+from checks.manifests.model import Part, PythonRequest, read_file
+from checks.manifests.requirement import Requirements, TableStyle, table_requirement
 
 
-def _pep508(name: str, spec: Any) -> str | None:
-    if isinstance(spec, str):
-        return name if spec.strip() in ("*", "") else f"{name}{spec.strip()}"
-    if not isinstance(spec, dict):
-        return None
-    extras = spec.get("extras") or []
-    head = f"{name}[{','.join(extras)}]" if extras else name
-    if "git" in spec:
-        ref = spec.get("ref")
-        body = f"{head} @ git+{spec['git']}" + (f"@{ref}" if ref else "")
-    elif "path" in spec or "file" in spec:
-        return None
-    else:
-        version = str(spec.get("version", "*")).strip()
-        body = head if version in ("*", "") else f"{head}{version}"
+def _constraint(version: str) -> str:
+    return "" if version.strip() in ("*", "") else version.strip()
+
+
+def _markers(spec: Mapping[str, Any]) -> list[str]:
     markers = spec.get("markers")
-    return f"{body}; {markers}" if isinstance(markers, str) and markers else body
+    return [markers] if isinstance(markers, str) and markers else []
+
+
+PIPFILE = TableStyle(_constraint, _markers, refs=("ref",), local=("path", "file"))
 
 
 def _sections(
@@ -38,39 +31,34 @@ def _sections(
     path: str,
     sections: tuple[tuple[str, str], ...],
     line_for: Callable[[str, str], int | None],
-) -> tuple[list[Declared], list[Finding], list[str]]:
-    """Requirements of the Pipfile (or lock) tables `sections` ((table, scope), ...): the
-    declared ones, the problems, and the install lines of the main scope."""
-    declared: list[Declared] = []
-    problems: list[Finding] = []
+) -> tuple[Requirements, list[str]]:
+    """Requirements of the Pipfile (or lock) tables `sections` ((table, scope), ...), and
+    the install lines of the main scope."""
+    found = Requirements(path)
     lines: list[str] = []
     for section, scope in sections:
         table = data.get(section)
         if not isinstance(table, dict):
             continue
         for name, spec in table.items():
-            requirement = _pep508(name, spec)
+            requirement = table_requirement(name, spec, PIPFILE)
             if requirement is None:
                 continue
-            line = line_for(section, name)
-            found, bad = declared_from(requirement, path, line, scope, pinned_names=frozenset())
-            if found is not None:
-                declared.append(found)
-                if scope == "main":
-                    lines.append(found.requirement)
-            problems.extend([bad] if bad else [])
-    return declared, problems, lines
+            declared = found.add(requirement, line_for(section, name), scope)
+            if declared is not None and scope == "main":
+                lines.append(declared.requirement)
+    return found, lines
 
 
 def parse(snapshot: Snapshot, path: str) -> Part:
     data, text, problem = load_toml(snapshot, path)
     if data is None:
         return Part(problems=(problem,) if problem else ())
-    declared, problems, lines = _sections(
+    found, lines = _sections(
         data,
         path,
         (("packages", "main"), ("dev-packages", "dev")),
-        lambda section, name: _key_line(text, name, section_line(text, section)),
+        lambda section, name: key_line(text, name, section_line(text, section)),
     )
     python = None
     requires = data.get("requires")
@@ -80,35 +68,24 @@ def parse(snapshot: Snapshot, path: str) -> Part:
             spec = f"=={version}" if version.count(".") >= 2 else f"=={version}.*"
             line = line_of(text, version)
             python = PythonRequest(spec, f"python_version {version} in {path}", path, line)
-    return Part(
-        tuple(declared), problems=tuple(problems), python=python, install_lines=tuple(lines)
-    )
-
-
-def _key_line(text: str, key: str, start: int) -> int | None:
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if number > start and raw.strip().strip("\"'").startswith(key):
-            stripped = raw.strip()
-            if stripped.split("=")[0].strip().strip("\"'") == key:
-                return number
-    return None
+    return found.part(python=python, install_lines=tuple(lines))
 
 
 def parse_lock(snapshot: Snapshot, path: str) -> Part:
-    text = snapshot.read_text(path)
-    if not text.ok:
-        return Part(problems=(Finding(text.problem or f"{path} unreadable", path),))
+    text = read_file(snapshot, path)
+    if isinstance(text, Part):
+        return text
     try:
-        data = json.loads(text.text)
+        data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         return Part(problems=(Finding(f"{path} is not valid JSON: {exc}", path, line),))
     if not isinstance(data, dict):
         return Part(problems=(Finding(f"{path} must be a JSON object", path),))
-    declared, problems, lines = _sections(
+    found, lines = _sections(
         data,
         path,
         (("default", "main"), ("develop", "dev")),
-        lambda _section, name: line_of(text.text, name),
+        lambda _section, name: line_of(text, name),
     )
-    return Part(tuple(declared), problems=tuple(problems), install_lines=tuple(lines))
+    return found.part(install_lines=tuple(lines))

@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from checks.core.model import Finding
-from checks.manifests import Declared, Part, PythonRequest
-from checks.manifests.requirements_txt import declared_from
+from checks.core.snapshot import Snapshot
+from checks.core.toml import key_line, line_of, section_line
+from checks.manifests.model import Part, PythonRequest
+from checks.manifests.requirement import Requirements, TableStyle, table_requirement
+from checks.repo.pyproject import read_pyproject
 
 _PART = re.compile(r"^\d+$")
 
@@ -54,32 +57,22 @@ def poetry_constraint(constraint: str) -> str:
     return ",".join(pieces)
 
 
-def to_pep508(name: str, spec: Any) -> str | None:
-    """A Poetry dependency entry as a PEP 508 string (None for what cannot be said)."""
-    if isinstance(spec, str):
-        return f"{name}{poetry_constraint(spec)}"
-    if isinstance(spec, list):
-        return to_pep508(name, spec[0]) if spec else name
-    if not isinstance(spec, dict):
-        return None
-    extras = spec.get("extras") or []
-    head = f"{name}[{','.join(extras)}]" if extras else name
-    markers = []
-    if isinstance(spec.get("markers"), str):
-        markers.append(spec["markers"])
+def _markers(spec: Mapping[str, Any]) -> list[str]:
+    markers = [spec["markers"]] if isinstance(spec.get("markers"), str) else []
     if isinstance(spec.get("python"), str):
         python = poetry_constraint(spec["python"])
         markers += [f"python_version {op}" for op in _marker_ops(python)]
-    if "git" in spec:
-        ref = spec.get("rev") or spec.get("tag") or spec.get("branch")
-        body = f"{head} @ git+{spec['git']}" + (f"@{ref}" if ref else "")
-    elif "url" in spec:
-        body = f"{head} @ {spec['url']}"
-    elif "path" in spec:
-        return None
-    else:
-        body = f"{head}{poetry_constraint(str(spec.get('version', '*')))}"
-    return f"{body}; {' and '.join(markers)}" if markers else body
+    return markers
+
+
+POETRY = TableStyle(poetry_constraint, _markers, refs=("rev", "tag", "branch"), urls=True)
+
+
+def to_pep508(name: str, spec: Any) -> str | None:
+    """A Poetry dependency entry as a PEP 508 string (None for what cannot be said)."""
+    if isinstance(spec, list):
+        return to_pep508(name, spec[0]) if spec else name
+    return table_requirement(name, spec, POETRY)
 
 
 def _marker_ops(spec: str) -> list[str]:
@@ -92,28 +85,40 @@ def _marker_ops(spec: str) -> list[str]:
     return out
 
 
-def poetry_part(poetry: dict[str, Any], path: str, text: str, *, has_build_system: bool) -> Part:
-    from checks.core.toml import line_of, section_line
+def parse(snapshot: Snapshot, path: str) -> Part | None:
+    """The part of a `pyproject.toml` with `[tool.poetry]`; None when it has none."""
+    pyproject = read_pyproject(snapshot, path)
+    poetry = pyproject.table("tool").get("poetry")
+    if not isinstance(poetry, dict):
+        return None
+    has_build_system = "build-system" in pyproject.data
+    return poetry_part(poetry, path, pyproject.text, has_build_system=has_build_system)
 
-    declared: list[Declared] = []
-    problems: list[Finding] = []
-    python: PythonRequest | None = None
-    groups: list[tuple[str, str, Any]] = [("main", "tool.poetry.dependencies", None)]
+
+def _groups(poetry: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """(scope, table header, the table) of the main dependencies and every group's."""
+    groups: list[tuple[str, str, Any]] = [
+        ("main", "tool.poetry.dependencies", poetry.get("dependencies"))
+    ]
     group_table = poetry.get("group", {})
     if isinstance(group_table, dict):
-        for group in group_table:
-            groups.append(("dev", f"tool.poetry.group.{group}.dependencies", group))
-    groups.append(("dev", "tool.poetry.dev-dependencies", None))
+        for group, table in group_table.items():
+            header = f"tool.poetry.group.{group}.dependencies"
+            groups.append(("dev", header, (table or {}).get("dependencies")))
+    groups.append(("dev", "tool.poetry.dev-dependencies", poetry.get("dev-dependencies")))
+    return groups
+
+
+def poetry_part(poetry: Mapping[str, Any], path: str, text: str, *, has_build_system: bool) -> Part:
+    found = Requirements(path)
+    python: PythonRequest | None = None
     lines: list[str] = []
-    for scope, header, group in groups:
-        table: Any = poetry.get(header.rsplit(".", 1)[-1]) if group is None else None
-        if group is not None:
-            table = (group_table.get(group) or {}).get("dependencies")
+    for scope, header, table in _groups(poetry):
         if not isinstance(table, dict):
             continue
         start = section_line(text, header)
         for name, spec in table.items():
-            line = _line_of_key(text, name, start) or line_of(text, name, start)
+            line = key_line(text, name, start, ignore_case=True) or line_of(text, name, start)
             if name.lower() == "python":
                 if isinstance(spec, str):
                     converted = poetry_constraint(spec)
@@ -122,27 +127,8 @@ def poetry_part(poetry: dict[str, Any], path: str, text: str, *, has_build_syste
             requirement = to_pep508(name, spec)
             if requirement is None:
                 continue
-            found, problem = declared_from(requirement, path, line, scope, pinned_names=frozenset())
-            if found is not None:
-                declared.append(found)
-                if scope == "main":
-                    lines.append(found.requirement)
-            if problem is not None:
-                problems.append(problem)
+            declared = found.add(requirement, line, scope)
+            if declared is not None and scope == "main":
+                lines.append(declared.requirement)
     package = has_build_system and poetry.get("package-mode", True) is not False
-    return Part(
-        tuple(declared),
-        problems=tuple(problems),
-        python=python,
-        package=package,
-        install_lines=tuple(lines),
-    )
-
-
-def _line_of_key(text: str, key: str, start: int) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE | re.IGNORECASE)
-    lines = text.splitlines()
-    for number in range(max(start, 1), len(lines) + 1):
-        if pattern.match(lines[number - 1]):
-            return number
-    return None
+    return found.part(python=python, package=package, install_lines=tuple(lines))

@@ -7,18 +7,16 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Iterator
-from urllib.parse import urlparse
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
-from checks.manifests import Declared, Part
+from checks.manifests.model import Declared, Part, read_file
+from checks.manifests.requirement import Requirements, logical_lines
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=\S))(\S.*)$")
+_FLAGS = {False: ("-r", "--requirement"), True: ("-c", "--constraint")}  # by `constraint`
 _EDITABLE = re.compile(r"^(-e|--editable)(?:\s*=\s*|\s+)(\S.*)$")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PER_REQUIREMENT = re.compile(
@@ -26,54 +24,27 @@ _PER_REQUIREMENT = re.compile(
 )
 _LOCAL = re.compile(r"^(\.{1,2}(/|$)|/|[A-Za-z]:[\\/]|file:)")
 _BARE_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_DEV_WORDS = ("dev", "test", "doc", "lint", "ci")
 
 
-def logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(first physical line number, joined line) with comments removed."""
-    buffer: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = _COMMENT.sub("", raw) if not raw.lstrip().startswith("#") else ""
-        if not buffer:
-            start = number
-        if line.endswith("\\"):
-            buffer.append(line[:-1])
+def requirement_files(snapshot: Snapshot) -> tuple[str, ...]:
+    """requirements*.txt at the root, in requirements/ and in binder/ (not deeper);
+    `requirements.txt` first."""
+    found = []
+    for path in snapshot.files:
+        parts = path.split("/")
+        name = parts[-1].lower()
+        if not name.endswith(".txt") or len(parts) > 2:
             continue
-        buffer.append(line)
-        joined = " ".join(part.strip() for part in buffer).strip()
-        buffer = []
-        if joined:
-            yield start, joined
-    if buffer and (joined := " ".join(p.strip() for p in buffer).strip()):
-        yield start, joined
-
-
-def is_pinned(req: Requirement) -> bool:
-    if req.url:
-        parsed = urlparse(req.url.split("+", 1)[-1] if "+" in req.url.split(":")[0] else req.url)
-        vcs = req.url.split(":")[0].startswith(("git+", "hg+", "svn+", "bzr+"))
-        return not vcs or "@" in parsed.path
-    specs = list(req.specifier)
-    return any(s.operator in ("==", "===") and not s.version.endswith(".*") for s in specs)
-
-
-def declared_from(
-    text: str, path: str, line: int | None, scope: str = "main", *, pinned_names: frozenset[str]
-) -> tuple[Declared | None, Finding | None]:
-    """Parse one requirement string into a `Declared`, or a problem naming file and line."""
-    try:
-        req = Requirement(text)
-    except InvalidRequirement as exc:
-        where = f"{path} line {line}" if line else path
-        return None, Finding(
-            f"{where}: `{text}` is not a valid requirement ({exc}); write it as "
-            "`name`, `name==1.2.3` or `name>=1.2; python_version >= '3.9'`",
-            path,
-            line,
-        )
-    name = canonicalize_name(req.name)
-    pinned = is_pinned(req) or name in pinned_names
-    return Declared(str(req), name, path, line, pinned, scope), None
+        if (len(parts) == 1 and "requirements" in name) or (
+            len(parts) == 2
+            and (
+                parts[0].lower() == "requirements"
+                or (parts[0].lower() in ("binder", ".binder") and name == "requirements.txt")
+            )
+        ):
+            found.append(path)
+    return tuple(sorted(found, key=lambda p: (p.lower() != "requirements.txt", p)))
 
 
 def _name_of_target(target: str) -> str:
@@ -97,52 +68,59 @@ def parse_requirements(
     scope: str | None = None,
     constraint: bool = False,
 ) -> dict[str, Part]:
-    """Parts for `path` and every file it includes, keyed by file."""
+    """Parts for `path` and every file it includes, keyed by file: the constraints files
+    first (what they pin counts as pinned here), then the included requirements files."""
     if scope is None:
         lowered = posixpath.basename(path).lower()
-        dev = ("dev", "test", "doc", "lint", "ci")
-        scope = "dev" if any(word in lowered for word in dev) else "main"
-    text = snapshot.read_text(path)
-    if not text.ok:
-        return {path: Part(problems=(Finding(text.problem or f"{path} unreadable", path),))}
+        scope = "dev" if any(word in lowered for word in _DEV_WORDS) else "main"
+    text = read_file(snapshot, path)
+    if isinstance(text, Part):
+        return {path: text}
+    lines = list(logical_lines(text))
+    seen = seen | {path}
+    parts = _includes(snapshot, path, lines, seen=seen, scope=scope, constraint=True)
+    pins = frozenset(name for part in parts.values() for name in part.pins)
+    parts.update(_includes(snapshot, path, lines, seen=seen, scope=scope, constraint=False))
+    parts[path] = _own_part(path, lines, scope, pins, constraint=constraint)
+    return parts
+
+
+def _includes(
+    snapshot: Snapshot,
+    path: str,
+    lines: list[tuple[int, str]],
+    *,
+    seen: frozenset[str],
+    scope: str,
+    constraint: bool,
+) -> dict[str, Part]:
+    """The parts of the files `path` includes with `-c` (`constraint`) or with `-r`."""
     parts: dict[str, Part] = {}
-    lines = list(logical_lines(text.text))
-    includes = [(n, _INCLUDE.match(line)) for n, line in lines]
-    pinned_names: set[str] = set()
-    for number, match in includes:
-        if match is None or match.group(1) not in ("-c", "--constraint"):
-            continue
-        parts.update(
-            _include(
-                snapshot,
-                parent=path,
-                line=number,
-                target=match.group(2),
-                seen=seen | {path},
-                scope=scope,
-                constraint=True,
+    for number, line in lines:
+        match = _INCLUDE.match(line)
+        if match is not None and match.group(1) in _FLAGS[constraint]:
+            parts.update(
+                _include(
+                    snapshot,
+                    parent=path,
+                    line=number,
+                    target=match.group(2),
+                    seen=seen,
+                    scope=scope,
+                    constraint=constraint,
+                )
             )
-        )
-    for part in parts.values():
-        pinned_names.update(part.pins)
-    declared: list[Declared] = []
-    problems: list[Finding] = []
+    return parts
+
+
+def _own_part(
+    path: str, lines: list[tuple[int, str]], scope: str, pins: frozenset[str], *, constraint: bool
+) -> Part:
+    """What the lines of `path` itself declare (its includes are parts of their own)."""
+    found = Requirements(path)
     installs_project = False
     for number, line in lines:
-        include = _INCLUDE.match(line)
-        if include is not None:
-            if include.group(1) in ("-r", "--requirement"):
-                parts.update(
-                    _include(
-                        snapshot,
-                        parent=path,
-                        line=number,
-                        target=include.group(2),
-                        seen=seen | {path},
-                        scope=scope,
-                        constraint=False,
-                    )
-                )
+        if _INCLUDE.match(line) is not None:
             continue
         editable = _EDITABLE.match(line)
         target = editable.group(2).strip() if editable else line
@@ -154,21 +132,13 @@ def parse_requirements(
             installs_project = installs_project or local
             name = "" if local else _name_of_target(target)
             if name:
-                declared.append(Declared(target, name, path, number, True, scope))
+                found.declared.append(Declared(target, name, path, number, True, scope))
             continue
-        found, problem = declared_from(
-            target, path, number, scope, pinned_names=frozenset(pinned_names)
-        )
-        if found is not None:
-            declared.append(found)
-        if problem is not None:
-            problems.append(problem)
+        found.add(target, number, scope, pinned_names=pins)
     if constraint:
-        pins = frozenset(d.name for d in declared if d.pinned)
-        parts[path] = Part(problems=tuple(problems), pins=pins)
-        return parts
-    parts[path] = Part(tuple(declared), problems=tuple(problems), installs_project=installs_project)
-    return parts
+        pinned = frozenset(d.name for d in found.declared if d.pinned)
+        return Part(problems=tuple(found.problems), pins=pinned)
+    return found.part(installs_project=installs_project)
 
 
 def _include(

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
-from checks.manifests import Declared, Part, PythonRequest
-from checks.manifests.requirements_txt import declared_from
+from checks.manifests.model import Part, PythonRequest, read_file
+from checks.manifests.requirement import Requirements
 
 
 def _setup_call(tree: ast.Module) -> ast.Call | None:
@@ -49,11 +50,11 @@ def _string_items(node: ast.expr | None) -> list[tuple[str, int]] | None:
 
 
 def read_setup_py(snapshot: Snapshot, path: str) -> Part:
-    text = snapshot.read_text(path)
-    if not text.ok:
-        return Part(problems=(Finding(text.problem or f"{path} unreadable", path),), package=True)
+    text = read_file(snapshot, path)
+    if isinstance(text, Part):
+        return replace(text, package=True)
     try:
-        tree = ast.parse(text.text, filename=path)
+        tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         message = f"{path} is not valid Python: {getattr(exc, 'msg', exc)}"
@@ -63,41 +64,18 @@ def read_setup_py(snapshot: Snapshot, path: str) -> Part:
         return Part(package=True)
     names = _bindings(tree)
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
-    declared: list[Declared] = []
-    problems: list[Finding] = []
-    items = _string_items(_literal(keywords.get("install_requires"), names))
-    for value, line in items or []:
-        _add(value, path, line, "main", declared=declared, problems=problems)
+    found = Requirements(path)
+    for value, line in _string_items(_literal(keywords.get("install_requires"), names)) or []:
+        found.add(value, line, "main")
     extras = _literal(keywords.get("extras_require"), names)
     if isinstance(extras, ast.Dict):
         for key, node in zip(extras.keys, extras.values, strict=False):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 for value, line in _string_items(_literal(node, names)) or []:
-                    _add(
-                        value,
-                        path,
-                        line,
-                        f"extra:{key.value}",
-                        declared=declared,
-                        problems=problems,
-                    )
+                    found.add(value, line, f"extra:{key.value}")
     python = None
     requires = _literal(keywords.get("python_requires"), names)
     if isinstance(requires, ast.Constant) and isinstance(requires.value, str):
         spec = requires.value
         python = PythonRequest(spec, f"python_requires {spec} in {path}", path, requires.lineno)
-    return Part(tuple(declared), problems=tuple(problems), python=python, package=True)
-
-
-def _add(
-    value: str,
-    path: str,
-    line: int,
-    scope: str,
-    *,
-    declared: list[Declared],
-    problems: list[Finding],
-) -> None:
-    found, problem = declared_from(value, path, line, scope, pinned_names=frozenset())
-    declared.extend([found] if found else [])
-    problems.extend([problem] if problem else [])
+    return found.part(python=python, package=True)

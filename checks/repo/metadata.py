@@ -1,8 +1,9 @@
 """What the repository says about itself in its package metadata.
 
 `project_metadata` (a provider for `Context.fact`) reads `pyproject.toml` (PEP 621 or
-Poetry) and `setup.cfg`: name, version, description, authors, licence. It returns frozen
-data and never raises on broken input. What git says is in `checks.gitfacts`.
+Poetry, through the `pyproject` fact) and `setup.cfg`: name, version, description, authors,
+licence. It returns frozen data and never raises on broken input. What git says is in
+`checks.repo.git`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core import toml as tomlparse
 from checks.core.check import Context
 from checks.core.model import Finding
+from checks.repo.pyproject import PYPROJECT, pyproject
 
-METADATA_CAP = 1024 * 1024
+METADATA_CAP = 1024 * 1024  # setup.cfg
 
 
 @dataclass(frozen=True)
@@ -165,25 +166,18 @@ def project_metadata(ctx: Context) -> ProjectMetadata:
     snapshot = ctx.snapshot
     facts: dict[str, Any] = {}
     problems: list[Finding] = []
-    if snapshot.exists("pyproject.toml"):
-        read = snapshot.read_text("pyproject.toml", cap=METADATA_CAP)
-        try:
-            data = tomlparse.loads(read.text) if read.ok else {}
-        except tomlparse.TOMLDecodeError as exc:
-            data = {}
-            problems.append(Finding(f"not valid TOML: {exc}", path="pyproject.toml"))
-        if read.problem:
-            problems.append(Finding(read.problem, path="pyproject.toml"))
-        project, tool = data.get("project"), data.get("tool")
-        if isinstance(project, Mapping):
-            facts = _pep621(project, "pyproject.toml")
-        poetry = tool.get("poetry") if isinstance(tool, Mapping) else None
-        if isinstance(poetry, Mapping):
-            facts = _merge(facts, _poetry(poetry, "pyproject.toml"))
+    toml = ctx.fact(pyproject)
+    if toml.problem is not None:
+        problems.append(toml.problem)
+    project, poetry = toml.data.get("project"), toml.table("tool").get("poetry")
+    if isinstance(project, Mapping):
+        facts = _pep621(project, PYPROJECT)
+    if isinstance(poetry, Mapping):
+        facts = _merge(facts, _poetry(poetry, PYPROJECT))
     if snapshot.exists("setup.cfg"):
-        read = snapshot.read_text("setup.cfg", cap=METADATA_CAP)
+        cfg = snapshot.read_text("setup.cfg", cap=METADATA_CAP)
         try:
-            facts = _merge(facts, _setup_cfg(read.text, "setup.cfg")) if read.ok else facts
+            facts = _merge(facts, _setup_cfg(cfg.text, "setup.cfg")) if cfg.ok else facts
         except configparser.Error as exc:
             problems.append(Finding(f"not a valid setup.cfg: {exc}", path="setup.cfg"))
     return ProjectMetadata(**facts, problems=tuple(problems))
