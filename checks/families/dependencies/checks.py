@@ -6,8 +6,9 @@ from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.core.templates import render
 from checks.core.words import plural
+from checks.environment.distributions import environment_names
+from checks.environment.failures import build_log, classify
 from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
-from checks.environment.uv_errors import build_log, classify
 from checks.families.dependencies.undeclared import undeclared_imports
 from checks.families.dependencies.words import (
     consistency_findings,
@@ -21,7 +22,6 @@ from checks.families.dependencies.words import (
     undeclared_fix,
 )
 from checks.manifests import manifest
-from checks.repo.import_names import environment_names
 from checks.repo.imports import imports
 
 

@@ -12,9 +12,9 @@ from checks.core.model import Finding, Fix, Outcome, passed, warned
 from checks.core.snapshot import Snapshot
 from checks.core.templates import render
 from checks.core.words import plural
-from checks.environment.fresh import LOCK_FILE, FreshEnvironment
-from checks.environment.uv import lock_command
-from checks.environment.uv_errors import InstallFailure
+from checks.environment.failures import InstallFailure
+from checks.environment.fresh import FreshEnvironment
+from checks.environment.lock import LOCK_FILE, lock_command, lock_sources
 from checks.families.dependencies.undeclared import Undeclared
 from checks.manifests import Declared, Manifest
 from checks.manifests.edit import add_requirements
