@@ -157,13 +157,14 @@ class _Steps:
 
 def _make_venv(ctx: Context, uv: str, python: Path, venv: Path) -> RunOutcome:
     ws = ctx.fact(workspace)
+    env = uv_env(ctx.fact(machine_settings))
     started = time.monotonic()
     made = sandbox_run(
         ctx,
         (uv, "venv", "--no-config", "--python", python, venv),
         cwd=ws.area,
         timeout=300,
-        extra_env=uv_env(ctx.fact(machine_settings)),
+        extra_env=env,
     )
     ctx.timings["environment.venv"] = time.monotonic() - started
     return made
@@ -192,8 +193,8 @@ def _install_declared(ctx: Context, uv: str, python: Path, found: Manifest) -> _
 
 
 def _check(ctx: Context, uv: str, python: Path) -> RunOutcome:
-    started = time.monotonic()
     env = uv_env(ctx.fact(machine_settings))
+    started = time.monotonic()
     consistency = sandbox_run(
         ctx, (uv, "pip", "check", "--python", python), timeout=120, extra_env=env
     )
