@@ -52,8 +52,9 @@ from checks.core import runner
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.environment import python as interpreters
+from checks.environment.distributions import installed_distributions
 from checks.environment.fresh import fresh_environment
-from checks.environment.uv import installed_distributions, pythons_dir, uv_binary
+from checks.environment.uv import pythons_dir, uv_binary
 
 REALISTIC = ("numpy", "pandas", "scipy", "matplotlib", "scikit-learn")
 TOOLS = ("reprobot", "venv + pip", "bare uv")

@@ -5,7 +5,8 @@ import textwrap
 from pathlib import Path
 
 from checks.core.snapshot import Snapshot
-from checks.repo.import_names import accepted, distribution_for, environment_names
+from checks.environment.distributions import environment_names
+from checks.repo.import_names import accepted, distribution_for
 from checks.repo.imports import ImportScan, scan_imports, scan_notebook, scan_source
 from tests.helpers import make_repo
 from tests.wheelhouse import wheel_bytes

@@ -23,15 +23,15 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from checks.core.check import Context
 from checks.core.runner import RunOutcome
-from checks.core.sandbox import sandbox_run, workspace
+from checks.core.sandbox import Workspace, sandbox_run, workspace
 from checks.environment import python as interpreters
+from checks.environment.distributions import read_distributions, required_by
+from checks.environment.lock import lock_text
+from checks.environment.machine import machine_settings
 from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import (
     NO_SANDBOX_UV,
-    lock_text,
     pythons_dir,
-    read_distributions,
-    required_by,
     sandbox_uv,
     uv_binary,
     uv_env,
@@ -42,7 +42,6 @@ from checks.manifests import Manifest, manifest, wanted_python
 
 __all__ = ["FreshEnvironment", "fresh_environment", "install_extra", "uv_binary"]
 
-LOCK_FILE = "requirements.lock"
 RESOLVED = re.compile(r"^Resolved (\d+) packages?", re.MULTILINE)
 
 
@@ -100,12 +99,13 @@ def chosen_python(ctx: Context) -> ChosenPython:
     """Fact provider: the Python the repository asks for (config, requires-python,
     .python-version, runtime.txt), reachable by the unprivileged user; else the nearest."""
     spec, requested = _requested_spec(ctx, ctx.fact(manifest))
-    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary()))
+    known = ctx.fact(machine_settings)
+    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary(), known))
     if not satisfied and spec is not None:
-        managed = interpreters.download(uv_binary(), spec, pythons_dir() / "managed")
+        managed = interpreters.download(uv_binary(), spec, pythons_dir(known) / "managed", known)
         if managed is not None:
             choice, satisfied = managed, True
-    path = interpreters.sandbox_copy(choice, pythons_dir()) if choice is not None else None
+    path = interpreters.sandbox_copy(choice, pythons_dir(known)) if choice is not None else None
     if choice is None or path is None:
         return ChosenPython(
             None,
@@ -130,57 +130,96 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return _failed(found, ws.problem)
-    uv = sandbox_uv()
+    uv = sandbox_uv(ctx.fact(machine_settings))
     if uv is None:
         return _failed(found, NO_SANDBOX_UV)
     python = ctx.fact(chosen_python)
-    python_path, requested, note = python.path, python.requested, python.note
-    if python_path is None:
-        return _failed(found, python.problem or "no Python interpreter", requested)
+    if python.path is None:
+        return _failed(found, python.problem or "no Python interpreter", python.requested)
     venv = ws.area / "venv"
-    env = uv_env()
+    made = _make_venv(ctx, uv, python.path, venv)
+    if not made.ok:
+        problem = f"uv could not create the environment: {made.tail(10)}"
+        return _failed(found, problem, python.requested)
+    steps = _install_declared(ctx, uv, venv / "bin" / "python", found)
+    return _read_back(venv, python, found, steps)
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """The uv runs after the venv exists; None for those that did not run."""
+
+    project: bool  # the repository itself is installed as a package
+    resolve: RunOutcome | None = None
+    install: RunOutcome | None = None
+    consistency: RunOutcome | None = None
+
+
+def _make_venv(ctx: Context, uv: str, python: Path, venv: Path) -> RunOutcome:
+    ws = ctx.fact(workspace)
+    env = uv_env(ctx.fact(machine_settings))
     started = time.monotonic()
     made = sandbox_run(
         ctx,
-        (uv, "venv", "--no-config", "--python", python_path, venv),
+        (uv, "venv", "--no-config", "--python", python, venv),
         cwd=ws.area,
         timeout=300,
         extra_env=env,
     )
     ctx.timings["environment.venv"] = time.monotonic() - started
-    if not made.ok:
-        return _failed(found, f"uv could not create the environment: {made.tail(10)}", requested)
-    venv_python = venv / "bin" / "python"
+    return made
+
+
+def _requirement_files(found: Manifest, ws: Workspace) -> list[str]:
+    """What `uv pip install -r` reads: the manifests uv understands, and the lines
+    written out for those it does not."""
     requirements = [f for f in found.install_files if f != found.package_file]
     if found.install_lines:
         requirements.append(str(write_install_lines(found, ws.path, ws.area / "declared.txt")))
+    return requirements
+
+
+def _install_declared(ctx: Context, uv: str, python: Path, found: Manifest) -> _Steps:
+    """Resolve and install what is declared (and the project), then `uv pip check` it."""
+    requirements = _requirement_files(found, ctx.fact(workspace))
     project = found.package and found.package_file is not None and not found.installs_project
-    resolve = install = consistency = None
-    if requirements or project:
-        resolve = _install(
-            ctx, uv=uv, python=venv_python, requirements=requirements, project=project
-        )
-        install = resolve if resolve.ok or resolved(resolve) else None
-    if install is not None and install.ok:
-        started = time.monotonic()
-        consistency = sandbox_run(
-            ctx, (uv, "pip", "check", "--python", venv_python), timeout=120, extra_env=env
-        )
-        ctx.timings["environment.check"] = time.monotonic() - started
+    if not (requirements or project):
+        return _Steps(project)
+    resolve = _install(ctx, uv=uv, python=python, requirements=requirements, project=project)
+    install = resolve if resolve.ok or resolved(resolve) else None
+    if install is None or not install.ok:
+        return _Steps(project, resolve, install)
+    return _Steps(project, resolve, install, _check(ctx, uv, python))
+
+
+def _check(ctx: Context, uv: str, python: Path) -> RunOutcome:
+    env = uv_env(ctx.fact(machine_settings))
+    started = time.monotonic()
+    consistency = sandbox_run(
+        ctx, (uv, "pip", "check", "--python", python), timeout=120, extra_env=env
+    )
+    ctx.timings["environment.check"] = time.monotonic() - started
+    return consistency
+
+
+def _read_back(
+    venv: Path, python: ChosenPython, found: Manifest, steps: _Steps
+) -> FreshEnvironment:
+    """The environment as it came out: what got installed, pinned as a lock."""
     dists = read_distributions(venv)
-    ok = install is not None and install.ok
+    ok = steps.install is not None and steps.install.ok
     return FreshEnvironment(
         venv=venv,
-        python=venv_python,
+        python=venv / "bin" / "python",
         python_version=python.version,
-        requested_python=requested,
-        python_note=note,
+        requested_python=python.requested,
+        python_note=python.note,
         manifest=found,
-        resolve=resolve,
-        install=install,
-        consistency=consistency,
+        resolve=steps.resolve,
+        install=steps.install,
+        consistency=steps.consistency,
         installed={d.name: d.version for d in dists},
-        project_installed=ok and (project or found.installs_project),
+        project_installed=ok and (steps.project or found.installs_project),
         lock=lock_text(dists, found, python.version) if ok else None,
         inputs=found.install_files,
         required_by=required_by(dists),
@@ -205,14 +244,15 @@ def _install(
     resolved twice; the lock is read back from what got installed."""
     ws = ctx.fact(workspace)
     settings = ctx.settings(EnvironmentSettings)
-    args = [uv, "pip", "install", "--no-config", "--python", str(python), *uv_index_args()]
+    known = ctx.fact(machine_settings)
+    args = [uv, "pip", "install", "--no-config", "--python", str(python), *uv_index_args(known)]
     for path in requirements:
         args += ["-r", path]
     if project:
         extras = ",".join(settings.extras)
         args.append(f"{ws.path}[{extras}]" if extras else str(ws.path))
     started = time.monotonic()
-    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=uv_env())
+    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=uv_env(known))
     ctx.timings["environment.install"] = time.monotonic() - started
     return outcome
 
@@ -224,7 +264,8 @@ def install_extra(
     if env.python is None or env.venv is None:
         reason = env.problem or "there is no fresh environment to install into"
         return RunOutcome(tuple(requirements), None, "", reason, 0.0, ran=False)
-    uv = sandbox_uv() or uv_binary()
+    known = ctx.fact(machine_settings)
+    uv = sandbox_uv(known) or uv_binary()
     args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
-    args += [*uv_index_args(), *requirements]
-    return sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env(), venv=env.venv)
+    args += [*uv_index_args(known), *requirements]
+    return sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env(known), venv=env.venv)

@@ -22,6 +22,7 @@ from packaging.version import InvalidVersion, Version
 
 from checks.core import runner
 from checks.core.sandbox import reachable_by_sandbox
+from checks.environment.machine import MachineLike, machine
 
 MIN_SUPPORTED = Version("3.7")  # the oldest Python uv makes environments for
 NEWEST_MINOR = 14  # the newest Python 3 minor version uv can download
@@ -63,8 +64,8 @@ def _from_uv(uv: str) -> list[Interpreter]:
     return found
 
 
-def _from_pyenv() -> list[Interpreter]:
-    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+def _from_pyenv(pyenv_root: Path) -> list[Interpreter]:
+    root = pyenv_root / "versions"
     found = []
     try:
         entries = sorted(root.iterdir())
@@ -81,10 +82,10 @@ def _from_pyenv() -> list[Interpreter]:
     return found
 
 
-def available(uv: str) -> tuple[Interpreter, ...]:
+def available(uv: str, settings: MachineLike = None) -> tuple[Interpreter, ...]:
     """Usable CPython interpreters, newest first; those the sandbox can reach first."""
     seen: dict[tuple[int, int], Interpreter] = {}
-    candidates = [*_from_uv(uv), *_from_pyenv()]
+    candidates = [*_from_uv(uv), *_from_pyenv(machine(settings).pyenv_root)]
     base = Path(getattr(sys, "_base_executable", sys.executable))
     running = ".".join(map(str, sys.version_info[:3]))
     candidates.append(Interpreter(Version(running), base))
@@ -137,10 +138,12 @@ def choose(
     return nearest, False
 
 
-def download(uv: str, spec: SpecifierSet, into: Path) -> Interpreter | None:
+def download(
+    uv: str, spec: SpecifierSet, into: Path, settings: MachineLike = None
+) -> Interpreter | None:
     """Ask uv for a managed build of the newest Python `spec` allows (where downloads are
     possible, as on GitHub's runners). Off with REPROBOT_PYTHON_DOWNLOADS=never."""
-    if os.environ.get("REPROBOT_PYTHON_DOWNLOADS", "automatic") == "never":
+    if not machine(settings).python_downloads:
         return None
     minors = [m for m in _allowed_minors(spec) if MIN_SUPPORTED.minor <= m <= NEWEST_MINOR]
     if not minors:

@@ -1,9 +1,10 @@
 """Which distribution provides an import name.
 
-From the fresh environment when there is one (each installed distribution's
-`top_level.txt`, else the top-level entries of its `RECORD`), and otherwise from a table
-of the usual surprises (`sklearn` is scikit-learn, `cv2` is opencv-python, `PIL` is
-Pillow, ...), falling back to the import name itself.
+From the fresh environment when there is one (the import names its installed
+distributions provide, read by `checks.environment.distributions.environment_names` and
+passed in as `installed`), and otherwise from a table of the usual surprises (`sklearn` is
+scikit-learn, `cv2` is opencv-python, `PIL` is Pillow, ...), falling back to the import
+name itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import csv
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
@@ -39,43 +39,6 @@ def accepted(module: str, dotted: str = "") -> frozenset[str]:
     for key in _prefixes(dotted or module):
         names.update(canonicalize_name(d) for d in _table().get(key, ()))
     return frozenset(names)
-
-
-def _top_levels(dist_info: Path) -> set[str]:
-    top = dist_info / "top_level.txt"
-    try:
-        names = {n.strip().replace("/", ".") for n in top.read_text("utf-8").splitlines()}
-        return {n.split(".")[0] for n in names if n}
-    except OSError:
-        pass
-    found: set[str] = set()
-    try:
-        rows = (dist_info / "RECORD").read_text("utf-8", errors="replace").splitlines()
-    except OSError:
-        return found
-    for row in rows:
-        path = row.split(",", 1)[0]
-        head = path.split("/", 1)[0]
-        if not head or head.startswith("..") or head.endswith((".dist-info", ".data")):
-            continue
-        if head == "__pycache__" or head.endswith(".pth"):
-            continue
-        if "/" in path or head.endswith(".py") or head.endswith((".so", ".pyd")):
-            found.add(head.split(".", 1)[0])
-    return found
-
-
-def environment_names(venv: Path | None) -> dict[str, tuple[str, ...]]:
-    """Import name -> canonical names of the installed distributions providing it."""
-    found: dict[str, set[str]] = {}
-    if venv is None:
-        return {}
-    for site in venv.glob("lib/python*/site-packages"):
-        for dist_info in site.glob("*.dist-info"):
-            name = dist_info.name[: -len(".dist-info")].rsplit("-", 1)[0]
-            for module in _top_levels(dist_info):
-                found.setdefault(module, set()).add(canonicalize_name(name))
-    return {module: tuple(sorted(dists)) for module, dists in found.items()}
 
 
 def distribution_for(
@@ -110,10 +73,3 @@ def _by_dotted(candidates: tuple[str, ...], dotted: str) -> list[str]:
     wanted = canonicalize_name(dotted.replace(".", "-")) if dotted else ""
     ordered = sorted(candidates, key=lambda c: (not wanted.startswith(c), -len(c), c))
     return ordered
-
-
-def provided_by(
-    module: str, installed: Mapping[str, tuple[str, ...]], declared: Iterable[str]
-) -> bool:
-    """Whether a declared distribution provides `module` in the fresh environment."""
-    return any(d in set(declared) for d in installed.get(module, ()))

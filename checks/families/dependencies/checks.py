@@ -6,22 +6,30 @@ from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.core.templates import render
 from checks.core.words import plural
-from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
-from checks.environment.uv_errors import build_log, classify
-from checks.families.dependencies.undeclared import undeclared_imports
+from checks.environment.failures import build_log, classify
+from checks.environment.fresh import fresh_environment, resolved_count
+from checks.families.dependencies.locks import committed_locks
+from checks.families.dependencies.undeclared import (
+    Undeclared,
+    declaration,
+    undeclared,
+    undeclared_imports,
+)
 from checks.families.dependencies.words import (
     consistency_findings,
-    declared_lines,
+    consistency_message,
     failure_findings,
     failure_fixes,
     failure_message,
-    installed_outcome,
-    lock_files,
+    fix_words,
+    installed_message,
     lock_fix,
+    undeclared_findings,
     undeclared_fix,
+    unverified_findings,
+    unverified_message,
 )
-from checks.manifests import manifest
-from checks.repo.import_names import environment_names
+from checks.manifests import Manifest, manifest
 from checks.repo.imports import imports
 
 
@@ -37,53 +45,58 @@ class DEP001(Check):
     def evaluate(self, ctx: Context) -> Outcome:
         found = ctx.fact(manifest)
         if found.declared:
-            files = ", ".join(found.files)
-            if found.problems:
-                return failed(
-                    f"{plural(len(found.problems), 'line')} in {files} cannot be read by pip "
-                    "or uv, so the install stops there",
-                    findings=found.problems,
-                )
-            if found.portability:
-                path = found.portability[0].path or "environment.yml"
-                fix = Fix(
-                    f"Make {path} portable",
-                    render("conda-export.md.j2", path=path),
-                    commands=(f"conda env export --from-history > {path}",),
-                )
-                return warned(
-                    f"{path} is an exported environment that installs only on the machine "
-                    "it came from",
-                    findings=found.portability,
-                    fixes=(fix,),
-                )
-            count = len(found.requirements) + len(found.unverified)
-            return passed(f"declared in {files} ({plural(count, 'requirement')})")
-        missing = undeclared_imports(ctx.fact(imports), found)
-        required = [m for m in missing if not m.optional]
-        if not required:
-            return passed(
-                "no manifest, and none needed: the code imports only the standard library "
-                "and its own modules"
-            )
-        lines = sorted({m.distribution for m in required}, key=str.lower)
-        findings = tuple(
-            Finding(f"imports {m.module} (distribution {m.distribution})", s.path, s.line)
-            for m in required
-            for s in m.sites[:1]
-        )
-        fix = Fix(
-            "Add a requirements.txt",
-            "A requirements.txt listing the distributions the code imports. Check it, and "
-            "pin the versions you used.",
-            {"requirements.txt": render("requirements.txt.j2", lines=lines)},
-        )
+            return _declared(found)
+        return _nothing_declared(undeclared_imports(ctx.fact(imports), found))
+
+
+def _declared(found: Manifest) -> Outcome:
+    files = ", ".join(found.files)
+    if found.problems:
         return failed(
-            f"nothing declares what the code needs: it imports "
-            f"{plural(len(lines), 'third-party package')} ({', '.join(lines)})",
-            findings=findings,
+            f"{plural(len(found.problems), 'line')} in {files} cannot be read by pip "
+            "or uv, so the install stops there",
+            findings=found.problems,
+        )
+    if found.portability:
+        path = found.portability[0].path or "environment.yml"
+        fix = Fix(
+            f"Make {path} portable",
+            render("conda-export.md.j2", path=path),
+            commands=(f"conda env export --from-history > {path}",),
+        )
+        return warned(
+            f"{path} is an exported environment that installs only on the machine it came from",
+            findings=found.portability,
             fixes=(fix,),
         )
+    count = len(found.requirements) + len(found.unverified)
+    return passed(f"declared in {files} ({plural(count, 'requirement')})")
+
+
+def _nothing_declared(missing: tuple[Undeclared, ...]) -> Outcome:
+    required = [m for m in missing if not m.optional]
+    if not required:
+        return passed(
+            "no manifest, and none needed: the code imports only the standard library "
+            "and its own modules"
+        )
+    lines = sorted({m.distribution for m in required}, key=str.lower)
+    findings = tuple(
+        Finding(f"imports {m.module} (distribution {m.distribution})", s.path, s.line)
+        for m in required
+        for s in m.sites[:1]
+    )
+    fix = Fix(
+        "Add a requirements.txt",
+        fix_words("requirements"),
+        {"requirements.txt": render("requirements.txt.j2", lines=lines)},
+    )
+    return failed(
+        f"nothing declares what the code needs: it imports "
+        f"{plural(len(lines), 'third-party package')} ({', '.join(lines)})",
+        findings=findings,
+        fixes=(fix,),
+    )
 
 
 class DEP002(Check):
@@ -159,7 +172,14 @@ class DEP003(Check):
                 ),
                 fixes=failure_fixes(failure, env),
             )
-        return installed_outcome(env)
+        message = installed_message(env)
+        unverified = env.manifest.unverified
+        if unverified:
+            return warned(
+                f"{message}; {unverified_message(unverified)}",
+                findings=unverified_findings(unverified),
+            )
+        return passed(message)
 
 
 class DEP004(Check):
@@ -179,12 +199,7 @@ class DEP004(Check):
         if env.consistency.ok:
             return passed("every installed distribution has what it requires")
         findings = consistency_findings(env.consistency.output, env)
-        return failed(
-            f"{plural(len(findings), 'installed distribution')} "
-            f"{'lacks' if len(findings) == 1 else 'lack'} what "
-            f"{'it requires' if len(findings) == 1 else 'they require'}",
-            findings=findings,
-        )
+        return failed(consistency_message(len(findings)), findings=findings)
 
 
 class DEP005(Check):
@@ -199,34 +214,10 @@ class DEP005(Check):
     """
 
     def evaluate(self, ctx: Context) -> Outcome:
-        found = ctx.fact(manifest)
+        missing = ctx.fact(undeclared)
         scan = ctx.fact(imports)
-        env = _environment_if_built(ctx)
-        installed = environment_names(env.venv) if env is not None and env.installed else None
-        parents = env.required_by if env is not None else None
-        missing = undeclared_imports(scan, found, installed, parents)
         if not scan.sites and scan.problems:
             return failed("no imports could be read", findings=scan.problems)
-        required = [m for m in missing if not m.optional]
-        optional = [m for m in missing if m.optional]
-        findings = (
-            tuple(
-                Finding(
-                    f"`{m.module}` is imported but {m.distribution} is not declared"
-                    + (
-                        f" (installed today only as a dependency of {m.provider})"
-                        if m.provider
-                        else ""
-                    )
-                    + (" (optional import)" if m.optional else ""),
-                    site.path,
-                    site.line if site.cell is None else None,
-                )
-                for m in (*required, *optional)
-                for site in m.sites[:3]
-            )
-            + scan.problems
-        )
         if not missing:
             third = len(scan.third_party())
             said = (
@@ -235,7 +226,10 @@ class DEP005(Check):
                 else "only the standard library and the repository's own modules are imported"
             )
             return passed(said, findings=scan.problems)
-        fix = undeclared_fix(ctx.snapshot, found, required or optional, optional)
+        required = [m for m in missing if not m.optional]
+        optional = [m for m in missing if m.optional]
+        findings = undeclared_findings((*required, *optional)) + scan.problems
+        fix = undeclared_fix(ctx.fact(declaration), required or optional, optional)
         names = ", ".join(sorted({m.distribution for m in (required or optional)}))
         if not required:
             return warned(f"optional imports not declared: {names}", findings=findings, fixes=fix)
@@ -244,12 +238,6 @@ class DEP005(Check):
             findings=findings,
             fixes=fix,
         )
-
-
-def _environment_if_built(ctx: Context) -> FreshEnvironment | None:
-    """The fresh environment when this run makes one anyway (DEP002 selected); DEP005
-    alone stays static and fast."""
-    return ctx.fact(fresh_environment) if ctx.config.runs("DEP002") else None
 
 
 class DEP006(Check):
@@ -264,7 +252,7 @@ class DEP006(Check):
 
     def evaluate(self, ctx: Context) -> Outcome:
         found = ctx.fact(manifest)
-        locks = lock_files(ctx.snapshot, found)
+        locks = ctx.fact(committed_locks)
         if locks:
             return passed(f"pinned by {', '.join(locks)}")
         unpinned = [d for d in found.main if not d.pinned]
@@ -284,4 +272,4 @@ class DEP006(Check):
         )
 
 
-__all__ = ["DEP001", "DEP002", "DEP003", "DEP004", "DEP005", "DEP006", "declared_lines"]
+__all__ = ["DEP001", "DEP002", "DEP003", "DEP004", "DEP005", "DEP006"]

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 
-from checks.manifests import Manifest
+from checks.core.check import Context
+from checks.environment.distributions import environment_names
+from checks.environment.fresh import fresh_environment
+from checks.manifests import Manifest, manifest
+from checks.manifests.edit import Addition, add_requirements
 from checks.repo.import_names import accepted, distribution_for
-from checks.repo.imports import ImportScan, ImportSite
+from checks.repo.imports import ImportScan, ImportSite, imports
 
 # Files whose imports are build or tooling needs, not the study's own.
 _TOOLING = ("setup.py", "noxfile.py", "docs/conf.py", "doc/conf.py", "fabfile.py")
@@ -59,3 +63,25 @@ def undeclared_imports(
         provider = ", ".join(via) if via else None
         out.append(Undeclared(module, distribution, _required_sites(sites), optional, provider))
     return tuple(out)
+
+
+def undeclared(ctx: Context) -> tuple[Undeclared, ...]:
+    """Fact provider: the imports no manifest declares (DEP005).
+
+    When this run makes the fresh environment anyway (DEP002 selected), it tells exactly
+    which installed distribution provides a module and what pulled that one in; DEP005
+    alone stays static and fast.
+    """
+    env = ctx.fact(fresh_environment) if ctx.config.runs("DEP002") else None
+    installed = environment_names(env.venv) if env is not None and env.installed else None
+    parents = env.required_by if env is not None else None
+    return undeclared_imports(ctx.fact(imports), ctx.fact(manifest), installed, parents)
+
+
+def declaration(ctx: Context) -> Addition:
+    """Fact provider: where and how to declare the undeclared imports (the required ones,
+    else the optional ones) in the repository's own manifest."""
+    missing = ctx.fact(undeclared)
+    wanted = [m for m in missing if not m.optional] or list(missing)
+    names = list(dict.fromkeys(m.distribution for m in wanted))
+    return add_requirements(ctx.snapshot, ctx.fact(manifest), names)

@@ -8,28 +8,16 @@ from collections.abc import Sequence
 
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding, Fix, Outcome, passed, warned
-from checks.core.snapshot import Snapshot
+from checks.core.model import Finding, Fix
 from checks.core.templates import render
 from checks.core.words import plural
-from checks.environment.fresh import LOCK_FILE, FreshEnvironment
-from checks.environment.uv import lock_command
-from checks.environment.uv_errors import InstallFailure
+from checks.environment.failures import InstallFailure
+from checks.environment.fresh import FreshEnvironment
+from checks.environment.lock import LOCK_FILE, lock_command, lock_sources
 from checks.families.dependencies.undeclared import Undeclared
 from checks.manifests import Declared, Manifest
-from checks.manifests.edit import add_requirements
+from checks.manifests.edit import Addition
 
-LOCK_NAMES = (
-    "requirements.lock",
-    "requirements-lock.txt",
-    "requirements.lock.txt",
-    "poetry.lock",
-    "pdm.lock",
-    "uv.lock",
-    "pixi.lock",
-    "conda-lock.yml",
-    "Pipfile.lock",
-)
 _CHECK = re.compile(r"The package `([^`]+)` requires `([^`]+)`, but (?:`([^`]+)` is|it's not) ")
 
 
@@ -102,44 +90,29 @@ def failure_findings(
     return tuple(findings)
 
 
+# The fix's title for each kind of failure that has one; its words are in the template.
+_FIX_TITLES = {
+    "missing": "Correct or remove {names}",
+    "conflict": "Relax one side of the conflict",
+    "python": "Name the Python version the code needs",
+    "no-wheel": "Name the Python version the code needs",
+    "build": "Use a version of {names} that ships wheels",
+}
+
+
+def fix_words(fix: str, **values: str) -> str:
+    """The description of a dependency fix (`fix`: a kind of failure, or `requirements`)."""
+    return render("dependencies-fix.md.j2", fix=fix, **values)
+
+
 def failure_fixes(failure: InstallFailure, env: FreshEnvironment) -> tuple[Fix, ...]:
+    title = _FIX_TITLES.get(failure.kind)
+    if title is None:
+        return ()
     names = ", ".join(failure.names) or "the requirement"
-    if failure.kind == "missing":
-        return (
-            Fix(
-                f"Correct or remove {names}",
-                "Check the spelling against the package index. An import name is not always "
-                "the distribution's name: `import sklearn` needs `scikit-learn`, `import cv2` "
-                "needs `opencv-python`. A package that is only on conda belongs in an "
-                "environment.yml.",
-            ),
-        )
-    if failure.kind == "conflict":
-        return (
-            Fix(
-                "Relax one side of the conflict",
-                f"Loosen or update the pin on {names} so both sides can be met; "
-                "`uv pip compile` shows which versions work together.",
-            ),
-        )
-    if failure.kind in ("python", "no-wheel"):
-        return (
-            Fix(
-                "Name the Python version the code needs",
-                f"Pin a Python version that {names} supports in `.python-version` (e.g. `3.11`) "
-                "or `requires-python`, or update the pin to a release that supports Python "
-                f"{env.python_version}.",
-            ),
-        )
-    if failure.kind == "build":
-        return (
-            Fix(
-                f"Use a version of {names} that ships wheels",
-                "A version with a wheel for this platform and Python installs without a "
-                "compiler; otherwise document the system packages the build needs.",
-            ),
-        )
-    return ()
+    fix = "python" if failure.kind == "no-wheel" else failure.kind
+    description = fix_words(fix, names=names, python=env.python_version)
+    return (Fix(title.format(names=names), description),)
 
 
 def unverified_findings(unverified: Sequence[Declared]) -> tuple[Finding, ...]:
@@ -163,21 +136,15 @@ def consistency_findings(output: str, env: FreshEnvironment) -> tuple[Finding, .
     return tuple(findings)
 
 
-def lock_files(snapshot: Snapshot, found: Manifest) -> tuple[str, ...]:
-    del found
-    return tuple(name for name in LOCK_NAMES if snapshot.exists(name))
-
-
 def lock_fix(env: FreshEnvironment, count: int) -> Fix:
     found = env.manifest
-    sources = ", ".join(found.install_files or ((found.primary,) if found.primary else ()))
     command = lock_command(found)
     description = render(
         "lock.md.j2",
         count=count,
         lock=LOCK_FILE,
         python=env.python_version or "the chosen Python",
-        sources=sources,
+        sources=lock_sources(found),
         command=command,
     )
     files = {LOCK_FILE: env.lock} if env.lock else {}
@@ -185,13 +152,10 @@ def lock_fix(env: FreshEnvironment, count: int) -> Fix:
 
 
 def undeclared_fix(
-    snapshot: Snapshot,
-    found: Manifest,
-    missing: Sequence[Undeclared],
-    optional: Sequence[Undeclared],
+    addition: Addition, missing: Sequence[Undeclared], optional: Sequence[Undeclared]
 ) -> tuple[Fix, ...]:
+    """Declaring `missing` (the required imports, else the optional ones) as `addition` says."""
     names = list(dict.fromkeys(m.distribution for m in missing))
-    addition = add_requirements(snapshot, found, names)
     description = render(
         "dependencies-add.md.j2",
         lines=list(addition.lines),
@@ -205,20 +169,25 @@ def undeclared_fix(
     return (Fix(title, description, files),)
 
 
-def installed_outcome(env: FreshEnvironment) -> Outcome:
+def installed_message(env: FreshEnvironment) -> str:
     project = " and the project itself" if env.project_installed else ""
-    message = (
+    return (
         f"{plural(len(env.installed), 'distribution')}{project} installed in a fresh "
         f"Python {env.python_version} environment"
     )
-    unverified = env.manifest.unverified
-    if unverified:
-        return warned(
-            f"{message}; {plural(len(unverified), 'conda package')} not verified "
-            "(reprobot installs only the pip: part of an environment file)",
-            findings=unverified_findings(unverified),
-        )
-    return passed(message)
+
+
+def unverified_message(unverified: Sequence[Declared]) -> str:
+    return (
+        f"{plural(len(unverified), 'conda package')} not verified "
+        "(reprobot installs only the pip: part of an environment file)"
+    )
+
+
+def consistency_message(count: int) -> str:
+    """`N installed distributions lack what they require`."""
+    lacks = "lacks what it requires" if count == 1 else "lack what they require"
+    return f"{plural(count, 'installed distribution')} {lacks}"
 
 
 def undeclared_words(missing: Undeclared) -> str:
@@ -226,3 +195,12 @@ def undeclared_words(missing: Undeclared) -> str:
     if missing.provider:
         words += f" (installed today only as a dependency of {missing.provider})"
     return words + (" (optional import)" if missing.optional else "")
+
+
+def undeclared_findings(missing: Sequence[Undeclared]) -> tuple[Finding, ...]:
+    """Each undeclared import at its first three places (a notebook cell: the file only)."""
+    return tuple(
+        Finding(undeclared_words(m), site.path, site.line if site.cell is None else None)
+        for m in missing
+        for site in m.sites[:3]
+    )

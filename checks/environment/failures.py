@@ -1,4 +1,4 @@
-"""uv's resolution and installation errors, in plain words.
+"""Why uv failed, read from its output and said in plain words.
 
 uv explains a failed resolution as a chain of sentences ("Because requests==2.31.0
 depends on urllib3>=1.21.1,<3 and you require urllib3==1.20, ..."). The facts in them
@@ -10,7 +10,9 @@ wheel for this Python or platform, needs another Python, or which requirements c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from packaging.utils import canonicalize_name
 
@@ -87,75 +89,142 @@ def _you_require(text: str) -> list[Constraint]:
     return found
 
 
+class _Output:
+    """A failed uv run's output: as printed, on one line, and its explanation."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.flat = " ".join(text.split())
+        self.detail = _explanation(text)
+
+    @cached_property
+    def edges(self) -> list[Constraint]:
+        """`A depends on B<spec>`: what each distribution asks of another."""
+        return [
+            Constraint(_canonical(m.group(3)), (m.group(4) or "").rstrip(".,"), _by(m))
+            for m in _DEPENDS.finditer(self.flat)
+        ]
+
+    @cached_property
+    def required(self) -> list[Constraint]:
+        """`you require B<spec>`: what the repository asks for."""
+        return _you_require(self.text)
+
+
 def classify(outcome: RunOutcome, *, seconds: float | None = None) -> InstallFailure:
     """What went wrong in a failed `uv pip compile` or `uv pip install`."""
-    text = outcome.output
-    detail = _explanation(text)
+    output = _Output(outcome.output)
     if outcome.timed_out:
         took = f" after {seconds:.0f} seconds" if seconds else ""
-        return InstallFailure("timeout", (), f"uv did not finish{took}", detail=detail)
+        return InstallFailure("timeout", (), f"uv did not finish{took}", detail=output.detail)
     if not outcome.ran:
-        return InstallFailure("other", (), f"uv could not run: {text.strip()}", detail=detail)
-    flat = " ".join(text.split())
-    missing = [_canonical(m) for m in _NOT_FOUND.findall(flat)]
-    if missing:
-        names = tuple(dict.fromkeys(missing))
-        summary = ", ".join(names) + (" does" if len(names) == 1 else " do")
-        return InstallFailure(
-            "missing", names, f"{summary} not exist on the package index", detail=detail
-        )
-    python = _REQUIRES_PYTHON.search(flat)
-    if python:
-        name = _canonical(python.group(1))
-        version = f" {python.group(2)}" if python.group(2) else ""
-        summary = f"{name}{version} needs Python {python.group(3).rstrip('.,')}"
-        return InstallFailure("python", (name,), summary, detail=detail)
-    wheel = _NO_WHEEL.search(flat)
-    if wheel:
-        name = _canonical(wheel.group(1))
-        what = "this platform" if wheel.group(2) == "platform" else "this Python"
-        hints = "; ".join(_HINT.findall(text))
-        summary = f"{name} has no wheel for {what} and no source distribution to build"
-        return InstallFailure("no-wheel", (name,), summary, detail=hints or detail)
-    edges = [
-        Constraint(_canonical(m.group(3)), (m.group(4) or "").rstrip(".,"), _by(m))
-        for m in _DEPENDS.finditer(flat)
-    ]
-    required = _you_require(text)
-    only = {_canonical(m.group(1)): m.group(2) for m in _ONLY_SIMPLE.finditer(flat)}
-    for edge in edges:
+        summary = f"uv could not run: {output.text.strip()}"
+        return InstallFailure("other", (), summary, detail=output.detail)
+    for reader in _READERS:
+        failure = reader(output)
+        if failure is not None:
+            return failure
+    last = next((line for line in reversed(output.detail.splitlines()) if line.strip()), "")
+    return InstallFailure("other", (), last.strip() or "uv failed", detail=output.detail)
+
+
+def _missing(output: _Output) -> InstallFailure | None:
+    missing = [_canonical(m) for m in _NOT_FOUND.findall(output.flat)]
+    if not missing:
+        return None
+    names = tuple(dict.fromkeys(missing))
+    summary = ", ".join(names) + (" does" if len(names) == 1 else " do")
+    return InstallFailure(
+        "missing", names, f"{summary} not exist on the package index", detail=output.detail
+    )
+
+
+def _needs_python(output: _Output) -> InstallFailure | None:
+    python = _REQUIRES_PYTHON.search(output.flat)
+    if not python:
+        return None
+    name = _canonical(python.group(1))
+    version = f" {python.group(2)}" if python.group(2) else ""
+    summary = f"{name}{version} needs Python {python.group(3).rstrip('.,')}"
+    return InstallFailure("python", (name,), summary, detail=output.detail)
+
+
+def _no_wheel(output: _Output) -> InstallFailure | None:
+    wheel = _NO_WHEEL.search(output.flat)
+    if not wheel:
+        return None
+    name = _canonical(wheel.group(1))
+    what = "this platform" if wheel.group(2) == "platform" else "this Python"
+    hints = "; ".join(_HINT.findall(output.text))
+    summary = f"{name} has no wheel for {what} and no source distribution to build"
+    return InstallFailure("no-wheel", (name,), summary, detail=hints or output.detail)
+
+
+def _needed_version_missing(output: _Output) -> InstallFailure | None:
+    """A dependency asks for versions of another that do not exist."""
+    only = {_canonical(m.group(1)): m.group(2) for m in _ONLY_SIMPLE.finditer(output.flat)}
+    for edge in output.edges:
         if edge.name in only and edge.by is not None:
             summary = (
                 f"{_requirer(edge)} needs {edge.name}{edge.spec}, but only "
                 f"{edge.name}{only[edge.name]} exists"
             )
             names = (edge.name, _requirer(edge))
-            return InstallFailure("no-version", names, summary, (edge,), detail)
-    if edges:
-        return _conflict(edges, required, detail)
+            return InstallFailure("no-version", names, summary, (edge,), output.detail)
+    return None
+
+
+def _conflicting(output: _Output) -> InstallFailure | None:
+    if not output.edges:
+        return None
+    return _conflict(output.edges, output.required, output.detail)
+
+
+def _no_version(output: _Output) -> InstallFailure | None:
+    flat = output.flat
     no_version = _NO_VERSION.search(flat) or _ONLY_SIMPLE.search(flat) or _ONLY.search(flat)
-    if no_version:
-        name = _canonical(next(g for g in no_version.groups() if g))
-        asked = next((c.spec for c in required if c.name == name), "")
-        summary = f"no version of {name} matches {asked or 'the requirement'}"
-        return InstallFailure("no-version", (name,), summary, tuple(required), detail)
-    build = _BUILD.search(text)
-    if build:
-        name, spec = _split_spec(build.group(1).split(" @ ")[0])
-        label = f"{_canonical(name)} {spec.lstrip('=')}".strip()
-        return InstallFailure(
-            "build",
-            (_canonical(name),),
-            f"{label} could not be built from source",
-            detail=build_log(text),
-        )
-    download = _DOWNLOAD.search(text)
-    if download:
-        name, _ = _split_spec(download.group(1))
-        summary = f"{_canonical(name)} could not be downloaded"
-        return InstallFailure("download", (_canonical(name),), summary, detail=detail)
-    last = next((line for line in reversed(detail.splitlines()) if line.strip()), "")
-    return InstallFailure("other", (), last.strip() or "uv failed", detail=detail)
+    if not no_version:
+        return None
+    name = _canonical(next(g for g in no_version.groups() if g))
+    asked = next((c.spec for c in output.required if c.name == name), "")
+    summary = f"no version of {name} matches {asked or 'the requirement'}"
+    return InstallFailure("no-version", (name,), summary, tuple(output.required), output.detail)
+
+
+def _build_failed(output: _Output) -> InstallFailure | None:
+    build = _BUILD.search(output.text)
+    if not build:
+        return None
+    name, spec = _split_spec(build.group(1).split(" @ ")[0])
+    label = f"{_canonical(name)} {spec.lstrip('=')}".strip()
+    return InstallFailure(
+        "build",
+        (_canonical(name),),
+        f"{label} could not be built from source",
+        detail=build_log(output.text),
+    )
+
+
+def _download_failed(output: _Output) -> InstallFailure | None:
+    download = _DOWNLOAD.search(output.text)
+    if not download:
+        return None
+    name, _ = _split_spec(download.group(1))
+    summary = f"{_canonical(name)} could not be downloaded"
+    return InstallFailure("download", (_canonical(name),), summary, detail=output.detail)
+
+
+# In this order: the first reader that recognises the output names the failure.
+_READERS: tuple[Callable[[_Output], InstallFailure | None], ...] = (
+    _missing,
+    _needs_python,
+    _no_wheel,
+    _needed_version_missing,
+    _conflicting,
+    _no_version,
+    _build_failed,
+    _download_failed,
+)
 
 
 def _by(match: re.Match[str]) -> str:

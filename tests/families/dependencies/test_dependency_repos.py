@@ -337,7 +337,7 @@ def test_uv_messages_in_plain_words(
     output: str, kind: str, names: tuple[str, ...], summary: str
 ) -> None:
     from checks.core.runner import RunOutcome
-    from checks.environment.uv_errors import classify
+    from checks.environment.failures import classify
 
     failure = classify(RunOutcome(("uv",), 1, "", output, 0.1))
     assert (failure.kind, failure.names, failure.summary) == (kind, names, summary)

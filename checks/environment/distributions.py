@@ -1,0 +1,134 @@
+"""What got installed in a venv, read from each distribution's `.dist-info` (no process
+started): names, versions and requirements, what pulled in what, and which import names
+each distribution provides."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from email.parser import HeaderParser
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One installed distribution, read from its `.dist-info`."""
+
+    name: str  # canonical
+    version: str
+    requires: tuple[str, ...]  # canonical names it needs (extras and markers aside)
+    url: str | None = None  # how to get it again when it is not from an index
+    local: bool = False  # installed from a local directory (the project itself)
+
+
+def dist_infos(venv: Path) -> Iterator[Path]:
+    """Every `*.dist-info` directory in the venv's site-packages, in name order."""
+    for site in venv.glob("lib/python*/site-packages"):
+        yield from sorted(site.glob("*.dist-info"))
+
+
+def _direct_url(dist_info: Path) -> tuple[str | None, bool]:
+    try:
+        data = json.loads((dist_info / "direct_url.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None, False
+    if not isinstance(data, dict):
+        return None, False
+    url = str(data.get("url", ""))
+    vcs = data.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return f"{vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}", False
+    if "dir_info" in data or url.startswith("file:"):
+        return None, True
+    return url or None, False
+
+
+def _requirements(lines: Sequence[str]) -> tuple[str, ...]:
+    """Canonical names of the `Requires-Dist` lines that hold without an extra."""
+    requires = []
+    for line in lines:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if req.marker is None or "extra" not in str(req.marker):
+            requires.append(canonicalize_name(req.name))
+    return tuple(requires)
+
+
+def _distribution(dist_info: Path) -> Distribution | None:
+    try:
+        text = (dist_info / "METADATA").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    headers = HeaderParser().parsestr(text)
+    name, version = headers.get("Name"), headers.get("Version")
+    if not name or not version:
+        return None
+    requires = _requirements(headers.get_all("Requires-Dist") or [])
+    url, local = _direct_url(dist_info)
+    return Distribution(canonicalize_name(name), version, requires, url, local)
+
+
+def read_distributions(venv: Path) -> tuple[Distribution, ...]:
+    """Every distribution in the venv, from its metadata (no process started)."""
+    found = (_distribution(dist_info) for dist_info in dist_infos(venv))
+    return tuple(d for d in found if d is not None)
+
+
+def installed_distributions(venv: Path) -> dict[str, str]:
+    """Canonical name -> version of every distribution in the venv, from its metadata."""
+    return {d.name: d.version for d in read_distributions(venv)}
+
+
+def required_by(dists: Sequence[Distribution]) -> dict[str, tuple[str, ...]]:
+    """Distribution -> the installed distributions that require it."""
+    parents: dict[str, list[str]] = {}
+    names = {d.name for d in dists}
+    for dist in dists:
+        for child in dist.requires:
+            if child in names and dist.name not in parents.setdefault(child, []):
+                parents[child].append(dist.name)
+    return {child: tuple(sorted(found)) for child, found in parents.items()}
+
+
+def _top_levels(dist_info: Path) -> set[str]:
+    """The import names a distribution provides: its `top_level.txt`, else the top-level
+    entries of its `RECORD`."""
+    top = dist_info / "top_level.txt"
+    try:
+        names = {n.strip().replace("/", ".") for n in top.read_text("utf-8").splitlines()}
+        return {n.split(".")[0] for n in names if n}
+    except OSError:
+        pass
+    found: set[str] = set()
+    try:
+        rows = (dist_info / "RECORD").read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return found
+    for row in rows:
+        path = row.split(",", 1)[0]
+        head = path.split("/", 1)[0]
+        if not head or head.startswith("..") or head.endswith((".dist-info", ".data")):
+            continue
+        if head == "__pycache__" or head.endswith(".pth"):
+            continue
+        if "/" in path or head.endswith(".py") or head.endswith((".so", ".pyd")):
+            found.add(head.split(".", 1)[0])
+    return found
+
+
+def environment_names(venv: Path | None) -> dict[str, tuple[str, ...]]:
+    """Import name -> canonical names of the installed distributions providing it."""
+    found: dict[str, set[str]] = {}
+    if venv is None:
+        return {}
+    for dist_info in dist_infos(venv):
+        name = dist_info.name[: -len(".dist-info")].rsplit("-", 1)[0]
+        for module in _top_levels(dist_info):
+            found.setdefault(module, set()).add(canonicalize_name(name))
+    return {module: tuple(sorted(dists)) for module, dists in found.items()}
