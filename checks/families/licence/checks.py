@@ -3,66 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
 from checks.core.templates import render
 from checks.repo.git import git_facts
 from checks.repo.licences import (
-    LICENCE_CAP,
+    DeclaredLicence,
     LicenceFile,
     base_ids,
-    canonical,
-    from_classifier,
-    identify,
+    declared_licences,
     licence_files,
 )
 from checks.repo.metadata import project_metadata
 
 GENERATED = frozenset({"MIT", "BSD-2-Clause", "BSD-3-Clause", "ISC"})
-
-
-@dataclass(frozen=True)
-class DeclaredLicence:
-    value: str
-    source: str
-    spdx: str | None  # canonical SPDX expression, None when the value is not one
-    line: int | None = None
-
-
-def _line(ctx: Context, source: str, needle: str) -> int | None:
-    if not ctx.snapshot.exists(source):
-        return None
-    read = ctx.snapshot.read_text(source, cap=LICENCE_CAP)
-    for number, text in enumerate(read.text.splitlines(), 1):
-        if needle in text:
-            return number
-    return None
-
-
-def declared_licences(ctx: Context) -> tuple[DeclaredLicence, ...]:
-    """What pyproject.toml / setup.cfg say: the licence field, then licence classifiers."""
-    meta = ctx.fact(project_metadata)
-    out: list[DeclaredLicence] = []
-    for declared in meta.licences:
-        spdx = canonical(declared.value)
-        if spdx is None and len(declared.value) > 200:  # {text = "<the whole licence>"}
-            spdx = identify(declared.value)
-        needle = declared.value.splitlines()[0][:60]
-        out.append(
-            DeclaredLicence(
-                declared.value, declared.source, spdx, _line(ctx, declared.source, needle)
-            )
-        )
-    for classifier in meta.classifiers:
-        if classifier.startswith("License ::") and (spdx := from_classifier(classifier)):
-            source = next(
-                (f for f in ("pyproject.toml", "setup.cfg") if _line(ctx, f, classifier)),
-                "pyproject.toml",
-            )
-            out.append(DeclaredLicence(classifier, source, spdx, _line(ctx, source, classifier)))
-    return tuple(out)
 
 
 def _holders(ctx: Context) -> str:
@@ -98,7 +53,7 @@ class LIC001(Check):
 
     def evaluate(self, ctx: Context) -> Outcome:
         files = ctx.fact(licence_files)
-        declared = declared_licences(ctx)
+        declared = ctx.fact(declared_licences)
         if not files:
             return failed(
                 "no licence file (LICENSE, LICENCE or COPYING) at the repository root",
@@ -153,8 +108,5 @@ def _file_finding(file: LicenceFile) -> Finding:
 def _clash_fix(file: LicenceFile, declared: DeclaredLicence) -> Fix:
     return Fix(
         "Make the licence file and the metadata name the same licence",
-        f"`{file.path}` holds the {file.spdx} text, but {declared.source} declares "
-        f"{declared.spdx}. Decide which licence applies, then either write "
-        f'`license = "{file.spdx}"` in {declared.source} (and update its classifiers), or '
-        f"replace `{file.path}` with the unmodified {declared.spdx} text.",
+        render("licence-clash.md.j2", file=file, declared=declared).rstrip("\n"),
     )
