@@ -33,7 +33,8 @@ class Today:
     latest: dt.date  # UTC+14: a date-released of today is never in the future
 
 
-def today(now: dt.datetime | None = None) -> Today:
+def read_clock(now: dt.datetime | None = None) -> Today:
+    """The clock, read once (at `now` when given, for tests)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     latest = now.astimezone(dt.timezone.utc) + dt.timedelta(hours=14)
     return Today(now.astimezone().date(), latest.date())
@@ -148,7 +149,7 @@ def _tag_day(tag: Tag | None, version: str) -> dt.date | None:
     return None
 
 
-def _changes(cff: CffFile, found: Drift, released: dt.date | None, day: Today) -> Drift:
+def _with_corrections(cff: CffFile, found: Drift, released: dt.date | None, day: Today) -> Drift:
     """`found` with the correction that names the release and a date-released not ahead."""
     changes: dict[str, Any] = {}
     dated_today = False
@@ -176,7 +177,7 @@ def drift(
     cff: CffFile, meta: ProjectMetadata, git: GitFacts, *, now: dt.datetime | None = None
 ) -> Drift:
     """How the citation file's version and date-released stand against the release."""
-    day = today(now)
+    day = read_clock(now)
     written = raw_version(cff)
     package, tag = meta.version, git.latest_tag
     candidates = [
@@ -203,7 +204,7 @@ def drift(
         future=future,
         future_line=line_of(cff.document, ("date-released",)) if future else None,
     )
-    return _changes(cff, found, released, day)
+    return _with_corrections(cff, found, released, day)
 
 
 def release_drift(ctx: Context) -> Drift:

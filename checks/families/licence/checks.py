@@ -60,42 +60,53 @@ class LIC001(Check):
                 fixes=(_missing_fix(ctx, declared),),
             )
         findings = tuple(_file_finding(f) for f in files)
-        known = [f for f in files if f.spdx]
+        known = tuple(f for f in files if f.spdx)
         if not known:
-            unreadable = [f for f in files if f.problem]
-            if len(unreadable) == len(files):
-                return failed(unreadable[0].problem or "unreadable licence file", findings=findings)
-            return warned(
-                f"{files[0].path} is not a licence reprobot recognises; use the unmodified text "
-                "of a standard licence, or add an `SPDX-License-Identifier: <id>` line",
-                findings=findings,
-            )
-        in_files = frozenset().union(*(base_ids(f.spdx or "") for f in known))
-        names = ", ".join(f"{f.path} ({f.spdx})" for f in known)
-        clashes = [d for d in declared if d.spdx and not base_ids(d.spdx) & in_files]
-        if clashes:
-            said = "; ".join(f"{d.source} declares {d.spdx}" for d in clashes)
-            return failed(
-                f"the licence file and the metadata disagree: {names}, but {said}",
-                findings=findings
-                + tuple(
-                    Finding(f"declares {d.spdx} (`{d.value[:80]}`)", d.source, d.line)
-                    for d in clashes
-                ),
-                fixes=(_clash_fix(known[0], clashes[0]),),
-            )
-        vague = [d for d in declared if d.spdx is None]
-        if vague:
-            return warned(
-                f"{names}; but {vague[0].source} declares `{vague[0].value[:80]}`, which is not "
-                f'an SPDX identifier: write `license = "{known[0].spdx}"`',
-                findings=(
-                    *findings,
-                    Finding("not an SPDX licence", vague[0].source, vague[0].line),
-                ),
-            )
-        agree = f" (agrees with {declared[0].source})" if declared else ""
-        return passed(f"{names}{agree}", findings=findings)
+            return _unrecognised(files, findings)
+        return _against_metadata(known, declared, findings)
+
+
+def _unrecognised(files: tuple[LicenceFile, ...], findings: tuple[Finding, ...]) -> Outcome:
+    """No licence file is one reprobot knows: unreadable ones fail, others only warn."""
+    unreadable = [f for f in files if f.problem]
+    if len(unreadable) == len(files):
+        return failed(unreadable[0].problem or "unreadable licence file", findings=findings)
+    return warned(
+        f"{files[0].path} is not a licence reprobot recognises; use the unmodified text "
+        "of a standard licence, or add an `SPDX-License-Identifier: <id>` line",
+        findings=findings,
+    )
+
+
+def _against_metadata(
+    known: tuple[LicenceFile, ...],
+    declared: tuple[DeclaredLicence, ...],
+    findings: tuple[Finding, ...],
+) -> Outcome:
+    """Known licence files against what the metadata declares: a clash fails, a value that
+    is no SPDX identifier warns."""
+    in_files = frozenset().union(*(base_ids(f.spdx or "") for f in known))
+    names = ", ".join(f"{f.path} ({f.spdx})" for f in known)
+    clashes = [d for d in declared if d.spdx and not base_ids(d.spdx) & in_files]
+    if clashes:
+        said = "; ".join(f"{d.source} declares {d.spdx}" for d in clashes)
+        return failed(
+            f"the licence file and the metadata disagree: {names}, but {said}",
+            findings=findings
+            + tuple(
+                Finding(f"declares {d.spdx} (`{d.value[:80]}`)", d.source, d.line) for d in clashes
+            ),
+            fixes=(_clash_fix(known[0], clashes[0]),),
+        )
+    vague = [d for d in declared if d.spdx is None]
+    if vague:
+        return warned(
+            f"{names}; but {vague[0].source} declares `{vague[0].value[:80]}`, which is not "
+            f'an SPDX identifier: write `license = "{known[0].spdx}"`',
+            findings=(*findings, Finding("not an SPDX licence", vague[0].source, vague[0].line)),
+        )
+    agree = f" (agrees with {declared[0].source})" if declared else ""
+    return passed(f"{names}{agree}", findings=findings)
 
 
 def _file_finding(file: LicenceFile) -> Finding:
