@@ -4,10 +4,11 @@ Import statements are found with one regular expression per file instead of a fu
 a line that starts with `import x` or `from x import` outside a triple-quoted string. A
 file where that cannot be told apart (unbalanced triple quotes before an import) is parsed
 with `ast` instead. Imports guarded by `try: ... except ImportError` (or in its handler)
-and under `if TYPE_CHECKING:` are optional. Notebooks contribute their code cells, minus
-IPython `%magic`, `!shell` and `?help` lines. First-party modules (any module or package
-in the repository, src layout included) and the standard library are told apart here;
-which distribution provides an import name is `checks.import_names`' business.
+and under `if TYPE_CHECKING:` are optional. Notebooks contribute their code cells, read by
+`checks.repo.notebooks` with IPython `%magic`, `!shell` and `?help` lines made Python.
+First-party modules (any module or package in the repository, src layout included) and the
+standard library are told apart here; which distribution provides an import name is
+`checks.repo.import_names`' business.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from checks.core.check import Context
 from checks.core.model import Finding
 from checks.core.snapshot import DEFAULT_READ_CAP, Snapshot
 from checks.core.words import where
+from checks.repo.notebooks import code_cells
 
 _IMPORT = re.compile(
     rb"^([ \t]*)(?:import[ \t]+([^\n#;]+)|from[ \t]+(\.*[A-Za-z_][\w.]*|\.+)[ \t]+import\b)",
@@ -31,7 +33,6 @@ _IMPORT = re.compile(
 )
 _HEADER = re.compile(rb"^([ \t]*)(try|except|if|elif|else|def|async|class|with|for|while)\b(.*)$")
 _OPTIONAL_EXCEPT = re.compile(rb"except\s*(:|\(?.*\b(ImportError|ModuleNotFoundError|Exception)\b)")
-_CELL_MAGICS_KEPT = ("%%time", "%%timeit", "%%capture", "%%prun")
 # Modules that left the standard library recently; still standard for the code using them.
 _FORMER_STDLIB = frozenset({"distutils", "imp", "asynchat", "asyncore", "smtpd"})
 STDLIB = frozenset(sys.stdlib_module_names) | _FORMER_STDLIB | {"__future__"}
@@ -45,7 +46,7 @@ class ImportSite:
     path: str
     line: int | None
     optional: bool = False
-    cell: int | None = None  # 1-based code cell of a notebook
+    cell: int | None = None  # 1-based position of the notebook cell, among all cells
     dotted: str = ""  # the full module path, e.g. `google.cloud.storage`
 
     @property
@@ -181,45 +182,20 @@ def _scan_ast(data: bytes, path: str, cell: int | None) -> list[ImportSite]:
     return sorted(found, key=lambda s: s.line or 0)
 
 
-def _cell_source(cell: object) -> str | None:
-    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-        return None
-    source = cell.get("source", "")
-    if isinstance(source, list) and all(isinstance(s, str) for s in source):
-        source = "".join(source)
-    return source if isinstance(source, str) else None
-
-
-def _python_lines(source: str) -> str:
-    """A cell without IPython syntax; line numbers kept (dropped lines become blank)."""
-    first = source.lstrip().split("\n", 1)[0]
-    if first.startswith("%%") and not first.startswith(_CELL_MAGICS_KEPT):
-        return ""
-    kept = []
-    for line in source.split("\n"):
-        stripped = line.strip()
-        ipython = stripped.startswith(("%", "!", "?")) or stripped.endswith("?")
-        kept.append("" if ipython else line)
-    return "\n".join(kept)
-
-
 def scan_notebook(data: bytes, path: str) -> tuple[list[ImportSite], Finding | None]:
+    """The imports of a notebook's Python code cells (read by `checks.repo.notebooks`)."""
     try:
         notebook = json.loads(data)
     except (ValueError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         return [], Finding(f"{path} is not a valid notebook (not JSON: {exc})", path, line)
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return [], Finding(f"{path} is not a valid notebook (no list of cells)", path)
     found: list[ImportSite] = []
-    number = 0
-    for cell in cells:
-        source = _cell_source(cell)
-        if source is None:
-            continue
-        number += 1
-        found += scan_source(_python_lines(source).encode("utf-8", "replace"), path, number)
+    for cell in code_cells(notebook):
+        python = cell.python
+        if python is not None:
+            found += scan_source(python.encode("utf-8", "replace"), path, cell.number)
     return found, None
 
 

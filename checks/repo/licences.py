@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from checks.core.check import Context
+from checks.repo.metadata import project_metadata
+from checks.repo.pyproject import read_pyproject
 
 try:  # packaging >= 24.2
     from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
@@ -187,7 +189,8 @@ _NOT_PEOPLE = re.compile(
 )
 
 
-_PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "le", "du"})
+# Lower-case words a person's name may contain (`Ludwig van Beethoven`).
+_PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "le"})
 
 
 def copyright_holders(text: str, *, limit: int = 10) -> tuple[str, ...]:
@@ -207,10 +210,7 @@ def copyright_holders(text: str, *, limit: int = 10) -> tuple[str, ...]:
             if (
                 2 <= len(words) <= 4
                 and not _NOT_PEOPLE.search(part)
-                and all(
-                    w[:1].isupper() or w.lower() in {"van", "von", "de", "der", "da", "di", "le"}
-                    for w in words
-                )
+                and all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
                 and part not in people
             ):
                 people.append(part)
@@ -245,3 +245,66 @@ def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
         if "/" not in path.split("/", 1)[1] and (spdx := canonical(stem)):
             found.append(LicenceFile(path, spdx))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class LicenceHolders:
+    """The people a licence file's copyright lines name, and that file."""
+
+    names: tuple[str, ...]
+    path: str
+
+
+def licence_holders(ctx: Context) -> LicenceHolders | None:
+    """Fact provider: the copyright holders of the first licence file that names people."""
+    for file in ctx.fact(licence_files):
+        read = ctx.snapshot.read_text(file.path, cap=LICENCE_CAP)
+        names = copyright_holders(read.text) if read.ok else ()
+        if names:
+            return LicenceHolders(names, file.path)
+    return None
+
+
+@dataclass(frozen=True)
+class DeclaredLicence:
+    """A licence the package metadata declares, and the line that says it."""
+
+    value: str
+    source: str
+    spdx: str | None  # canonical SPDX expression, None when the value is not one
+    line: int | None = None
+
+
+def _line(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return None
+
+
+def _metadata_texts(ctx: Context) -> dict[str, str]:
+    """The text of each metadata file that can declare a licence ("" when absent)."""
+    texts = {"pyproject.toml": read_pyproject(ctx.snapshot).text, "setup.cfg": ""}
+    if ctx.snapshot.exists("setup.cfg"):
+        texts["setup.cfg"] = ctx.snapshot.read_text("setup.cfg", cap=LICENCE_CAP).text
+    return texts
+
+
+def declared_licences(ctx: Context) -> tuple[DeclaredLicence, ...]:
+    """Fact provider: what pyproject.toml / setup.cfg say, the licence field first, then
+    the licence classifiers, each with its line."""
+    meta = ctx.fact(project_metadata)
+    texts = _metadata_texts(ctx)
+    out: list[DeclaredLicence] = []
+    for declared in meta.licences:
+        spdx = canonical(declared.value)
+        if spdx is None and len(declared.value) > 200:  # {text = "<the whole licence>"}
+            spdx = identify(declared.value)
+        line = _line(texts.get(declared.source, ""), declared.value.splitlines()[0][:60])
+        out.append(DeclaredLicence(declared.value, declared.source, spdx, line))
+    for classifier in meta.classifiers:
+        if classifier.startswith("License ::") and (spdx := from_classifier(classifier)):
+            source = next((f for f, text in texts.items() if _line(text, classifier)), "")
+            source = source or "pyproject.toml"
+            out.append(DeclaredLicence(classifier, source, spdx, _line(texts[source], classifier)))
+    return tuple(out)

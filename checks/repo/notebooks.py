@@ -1,21 +1,22 @@
-"""The one notebook reader: code cells in order, numbered by position, magics made Python."""
+"""The one notebook reader: code cells in order, numbered by position, magics made Python.
+
+Every part of reprobot that looks into a notebook (byte-compiling, the import scan, the
+path scan) reads its cells through `code_cells`, so a cell has the same number everywhere:
+its 1-based position among all the notebook's cells, Markdown cells included, which is what
+Jupyter shows. Cells are read from nbformat 4 (`cells`) and nbformat 3 (`worksheets`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # Cell magics whose body is Python; any other `%%magic` cell is not Python at all.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit"})
-
-
 _LINE_MAGIC = re.compile(r"^(\s*)[%!]")
-
-
 _ASSIGNED_MAGIC = re.compile(r"^(\s*[\w.,\s\[\]]+?=\s*)[%!]")
-
-
 _HELP = re.compile(r"^(\s*)(\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
 
 
@@ -49,7 +50,8 @@ def strip_magics(source: str) -> str | None:
     return "\n".join(out)
 
 
-def _language(nb: Mapping[str, Any]) -> str:
+def language(nb: Mapping[str, Any]) -> str:
+    """The kernel's language in lower case (`python` when the metadata names none)."""
     metadata = nb.get("metadata")
     if not isinstance(metadata, Mapping):
         return "python"
@@ -60,8 +62,22 @@ def _language(nb: Mapping[str, Any]) -> str:
     return "python"
 
 
-def code_cells(nb: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
-    """(1-based cell number, source) of each code cell, in nbformat 4 or 3 layout."""
+@dataclass(frozen=True)
+class CodeCell:
+    """One code cell: its 1-based position among all cells, and its source as written."""
+
+    number: int
+    source: str
+
+    @property
+    def python(self) -> str | None:
+        """The source with IPython syntax made Python (`strip_magics`); None when the
+        cell is not Python at all (`%%bash`, ...)."""
+        return strip_magics(self.source)
+
+
+def code_cells(nb: Mapping[str, Any]) -> Iterator[CodeCell]:
+    """Each code cell whose source is text, in order, in nbformat 4 or 3 layout."""
     if isinstance(nb.get("cells"), list):
         cells: list[Any] = nb["cells"]
         key = "source"
@@ -78,10 +94,8 @@ def code_cells(nb: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
         if isinstance(source, list) and all(isinstance(s, str) for s in source):
             source = "".join(source)
         if isinstance(source, str):
-            yield number, source
+            yield CodeCell(number, source)
 
 
 SCRIPT_CAP = 8 * 1024 * 1024
-
-
 NOTEBOOK_CAP = 32 * 1024 * 1024

@@ -129,8 +129,6 @@ def scan(text: str, *, scripts: tuple[str, ...] = ()) -> ReadmeScan:
 
 
 README_CAP = 1024 * 1024
-
-
 _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.I)
 
 
@@ -147,3 +145,45 @@ def find_readme(ctx: Context) -> str | None:
         if names:
             return sorted(names, key=lambda n: (not n.lower().endswith(".md"), n))[0]
     return None
+
+
+@dataclass(frozen=True)
+class Readme:
+    """The README GitHub shows (`find_readme`), read: its text, or why it could not be read."""
+
+    path: str | None  # None when the repository has no README
+    text: str = ""
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def readme(ctx: Context) -> Readme:
+    """Fact provider: the README, read safely (no links out, 1 MB cap, UTF-8)."""
+    path = find_readme(ctx)
+    if path is None:
+        return Readme(None)
+    read = ctx.snapshot.read_text(path, cap=README_CAP)
+    return Readme(path, read.text, read.problem)
+
+
+@dataclass(frozen=True)
+class ReadmeTitle:
+    """The README's first heading when it reads as the project's title, and where it is."""
+
+    title: str
+    source: str  # "the first heading of README.md"
+
+
+def readme_title(ctx: Context) -> ReadmeTitle | None:
+    """Fact provider: the README's first heading, when it reads as a title (not "Installation")."""
+    found = ctx.fact(readme)
+    if found.path is None or not found.ok:
+        return None
+    first = headings(found.text.splitlines()[:40])
+    title = first[0][1].strip() if first else ""
+    if not title or len(title) > 150 or title.lower().startswith(("readme", "install", "usage")):
+        return None
+    return ReadmeTitle(title, f"the first heading of {found.path}")

@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.core.words import where
-from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, _language, code_cells, strip_magics
+from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells, language
 
 SYNTAX, PYTHON2, NOTEBOOK, UNREAD = "syntax", "python2", "notebook", "unread"
 
@@ -186,18 +186,18 @@ def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     except (TypeError, AttributeError, KeyError, ValueError, AssertionError, RecursionError):
         # nbformat trips over some wrong types before its schema can name them.
         return (CompileProblem(path, NOTEBOOK, "invalid notebook: fields have the wrong types"),)
-    if _language(nb) not in ("python", "python3", "python2", "ipython"):
+    if language(nb) not in ("python", "python3", "python2", "ipython"):
         return ()
     problems: list[CompileProblem] = []
-    for number, source in code_cells(nb):
+    for cell in code_cells(nb):
         flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-        problem = compile_source(source, path, notebook_cell=number, flags=flags)
+        problem = compile_source(cell.source, path, notebook_cell=cell.number, flags=flags)
         if problem is None:
             continue
-        stripped = strip_magics(source)
-        if stripped is None:
+        python = cell.python
+        if python is None:
             continue
-        problem = compile_source(stripped, path, notebook_cell=number, flags=flags)
+        problem = compile_source(python, path, notebook_cell=cell.number, flags=flags)
         if problem is not None:
             problems.append(problem)
     return tuple(problems)

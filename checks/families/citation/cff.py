@@ -3,7 +3,10 @@
 The file is read with ruamel's round-trip loader so every key keeps its line. YAML dates
 become ISO strings before validation (the schema's own advice), and an impossible date such
 as 2023-02-30 stays a string so the schema reports it at its line instead of the loader
-failing without one. `checks.cffmessages` turns schema errors into words for people.
+failing without one. `validation` turns schema errors into words for people.
+
+The facts here are where the citation file should be (`citation_location`) and the file
+itself, read and loaded (`citation_file`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from checks.core.check import Context
 from checks.core.model import Finding
+from checks.families.citation.settings import CitationSettings
 
 CFF_VERSION = "1.2.0"
 CFF_CAP = 1024 * 1024  # bytes; real citation files are a few kilobytes
@@ -179,3 +184,39 @@ def line_of(document: Any, path: tuple[str | int, ...], *, key: str | None = Non
         except (KeyError, TypeError, AttributeError):
             return line
     return line
+
+
+def citation_path(ctx: Context) -> str:
+    """Where the citation file should be: the configured path, CITATION.cff by default."""
+    return ctx.settings(CitationSettings).file or CitationSettings().file
+
+
+@dataclass(frozen=True)
+class CitationLocation:
+    """Whether the citation file is where it should be, and files that look misplaced."""
+
+    path: str
+    exists: bool
+    near: tuple[str, ...] = ()  # the same file name in any case, anywhere else
+
+
+def citation_location(ctx: Context) -> CitationLocation:
+    """Fact provider: the citation file's place, and look-alikes (`docs/citation.cff`)."""
+    path = citation_path(ctx)
+    if ctx.snapshot.exists(path):
+        return CitationLocation(path, True)
+    name = path.rpartition("/")[2].lower()
+    near = tuple(
+        f for f in ctx.snapshot.files if f.rpartition("/")[2].lower() == name and f != path
+    )
+    return CitationLocation(path, False, near)
+
+
+def citation_file(ctx: Context) -> CffFile:
+    """Fact provider: the citation file, read safely (no links out, 1 MB cap, UTF-8) and
+    parsed."""
+    path = citation_path(ctx)
+    read = ctx.snapshot.read_text(path, cap=CFF_CAP)
+    if not read.ok:
+        return CffFile(path, problem=Finding(read.problem or "could not be read", path))
+    return load_cff(read.text, path)

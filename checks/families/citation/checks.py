@@ -2,74 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed
-from checks.families.citation.cff import CFF_CAP, CffFile, load_cff
-from checks.families.citation.release import consistency
-from checks.families.citation.settings import CitationSettings
+from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
+from checks.core.templates import render
+from checks.core.words import plural
+from checks.families.citation.cff import citation_file, citation_location
+from checks.families.citation.release import Correction, Drift, release_drift
 from checks.families.citation.validation import validate
-from checks.families.citation.writer import generate
-from checks.repo.git import git_facts
-from checks.repo.licences import LICENCE_CAP, copyright_holders, licence_files
-from checks.repo.metadata import project_metadata
-from checks.repo.readme import README_CAP, find_readme, headings
+from checks.families.citation.writer import generated_citation
 
 
-def citation_path(ctx: Context) -> str:
-    return ctx.settings(CitationSettings).file or CitationSettings().file
-
-
-def citation_file(ctx: Context) -> CffFile:
-    """The citation file, read safely (no links out, 1 MB cap, UTF-8) and parsed."""
-    path = citation_path(ctx)
-    read = ctx.snapshot.read_text(path, cap=CFF_CAP)
-    if not read.ok:
-        return CffFile(path, problem=Finding(read.problem or "could not be read", path))
-    return load_cff(read.text, path)
-
-
-def _readme_title(ctx: Context) -> tuple[str, str] | None:
-    """The README's first heading, when it reads as a title (not "Installation")."""
-    path = find_readme(ctx)
-    read = ctx.snapshot.read_text(path, cap=README_CAP) if path else None
-    if path is None or read is None or not read.ok:
-        return None
-    found = headings(read.text.splitlines()[:40])
-    title = found[0][1].strip() if found else ""
-    if not title or len(title) > 150 or title.lower().startswith(("readme", "install", "usage")):
-        return None
-    return title, f"the first heading of {path}"
-
-
-def _licence_holders(ctx: Context) -> tuple[tuple[str, ...], str] | None:
-    for file in ctx.fact(licence_files):
-        read = ctx.snapshot.read_text(file.path, cap=LICENCE_CAP)
-        names = copyright_holders(read.text) if read.ok else ()
-        if names:
-            return names, file.path
-    return None
-
-
-def generated_fix(ctx: Context, path: str, *, today: dt.date | None = None) -> Fix:
-    meta, git = ctx.fact(project_metadata), ctx.fact(git_facts)
-    licence = next(((f.spdx, f.path) for f in ctx.fact(licence_files) if f.spdx), None)
-    made = generate(
-        meta,
-        git,
-        fallback_title=ctx.root.name,
-        licence=licence,
-        readme_title=_readme_title(ctx),
-        holders=_licence_holders(ctx),
-        today=today,
+def _generated_fix(ctx: Context, path: str) -> Fix:
+    made = ctx.fact(generated_citation)
+    description = render(
+        "citation-generated.md.j2", path=path, sources=made.sources, notes=made.notes
     )
-    notes = "".join(f"\n- {note}" for note in made.notes)
-    description = (
-        f"A {path} with {'; '.join(made.sources)}. "
-        "Review the authors and details before committing it." + notes
-    )
-    return Fix(f"Add a generated {path}", description, {path: made.text})
+    return Fix(f"Add a generated {path}", description.rstrip("\n"), {path: made.text})
 
 
 class CIT001(Check):
@@ -83,15 +31,12 @@ class CIT001(Check):
     """
 
     def evaluate(self, ctx: Context) -> Outcome:
-        path = citation_path(ctx)
-        if ctx.snapshot.exists(path):
+        place = ctx.fact(citation_location)
+        path = place.path
+        if place.exists:
             return passed(f"{path} found")
         folder, _, name = path.rpartition("/")
-        near = [
-            f
-            for f in ctx.snapshot.files
-            if f.rpartition("/")[2].lower() == name.lower() and f != path
-        ]
+        near = place.near
         if near:
             return failed(
                 f"no {path}, but {near[0]} exists: GitHub and Zenodo only read "
@@ -100,7 +45,7 @@ class CIT001(Check):
                 fixes=(Fix(f"Rename it to {path}", commands=(f"git mv {near[0]} {path}",)),),
             )
         where = f"in {folder}/" if folder else "at the repository root"
-        return failed(f"no {name} {where}", fixes=(generated_fix(ctx, path),))
+        return failed(f"no {name} {where}", fixes=(_generated_fix(ctx, path),))
 
 
 class CIT002(Check):
@@ -121,7 +66,7 @@ class CIT002(Check):
             return failed(cff.problem.message, findings=(cff.problem,))
         findings = validate(cff)
         if findings:
-            count = f"{len(findings)} problem{'s' if len(findings) > 1 else ''}"
+            count = plural(len(findings), "problem")
             first = findings[0]
             where = f", line {first.line}" if first.line else ""
             return failed(f"{count} in {cff.path}{where}: {first.message}", findings=findings)
@@ -140,4 +85,73 @@ class CIT003(Check):
     requires = frozenset({"CIT002"})
 
     def evaluate(self, ctx: Context) -> Outcome:
-        return consistency(ctx.fact(citation_file), ctx.fact(project_metadata), ctx.fact(git_facts))
+        drift = ctx.fact(release_drift)
+        explained = _sides(drift)
+        behind = _behind(drift)
+        if behind or drift.future:
+            problems = behind + _future(drift)
+            return failed(
+                f"version drift: {explained}" if behind else problems[0].message,
+                findings=problems,
+                fixes=_update(drift, drift.correction),
+            )
+        if not drift.written and drift.target:
+            return warned(
+                f"{explained}: add `version: {drift.target}` so citations name the release",
+                findings=(Finding("no `version` key", drift.path, 1),),
+                fixes=_update(drift, drift.addition, adding=True),
+            )
+        if drift.ahead:
+            return warned(f"{explained}: the release is not tagged yet; tag it when you publish")
+        shallow = " (a shallow clone has no tags: check out with fetch-depth: 0)"
+        shallow = shallow if drift.shallow else ""
+        if not drift.package and not drift.tag:
+            return passed(f"no package version or version tag to compare with{shallow}")
+        if not drift.tag and shallow:
+            return passed(explained + shallow)
+        return passed(explained)
+
+
+def _sides(drift: Drift) -> str:
+    """What each side says: the citation file, the package, the latest tag."""
+    path, written = drift.path, drift.written
+    sides = [f"{path} says {written} (line {drift.line})" if written else f"{path} has no version"]
+    if drift.package:
+        sides.append(f"{drift.package.source} says {drift.package.value}")
+    if drift.tag:
+        sides.append(f"latest tag {drift.tag.name}")
+    return ", ".join(sides)
+
+
+def _behind(drift: Drift) -> tuple[Finding, ...]:
+    found = []
+    if drift.behind_package and drift.package:
+        said = f"{drift.package.source} says {drift.package.value}"
+        found.append(Finding(f"version {drift.written}, but {said}", drift.path, drift.line))
+    if drift.behind_tag and drift.tag:
+        said = f"the latest tag is {drift.tag.name}"
+        found.append(Finding(f"version {drift.written}, but {said}", drift.path, drift.line))
+    return tuple(found)
+
+
+def _future(drift: Drift) -> tuple[Finding, ...]:
+    if drift.future is None:
+        return ()
+    message = f"date-released {drift.future} is in the future"
+    return (Finding(message, drift.path, drift.future_line),)
+
+
+def _update(
+    drift: Drift, correction: Correction | None, *, adding: bool = False
+) -> tuple[Fix, ...]:
+    if correction is None:
+        return ()
+    description = render(
+        "citation-update.md.j2",
+        adding=adding,
+        dated_today=drift.dated_today,
+        target=drift.target,
+        path=drift.path,
+        changed=correction.changed,
+    )
+    return (Fix(f"Update {drift.path}", description.rstrip("\n"), {drift.path: correction.text}),)

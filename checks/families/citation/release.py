@@ -1,23 +1,76 @@
 """CITATION.cff against the release: version versus package and tag, date-released sanity.
 
-Version drift is a failure; a citation file already bumped for a release that is not
-tagged yet is only a warning. The fix is the corrected file, edited round-trip so comments
-survive, and its description shows the exact lines that change.
+`release_drift` gathers the facts CIT003 judges: the version as written, the package
+version, the latest tag, whether the file is behind or ahead of them, a date-released in
+the future, and the corrected file (edited round-trip so comments survive) with the exact
+lines that change. The clock is read once: the local day is what a new date-released
+says, and the latest day anywhere on Earth decides what is "in the future".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
-from checks.families.citation.cff import CffFile, line_of
+from checks.core.check import Context
+from checks.families.citation.cff import CffFile, citation_file, line_of
 from checks.families.citation.writer import edit
-from checks.repo.git import GitFacts, same_version
-from checks.repo.metadata import ProjectMetadata
+from checks.repo.git import GitFacts, Tag, git_facts, same_version
+from checks.repo.metadata import Declared, ProjectMetadata, project_metadata
+
+
+@dataclass(frozen=True)
+class Today:
+    """One reading of the clock: the local day, and the latest day anywhere on Earth."""
+
+    local: dt.date
+    latest: dt.date  # UTC+14: a date-released of today is never in the future
+
+
+def read_clock(now: dt.datetime | None = None) -> Today:
+    """The clock, read once (at `now` when given, for tests)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    latest = now.astimezone(dt.timezone.utc) + dt.timedelta(hours=14)
+    return Today(now.astimezone().date(), latest.date())
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An edit of the citation file: the corrected text, and the changed lines in words."""
+
+    text: str
+    changed: str
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The citation file beside the release. Facts only: CIT003 says what they mean."""
+
+    path: str
+    written: str | None = None  # `version` as written in the file
+    line: int | None = None  # the line of `version`
+    package: Declared | None = None  # the package version and the file that says it
+    tag: Tag | None = None  # the latest version tag
+    shallow: bool = False  # a shallow clone, which has no tags
+    target: str | None = None  # the newest of the package version and the tag
+    behind_package: bool = False  # the version differs from the package version
+    behind_tag: bool = False  # it differs from the latest tag and is not newer
+    ahead: bool = False  # it is newer than the latest tag: the release is not tagged yet
+    future: dt.date | None = None  # date-released, when no place on Earth has reached it
+    future_line: int | None = None
+    dated_today: bool = False  # the correction sets date-released to today
+    correction: Correction | None = None  # version and date-released set right
+    addition: Correction | None = None  # `version: <target>` added to a file without one
+
+    @property
+    def drifted(self) -> bool:
+        return self.behind_package or self.behind_tag
 
 
 def _parse(text: str) -> Version | None:
@@ -48,11 +101,6 @@ def _order(text: str) -> tuple[bool, Version]:
     return (parsed is not None, parsed or Version("0"))
 
 
-def latest_today() -> dt.date:
-    """The latest calendar date anywhere on Earth right now (UTC+14)."""
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()
-
-
 def _released(cff: CffFile) -> dt.date | None:
     value = cff.data.get("date-released") if isinstance(cff.data, dict) else None
     try:
@@ -78,14 +126,14 @@ def _changed_lines(old: str, new: str) -> str:
     return "\n".join(lines)
 
 
-def _fix(cff: CffFile, changes: dict[str, Any], why: str) -> tuple[Fix, ...]:
+def _correct(cff: CffFile, changes: Mapping[str, Any]) -> Correction | None:
+    """The file with `changes` applied; None when nothing would change."""
     if not changes:
-        return ()
+        return None
     corrected = edit(cff.text, changes)
     if corrected is None or corrected == cff.text:
-        return ()
-    description = f"{why} In {cff.path}:\n{_changed_lines(cff.text, corrected)}"
-    return (Fix(f"Update {cff.path}", description, {cff.path: corrected}),)
+        return None
+    return Correction(corrected, _changed_lines(cff.text, corrected))
 
 
 def _date_value(cff: CffFile, day: dt.date) -> Any:
@@ -94,74 +142,71 @@ def _date_value(cff: CffFile, day: dt.date) -> Any:
     return day.isoformat() if isinstance(current, str) else day
 
 
-def consistency(
-    cff: CffFile, meta: ProjectMetadata, git: GitFacts, *, today: dt.date | None = None
-) -> Outcome:
-    today = today or latest_today()
+def _tag_day(tag: Tag | None, version: str) -> dt.date | None:
+    """The day `version` was tagged, when the latest tag is that version."""
+    if tag and tag.date and version and same_version(tag.version, version):
+        return dt.date.fromisoformat(tag.date)
+    return None
+
+
+def _with_corrections(cff: CffFile, found: Drift, released: dt.date | None, day: Today) -> Drift:
+    """`found` with the correction that names the release and a date-released not ahead."""
+    changes: dict[str, Any] = {}
+    dated_today = False
+    if found.drifted and found.target:
+        changes["version"] = found.target
+        if tagged := _tag_day(found.tag, found.target):
+            changes["date-released"] = _date_value(cff, tagged)
+        elif released is not None:
+            changes["date-released"] = _date_value(cff, day.local)
+            dated_today = True
+    if found.future:
+        cited = str(changes.get("version", found.written or ""))
+        changes.setdefault(
+            "date-released", _date_value(cff, _tag_day(found.tag, cited) or day.local)
+        )
+    addition = None
+    if not found.written and found.target:
+        addition = _correct(cff, {"version": found.target})
+    return dataclasses.replace(
+        found, dated_today=dated_today, correction=_correct(cff, changes), addition=addition
+    )
+
+
+def drift(
+    cff: CffFile, meta: ProjectMetadata, git: GitFacts, *, now: dt.datetime | None = None
+) -> Drift:
+    """How the citation file's version and date-released stand against the release."""
+    day = read_clock(now)
     written = raw_version(cff)
     package, tag = meta.version, git.latest_tag
-    line = line_of(cff.document, ("version",)) if written else None
-    sides = [
-        f"{cff.path} says {written} (line {line})" if written else f"{cff.path} has no version"
-    ]
-    sides += [f"{package.source} says {package.value}"] if package else []
-    sides += [f"latest tag {tag.name}"] if tag else []
-    explained = ", ".join(sides)
     candidates = [
         v for v in (package.value if package else None, tag.version if tag else None) if v
     ]
-    target = max(candidates, key=_order) if candidates else None
-    drift: list[Finding] = []
-    ahead = False
-    if written and package and not same_version(written, package.value):
-        drift.append(
-            Finding(f"version {written}, but {package.source} says {package.value}", cff.path, line)
-        )
+    ahead = behind_tag = False
     if written and tag and not same_version(written, tag.version):
         mine, theirs = _parse(written), _parse(tag.version)
-        if mine is not None and theirs is not None and mine > theirs:
-            ahead = True
-        else:
-            drift.append(
-                Finding(f"version {written}, but the latest tag is {tag.name}", cff.path, line)
-            )
+        ahead = mine is not None and theirs is not None and mine > theirs
+        behind_tag = not ahead
     released = _released(cff)
-    changes: dict[str, Any] = {}
-    problems = list(drift)
-    why = "Make the citation name the current release."
-    if drift and target:
-        changes["version"] = target
-        if tag and tag.date and same_version(tag.version, target):
-            changes["date-released"] = _date_value(cff, dt.date.fromisoformat(tag.date))
-        elif released is not None:
-            changes["date-released"] = _date_value(cff, dt.date.today())
-            why += f" date-released becomes today: change it to the day {target} is published."
-    if released and released > today:
-        date_line = line_of(cff.document, ("date-released",))
-        problems.append(Finding(f"date-released {released} is in the future", cff.path, date_line))
-        cited = str(changes.get("version", written or ""))
-        day = dt.date.today()
-        if tag and tag.date and cited and same_version(tag.version, cited):
-            day = dt.date.fromisoformat(tag.date)
-        changes.setdefault("date-released", _date_value(cff, day))
-    if problems:
-        what = "version drift: " if drift else ""
-        return failed(
-            f"{what}{explained}" if drift else problems[0].message,
-            findings=tuple(problems),
-            fixes=_fix(cff, changes, why),
-        )
-    if not written and target:
-        return warned(
-            f"{explained}: add `version: {target}` so citations name the release",
-            findings=(Finding("no `version` key", cff.path, 1),),
-            fixes=_fix(cff, {"version": target}, "Name the release people should cite."),
-        )
-    if ahead:
-        return warned(f"{explained}: the release is not tagged yet; tag it when you publish")
-    shallow = " (a shallow clone has no tags: check out with fetch-depth: 0)" if git.shallow else ""
-    if not package and not tag:
-        return passed(f"no package version or version tag to compare with{shallow}")
-    if not tag and shallow:
-        return passed(explained + shallow)
-    return passed(explained)
+    future = released if released and released > day.latest else None
+    found = Drift(
+        cff.path,
+        written,
+        line_of(cff.document, ("version",)) if written else None,
+        package,
+        tag,
+        git.shallow,
+        max(candidates, key=_order) if candidates else None,
+        behind_package=bool(written and package and not same_version(written, package.value)),
+        behind_tag=behind_tag,
+        ahead=ahead,
+        future=future,
+        future_line=line_of(cff.document, ("date-released",)) if future else None,
+    )
+    return _with_corrections(cff, found, released, day)
+
+
+def release_drift(ctx: Context) -> Drift:
+    """Fact provider: the citation file against the package version and the latest tag."""
+    return drift(ctx.fact(citation_file), ctx.fact(project_metadata), ctx.fact(git_facts))

@@ -1,8 +1,8 @@
 """Writing CITATION.cff: a new file from what the repository says, and exact edits of one.
 
-A new file is rendered from `templates/CITATION.cff.j2` with every value quoted by the
-`yaml_str` filter. Edits (a corrected version or date) go through ruamel's round-trip
-dumper, so comments, key order and quoting survive.
+A new file (the fact `generated_citation`) is rendered from `templates/CITATION.cff.j2`
+with every value quoted by the `yaml_str` filter. Edits (a corrected version or date) go
+through ruamel's round-trip dumper, so comments, key order and quoting survive.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
+from checks.core.check import Context
 from checks.core.templates import render
 from checks.families.citation.cff import licence_ids, yaml_loader
-from checks.repo.git import GitFacts, same_version
-from checks.repo.licences import canonical
-from checks.repo.metadata import ProjectMetadata
+from checks.repo.git import GitFacts, git_facts, same_version
+from checks.repo.licences import LicenceHolders, canonical, licence_files, licence_holders
+from checks.repo.metadata import ProjectMetadata, project_metadata
+from checks.repo.readme import ReadmeTitle, readme_title
 
 MAX_AUTHORS = 50
 _EMAIL = re.compile(r"^[\S]+@[\S]+\.[\S]{2,}$")
@@ -96,19 +98,19 @@ def _and(words: list[str]) -> str:
 
 
 def _title(
-    meta: ProjectMetadata, git: GitFacts, fallback: str, readme: tuple[str, str] | None
+    meta: ProjectMetadata, git: GitFacts, fallback: str, readme: ReadmeTitle | None
 ) -> tuple[str, str]:
     if meta.name:
         return meta.name.value, meta.name.source
     if readme:
-        return readme
+        return readme.title, readme.source
     if git.repository_url:
         return git.repository_url.rstrip("/").rsplit("/", 1)[-1], "the origin remote"
     return fallback, "the folder name"
 
 
 def _authors(
-    meta: ProjectMetadata, git: GitFacts, title: str, holders: tuple[tuple[str, ...], str] | None
+    meta: ProjectMetadata, git: GitFacts, title: str, holders: LicenceHolders | None
 ) -> tuple[list[CffAuthor], str]:
     if meta.authors:
         people = [split_name(p.name, p.email) for p in meta.authors]
@@ -116,13 +118,82 @@ def _authors(
     if git.authors:
         people = [split_name(p.name, p.email) for p in git.authors[:MAX_AUTHORS]]
         return list(dict.fromkeys(people)), "git history (most commits first)"
-    if holders and holders[0]:
-        names, where = holders
-        return list(dict.fromkeys(split_name(n) for n in names)), f"the copyright line of {where}"
+    if holders and holders.names:
+        people = [split_name(n) for n in holders.names]
+        return list(dict.fromkeys(people)), f"the copyright line of {holders.path}"
     if git.repository_url:
         owner = git.repository_url.rstrip("/").split("/")[-2]
         return [CffAuthor(name=owner)], ""
     return [CffAuthor(name=f"The {title} authors")], ""
+
+
+class _Sources:
+    """Which fields came from where, in the order first met: the fix says so."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, where: str, field: str) -> None:
+        self.fields.setdefault(where, []).append(field)
+
+    def sentences(self) -> tuple[str, ...]:
+        return tuple(f"{_and(fields)} from {where}" for where, fields in self.fields.items())
+
+    def comment(self) -> str:
+        """The places, for the comment at the top of the file."""
+        return " ".join(", ".join(self.fields).split())
+
+
+def _credit_authors(
+    meta: ProjectMetadata,
+    git: GitFacts,
+    title: str,
+    holders: LicenceHolders | None,
+    origin: _Sources,
+) -> tuple[list[CffAuthor], str | None]:
+    """The authors, credited to their source, and what the author of the fix should check."""
+    authors, source = _authors(meta, git, title, holders)
+    if not source:
+        return (
+            authors,
+            "no authors were found: replace the placeholder author with the people to credit",
+        )
+    origin.add(source, "authors")
+    if git.shallow and source.startswith("git history"):
+        return authors, "this is a shallow clone, so authors may be missing: fetch-depth: 0"
+    return authors, None
+
+
+def _release(
+    meta: ProjectMetadata, git: GitFacts, today: dt.date, origin: _Sources, notes: list[str]
+) -> tuple[str | None, str | None]:
+    """(version, date-released): the package version, else the latest tag's; the date is
+    the tag's when the version is tagged, else today's (with a note to correct it)."""
+    version, released, tag = None, None, git.latest_tag
+    if meta.version:
+        version = meta.version.value
+        origin.add(meta.version.source, "version")
+        if tag and same_version(tag.version, version):
+            released = tag.date
+    elif tag:
+        version, released = tag.version, tag.date
+        origin.add(f"tag {tag.name}", "version")
+    if version and released is None:
+        released = today.isoformat()
+        notes.append(f"date-released is today: set it to the day version {version} is published")
+    return version, released
+
+
+def _licence(
+    meta: ProjectMetadata, licence: tuple[str, str] | None, origin: _Sources
+) -> str | list[str] | None:
+    """The metadata's licence in CFF form, else the licence file's (SPDX id, file)."""
+    spdx = next((cff_licence(d.value) for d in meta.licences if cff_licence(d.value)), None)
+    if spdx:
+        origin.add(meta.licences[0].source, "licence")
+    elif licence and (spdx := cff_licence(licence[0])):
+        origin.add(licence[1], "licence")
+    return spdx
 
 
 def generate(
@@ -131,53 +202,28 @@ def generate(
     *,
     fallback_title: str,
     licence: tuple[str, str] | None = None,
-    readme_title: tuple[str, str] | None = None,
-    holders: tuple[tuple[str, ...], str] | None = None,
+    readme_title: ReadmeTitle | None = None,
+    holders: LicenceHolders | None = None,
     today: dt.date | None = None,
 ) -> Generated:
     """A CITATION.cff built from package metadata, git history and the licence file.
 
     `licence` is (SPDX id, file) from the licence file, used when the metadata names none;
-    `readme_title` (title, where) and `holders` (names, licence file) stand in for a
+    `readme_title` and `holders` (the licence file's copyright holders) stand in for a
     missing package name and for authors when neither metadata nor git history has any.
     """
-    today = today or dt.date.today()
-    origin: dict[str, list[str]] = {}
-    notes: list[str] = []
+    origin = _Sources()
     title, title_source = _title(meta, git, fallback_title, readme_title)
-    origin.setdefault(title_source, []).append("title")
-    authors, author_source = _authors(meta, git, title, holders)
-    if author_source:
-        origin.setdefault(author_source, []).append("authors")
-        if git.shallow and author_source.startswith("git history"):
-            notes.append("this is a shallow clone, so authors may be missing: fetch-depth: 0")
-    else:
-        notes.append(
-            "no authors were found: replace the placeholder author with the people to credit"
-        )
-    version, released, tag = None, None, git.latest_tag
-    if meta.version:
-        version = meta.version.value
-        origin.setdefault(meta.version.source, []).append("version")
-        if tag and same_version(tag.version, version):
-            released = tag.date
-    elif tag:
-        version, released = tag.version, tag.date
-        origin.setdefault(f"tag {tag.name}", []).append("version")
-    if version and released is None:
-        released = today.isoformat()
-        notes.append(f"date-released is today: set it to the day version {version} is published")
-    spdx = next((cff_licence(d.value) for d in meta.licences if cff_licence(d.value)), None)
-    if spdx:
-        origin.setdefault(meta.licences[0].source, []).append("licence")
-    elif licence and (spdx := cff_licence(licence[0])):
-        origin.setdefault(licence[1], []).append("licence")
+    origin.add(title_source, "title")
+    authors, note = _credit_authors(meta, git, title, holders, origin)
+    notes = [note] if note else []
+    version, released = _release(meta, git, today or dt.date.today(), origin, notes)
+    spdx = _licence(meta, licence, origin)
     if meta.description:
-        origin.setdefault(meta.name.source if meta.name else "metadata", []).append("abstract")
+        origin.add(meta.name.source if meta.name else "metadata", "abstract")
     if git.repository_url:
-        origin.setdefault("the origin remote", []).append("repository-code")
+        origin.add("the origin remote", "repository-code")
     url = meta.homepage if meta.homepage and meta.homepage.startswith("https://") else None
-    sources = tuple(f"{_and(fields)} from {where}" for where, fields in origin.items())
     text = render(
         "CITATION.cff.j2",
         title=title,
@@ -189,9 +235,22 @@ def generate(
         url=url if url != git.repository_url else None,
         licence=spdx,
         keywords=list(meta.keywords),
-        sources=" ".join(", ".join(origin).split()),
+        sources=origin.comment(),
     )
-    return Generated(text, sources, tuple(notes))
+    return Generated(text, origin.sentences(), tuple(notes))
+
+
+def generated_citation(ctx: Context) -> Generated:
+    """Fact provider: a new citation file from what the repository says about itself."""
+    licence = next(((f.spdx, f.path) for f in ctx.fact(licence_files) if f.spdx), None)
+    return generate(
+        ctx.fact(project_metadata),
+        ctx.fact(git_facts),
+        fallback_title=ctx.root.name,
+        licence=licence,
+        readme_title=ctx.fact(readme_title),
+        holders=ctx.fact(licence_holders),
+    )
 
 
 def _indentation(text: str) -> tuple[int, int]:

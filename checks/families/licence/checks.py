@@ -3,66 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
 from checks.core.templates import render
 from checks.repo.git import git_facts
 from checks.repo.licences import (
-    LICENCE_CAP,
+    DeclaredLicence,
     LicenceFile,
     base_ids,
-    canonical,
-    from_classifier,
-    identify,
+    declared_licences,
     licence_files,
 )
 from checks.repo.metadata import project_metadata
 
 GENERATED = frozenset({"MIT", "BSD-2-Clause", "BSD-3-Clause", "ISC"})
-
-
-@dataclass(frozen=True)
-class DeclaredLicence:
-    value: str
-    source: str
-    spdx: str | None  # canonical SPDX expression, None when the value is not one
-    line: int | None = None
-
-
-def _line(ctx: Context, source: str, needle: str) -> int | None:
-    if not ctx.snapshot.exists(source):
-        return None
-    read = ctx.snapshot.read_text(source, cap=LICENCE_CAP)
-    for number, text in enumerate(read.text.splitlines(), 1):
-        if needle in text:
-            return number
-    return None
-
-
-def declared_licences(ctx: Context) -> tuple[DeclaredLicence, ...]:
-    """What pyproject.toml / setup.cfg say: the licence field, then licence classifiers."""
-    meta = ctx.fact(project_metadata)
-    out: list[DeclaredLicence] = []
-    for declared in meta.licences:
-        spdx = canonical(declared.value)
-        if spdx is None and len(declared.value) > 200:  # {text = "<the whole licence>"}
-            spdx = identify(declared.value)
-        needle = declared.value.splitlines()[0][:60]
-        out.append(
-            DeclaredLicence(
-                declared.value, declared.source, spdx, _line(ctx, declared.source, needle)
-            )
-        )
-    for classifier in meta.classifiers:
-        if classifier.startswith("License ::") and (spdx := from_classifier(classifier)):
-            source = next(
-                (f for f in ("pyproject.toml", "setup.cfg") if _line(ctx, f, classifier)),
-                "pyproject.toml",
-            )
-            out.append(DeclaredLicence(classifier, source, spdx, _line(ctx, source, classifier)))
-    return tuple(out)
 
 
 def _holders(ctx: Context) -> str:
@@ -98,49 +53,60 @@ class LIC001(Check):
 
     def evaluate(self, ctx: Context) -> Outcome:
         files = ctx.fact(licence_files)
-        declared = declared_licences(ctx)
+        declared = ctx.fact(declared_licences)
         if not files:
             return failed(
                 "no licence file (LICENSE, LICENCE or COPYING) at the repository root",
                 fixes=(_missing_fix(ctx, declared),),
             )
         findings = tuple(_file_finding(f) for f in files)
-        known = [f for f in files if f.spdx]
+        known = tuple(f for f in files if f.spdx)
         if not known:
-            unreadable = [f for f in files if f.problem]
-            if len(unreadable) == len(files):
-                return failed(unreadable[0].problem or "unreadable licence file", findings=findings)
-            return warned(
-                f"{files[0].path} is not a licence reprobot recognises; use the unmodified text "
-                "of a standard licence, or add an `SPDX-License-Identifier: <id>` line",
-                findings=findings,
-            )
-        in_files = frozenset().union(*(base_ids(f.spdx or "") for f in known))
-        names = ", ".join(f"{f.path} ({f.spdx})" for f in known)
-        clashes = [d for d in declared if d.spdx and not base_ids(d.spdx) & in_files]
-        if clashes:
-            said = "; ".join(f"{d.source} declares {d.spdx}" for d in clashes)
-            return failed(
-                f"the licence file and the metadata disagree: {names}, but {said}",
-                findings=findings
-                + tuple(
-                    Finding(f"declares {d.spdx} (`{d.value[:80]}`)", d.source, d.line)
-                    for d in clashes
-                ),
-                fixes=(_clash_fix(known[0], clashes[0]),),
-            )
-        vague = [d for d in declared if d.spdx is None]
-        if vague:
-            return warned(
-                f"{names}; but {vague[0].source} declares `{vague[0].value[:80]}`, which is not "
-                f'an SPDX identifier: write `license = "{known[0].spdx}"`',
-                findings=(
-                    *findings,
-                    Finding("not an SPDX licence", vague[0].source, vague[0].line),
-                ),
-            )
-        agree = f" (agrees with {declared[0].source})" if declared else ""
-        return passed(f"{names}{agree}", findings=findings)
+            return _unrecognised(files, findings)
+        return _against_metadata(known, declared, findings)
+
+
+def _unrecognised(files: tuple[LicenceFile, ...], findings: tuple[Finding, ...]) -> Outcome:
+    """No licence file is one reprobot knows: unreadable ones fail, others only warn."""
+    unreadable = [f for f in files if f.problem]
+    if len(unreadable) == len(files):
+        return failed(unreadable[0].problem or "unreadable licence file", findings=findings)
+    return warned(
+        f"{files[0].path} is not a licence reprobot recognises; use the unmodified text "
+        "of a standard licence, or add an `SPDX-License-Identifier: <id>` line",
+        findings=findings,
+    )
+
+
+def _against_metadata(
+    known: tuple[LicenceFile, ...],
+    declared: tuple[DeclaredLicence, ...],
+    findings: tuple[Finding, ...],
+) -> Outcome:
+    """Known licence files against what the metadata declares: a clash fails, a value that
+    is no SPDX identifier warns."""
+    in_files = frozenset().union(*(base_ids(f.spdx or "") for f in known))
+    names = ", ".join(f"{f.path} ({f.spdx})" for f in known)
+    clashes = [d for d in declared if d.spdx and not base_ids(d.spdx) & in_files]
+    if clashes:
+        said = "; ".join(f"{d.source} declares {d.spdx}" for d in clashes)
+        return failed(
+            f"the licence file and the metadata disagree: {names}, but {said}",
+            findings=findings
+            + tuple(
+                Finding(f"declares {d.spdx} (`{d.value[:80]}`)", d.source, d.line) for d in clashes
+            ),
+            fixes=(_clash_fix(known[0], clashes[0]),),
+        )
+    vague = [d for d in declared if d.spdx is None]
+    if vague:
+        return warned(
+            f"{names}; but {vague[0].source} declares `{vague[0].value[:80]}`, which is not "
+            f'an SPDX identifier: write `license = "{known[0].spdx}"`',
+            findings=(*findings, Finding("not an SPDX licence", vague[0].source, vague[0].line)),
+        )
+    agree = f" (agrees with {declared[0].source})" if declared else ""
+    return passed(f"{names}{agree}", findings=findings)
 
 
 def _file_finding(file: LicenceFile) -> Finding:
@@ -153,8 +119,5 @@ def _file_finding(file: LicenceFile) -> Finding:
 def _clash_fix(file: LicenceFile, declared: DeclaredLicence) -> Fix:
     return Fix(
         "Make the licence file and the metadata name the same licence",
-        f"`{file.path}` holds the {file.spdx} text, but {declared.source} declares "
-        f"{declared.spdx}. Decide which licence applies, then either write "
-        f'`license = "{file.spdx}"` in {declared.source} (and update its classifiers), or '
-        f"replace `{file.path}` with the unmodified {declared.spdx} text.",
+        render("licence-clash.md.j2", file=file, declared=declared).rstrip("\n"),
     )

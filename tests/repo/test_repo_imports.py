@@ -103,11 +103,11 @@ def test_guarded_imports_are_optional() -> None:
 def test_notebook_code_cells_without_magics() -> None:
     notebook = {
         "cells": [
-            {"cell_type": "markdown", "source": ["import notcode\n"]},
             {"cell_type": "code", "source": ["%matplotlib inline\n", "import numpy as np\n"]},
             {"cell_type": "code", "source": "!pip install seaborn\nimport seaborn\n"},
             {"cell_type": "code", "source": ["%%bash\n", "import shellstuff\n"]},
             {"cell_type": "code", "source": ["%%time\n", "from sklearn import svm\n"]},
+            {"cell_type": "markdown", "source": ["import notcode\n"]},
         ],
         "nbformat": 4,
     }
