@@ -13,7 +13,7 @@ from checks.families.tests.junit import JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun, test_run
 from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import generated_smoke_test
-from checks.families.tests.suite import TestSuite, code_files, detected_suite
+from checks.families.tests.suite import TestPlan, TestSuite, code_files, detected_suite
 
 MAX_FAILURES = 10
 NO_TESTS_RAN = {
@@ -89,12 +89,8 @@ def _notes(run: TestRun) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def _not_run(run: TestRun, env: FreshEnvironment) -> Outcome:
-    """Why the suite did not run: no environment, or its test requirements did not install."""
-    if run.install_failure is not None:
-        return failed(
-            "the test requirements could not be installed: " + run.install_failure.tail(5)
-        )
+def _no_environment(env: FreshEnvironment) -> Outcome:
+    """Why there was no environment to run the suite in."""
     if env.python is None or env.venv is None:
         return skipped(f"no fresh environment to run the tests in ({env.problem or 'DEP003'})")
     step = "resolved" if env.resolve is not None and not env.resolve.ok else "installed"
@@ -158,14 +154,20 @@ def _command_outcome(run: TestRun, outcome: CommandResult, description: str) -> 
     )
 
 
-def _stopped(outcome: CommandResult, timeout: float) -> Outcome:
-    """The verdict on a suite that was stopped at the time limit."""
-    left = outcome.leftovers_killed
-    return failed(
-        f"the tests did not finish within {timeout:g} s (`tests.timeout`); they were "
-        f"stopped with every process they started" + (f" ({left} left behind)" if left else ""),
-        findings=(Finding(f"output before the timeout:\n{outcome.tail(15)}"),),
-    )
+def _ran(run: TestRun, plan: TestPlan, outcome: CommandResult, timeout: float) -> Outcome:
+    """The verdict on a suite that was started."""
+    if outcome.timed_out:
+        left = outcome.leftovers_killed
+        return failed(
+            f"the tests did not finish within {timeout:g} s (`tests.timeout`); they were "
+            f"stopped with every process they started" + (f" ({left} left behind)" if left else ""),
+            findings=(Finding(f"output before the timeout:\n{outcome.tail(15)}"),),
+        )
+    if not outcome.ran:
+        return failed(f"the tests could not start: {outcome.stderr.strip()}")
+    if plan.kind == "pytest":
+        return _pytest_outcome(run, outcome)
+    return _command_outcome(run, outcome, plan.description)
 
 
 class TST002(Check):
@@ -187,13 +189,10 @@ class TST002(Check):
                 "the tests run only through nox sessions, which make their own environments; "
                 "set `tests.command` in .reprobot.yml to run them here"
             )
-        outcome = run.outcome
-        if outcome is None:
-            return _not_run(run, ctx.fact(fresh_environment))
-        if outcome.timed_out:
-            return _stopped(outcome, ctx.settings(TestSettings).timeout)
-        if not outcome.ran:
-            return failed(f"the tests could not start: {outcome.stderr.strip()}")
-        if run.plan.kind == "pytest":
-            return _pytest_outcome(run, outcome)
-        return _command_outcome(run, outcome, run.plan.description)
+        if run.install_failure is not None:
+            return failed(
+                "the test requirements could not be installed: " + run.install_failure.tail(5)
+            )
+        if run.outcome is None:
+            return _no_environment(ctx.fact(fresh_environment))
+        return _ran(run, run.plan, run.outcome, ctx.settings(TestSettings).timeout)

@@ -31,6 +31,8 @@ _TEST_DEF = re.compile(r"^(?:async\s+)?def\s+test\w*\s*\(|^class\s+\w+\(.*TestCa
 
 @dataclass(frozen=True)
 class TestFile:
+    __test__ = False  # not a pytest test class
+
     path: str
     tests: int
     style: str  # "pytest" or "unittest"
@@ -48,6 +50,8 @@ class Runner:
 
 @dataclass(frozen=True)
 class TestSuite:
+    __test__ = False  # not a pytest test class
+
     files: tuple[TestFile, ...]
     runners: tuple[Runner, ...]
     pytest_config: str | None = None
@@ -64,6 +68,8 @@ class TestSuite:
 @dataclass(frozen=True)
 class TestPlan:
     """How TST002 runs the suite: pytest (with JUnit XML) or a command as given."""
+
+    __test__ = False  # not a pytest test class
 
     kind: str  # "pytest" or "command"
     argv: tuple[str, ...]
