@@ -60,9 +60,9 @@ def compile_failure(problems: tuple[CompileProblem, ...]) -> tuple[str, tuple[Fi
         fixes.append(fix)
     if broken:
         first = next(p for p in problems if p.path in broken)
+        verb = "does" if len(broken) == 1 else "do"
         parts.append(
-            f"{plural(len(broken), 'file')} do{'es' if len(broken) == 1 else ''} not "
-            f"compile ({first.where}: {first.message})"
+            f"{plural(len(broken), 'file')} {verb} not compile ({first.where}: {first.message})"
         )
     if notebooks:
         first = next(p for p in problems if p.path in notebooks)
