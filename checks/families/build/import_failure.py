@@ -33,10 +33,6 @@ class ImportFailure:
     line: int | None = None
     python2: str | None = None  # the Python 2 construct, for a SyntaxError that is one
 
-    @property
-    def distribution(self) -> str | None:
-        return distribution_for(self.missing) if self.missing is not None else None
-
 
 def distribution_for(module: str) -> str:
     """The distribution to declare for `import module` (the usual surprises included:

@@ -12,7 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.core import toml as tomlparse
 from checks.core.check import Context
 from checks.core.runner import RunOutcome
 from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, workspace
@@ -20,6 +19,7 @@ from checks.core.snapshot import Snapshot
 from checks.environment.fresh import chosen_python
 from checks.environment.uv import NO_SANDBOX_UV, sandbox_uv, uv_env, uv_index_args
 from checks.families.build.settings import BuildSettings
+from checks.repo.pyproject import read_pyproject
 
 MAX_WHEEL_ENTRIES = 100_000
 _EXCEPTION = re.compile(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b.*)$")
@@ -43,15 +43,8 @@ class PackageBuild:
 
 def build_backend(snapshot: Snapshot) -> str:
     """The backend named in pyproject.toml, or setuptools' legacy route for setup.py."""
-    if snapshot.exists("pyproject.toml"):
-        try:
-            data = tomlparse.loads(snapshot.read_text("pyproject.toml").text)
-        except tomlparse.TOMLDecodeError:
-            data = {}
-        system = data.get("build-system")
-        if isinstance(system, dict) and isinstance(system.get("build-backend"), str):
-            return str(system["build-backend"])
-    return "setuptools (setup.py)"
+    backend = read_pyproject(snapshot).table("build-system").get("build-backend")
+    return backend if isinstance(backend, str) else "setuptools (setup.py)"
 
 
 def backend_error(output: str) -> str:

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
-import time
-from pathlib import Path
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped
-from checks.core.runner import UNPRIVILEGED_UID, RunOutcome
-from checks.core.sandbox import (
-    give_to_sandbox,
-    remove_tree,
-    sandbox_owned,
-    sandbox_run,
-    workspace,
-)
-from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
-from checks.families.tests.junit import JUNIT_CAP, JUnitError, JUnitSummary, parse_junit
+from checks.core.templates import render
+from checks.core.words import plural
+from checks.environment.fresh import FreshEnvironment, fresh_environment
+from checks.families.tests.junit import JUnitSummary
+from checks.families.tests.run import CommandResult, TestRun, test_run
 from checks.families.tests.settings import TestSettings
-from checks.families.tests.smoke import smoke_test
-from checks.families.tests.suite import TestPlan, TestSuite, detect_suite, plan
-from checks.manifests import Manifest, manifest
-from checks.repo.imports import imports
-from checks.repo.layout import package_modules
+from checks.families.tests.smoke import generated_smoke_test
+from checks.families.tests.suite import TestPlan, TestSuite, code_files, detected_suite
 
-INSTALL_TIMEOUT = 600.0
 MAX_FAILURES = 10
-TEST_EXTRAS = frozenset({"test", "tests", "testing", "dev"})
 NO_TESTS_RAN = {
     2: "pytest was interrupted",
     3: "pytest failed internally",
@@ -48,9 +30,16 @@ _WHY = (
 )
 
 
-def test_suite(ctx: Context) -> TestSuite:
-    """Fact provider: the detected test suite (and the configured command, if any)."""
-    return detect_suite(ctx.snapshot, ctx.settings(TestSettings).command)
+def _suite_summary(suite: TestSuite) -> str:
+    parts = []
+    if suite.files:
+        styles = sorted({f.style for f in suite.files})
+        parts.append(
+            f"{plural(suite.count, 'test')} ({', '.join(styles)}) in "
+            f"{plural(len(suite.files), 'file')}"
+        )
+    parts.extend(r.source for r in suite.runners)
+    return "; ".join(parts)
 
 
 class TST001(Check):
@@ -65,37 +54,23 @@ class TST001(Check):
     """
 
     def evaluate(self, ctx: Context) -> Outcome:
-        snapshot = ctx.snapshot
-        if not snapshot.with_suffix(".py", ".ipynb") and not ctx.fact(test_suite).runners:
+        suite = ctx.fact(detected_suite)
+        if not ctx.fact(code_files) and not suite.runners:
             return skipped("no Python code or notebooks, and no test command configured")
-        suite = ctx.fact(test_suite)
         if suite.exists:
-            parts = []
-            if suite.files:
-                styles = sorted({f.style for f in suite.files})
-                parts.append(
-                    f"{suite.count} test{'s' if suite.count != 1 else ''} "
-                    f"({', '.join(styles)}) in {len(suite.files)} "
-                    f"file{'s' if len(suite.files) != 1 else ''}"
-                )
-            parts.extend(r.source for r in suite.runners)
-            return passed("; ".join(parts))
-        found = ctx.fact(manifest)
-        smoke = smoke_test(
-            snapshot, package_modules(snapshot) if found.package else (), ctx.fact(imports)
-        )
+            return passed(_suite_summary(suite))
+        smoke = ctx.fact(generated_smoke_test)
         hint = ""
         if suite.pytest_config:
             hint = f" (pytest is configured in {suite.pytest_config}, but no test is there)"
+        description = render("tests-smoke.md.j2", scripts=bool(smoke.scripts)).rstrip("\n")
         return failed(
             f"no tests found{hint}; start with the generated smoke test {smoke.path}",
             findings=(Finding("a smoke test to start from", smoke.path),),
             fixes=(
                 Fix(
                     "Add a smoke test",
-                    "A first test that imports the code"
-                    + (" and byte-compiles the scripts" if smoke.scripts else "")
-                    + "; run it with `python -m pytest`, then add tests that check results.",
+                    description,
                     files={smoke.path: smoke.content},
                     commands=("python -m pytest",),
                 ),
@@ -103,60 +78,23 @@ class TST001(Check):
         )
 
 
-def _test_requirements(found: Manifest) -> list[str]:
-    """Requirements the project declares for its tests: test extras and test/dev files."""
-    wanted: list[str] = []
-    for declared in found.requirements:
-        scope = declared.scope
-        extra = scope.startswith("extra:") and scope[6:].lower() in TEST_EXTRAS
-        dev = scope == "dev" and any(w in declared.path.lower() for w in ("test", "dev"))
-        if not (extra or dev):
-            continue
-        try:
-            Requirement(declared.requirement)
-        except InvalidRequirement:
-            continue
-        wanted.append(declared.requirement)
-    return list(dict.fromkeys(wanted))
-
-
-def _prepare(
-    ctx: Context, env: FreshEnvironment, chosen: TestPlan
-) -> tuple[list[str], RunOutcome | None]:
-    """Install the declared test requirements, and pytest when the suite needs it."""
-    notes: list[str] = []
-    declared_tests = _test_requirements(env.manifest)
-    requirements = list(declared_tests)
-    declared = {canonicalize_name(Requirement(r).name) for r in requirements}
-    declared |= {canonicalize_name(n) for n in env.installed}
-    if chosen.kind == "pytest" and "pytest" not in declared:
-        requirements.append("pytest")
+def _notes(run: TestRun) -> str:
+    """` (what reprobot installed for the tests)`, or nothing."""
+    notes = []
+    if run.installed_pytest:
         notes.append("pytest is not declared; reprobot installed it to run the tests")
-    if declared_tests:
-        count = len(declared_tests)
-        notes.append(f"installed {count} declared test requirement{'s' if count != 1 else ''}")
-    if requirements:
-        outcome = install_extra(ctx, env, requirements, timeout=INSTALL_TIMEOUT)
-        if not outcome.ok:
-            return notes, outcome
-    return notes, None
+    if run.test_requirements:
+        declared = plural(len(run.test_requirements), "declared test requirement")
+        notes.append(f"installed {declared}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
-def _read_junit(path: Path) -> JUnitSummary:
-    """Read the file the tests wrote without following links they may have planted."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise JUnitError("the JUnit XML was replaced by a link; not followed") from None
-        raise JUnitError(f"no JUnit XML was written ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise JUnitError("the JUnit XML is not a regular file")
-        if sandbox_owned() and info.st_uid != UNPRIVILEGED_UID:
-            raise JUnitError("the JUnit XML was replaced by a file the tests do not own")
-        return parse_junit(handle.read(JUNIT_CAP + 1))
+def _no_environment(env: FreshEnvironment) -> Outcome:
+    """Why there was no environment to run the suite in."""
+    if env.python is None or env.venv is None:
+        return skipped(f"no fresh environment to run the tests in ({env.problem or 'DEP003'})")
+    step = "resolved" if env.resolve is not None and not env.resolve.ok else "installed"
+    return skipped(f"the declared dependencies could not be {step} (see DEP003)")
 
 
 def _failure_findings(summary: JUnitSummary) -> tuple[Finding, ...]:
@@ -166,12 +104,12 @@ def _failure_findings(summary: JUnitSummary) -> tuple[Finding, ...]:
     )
 
 
-def _no_test_ran(outcome: RunOutcome, summary: JUnitSummary | None) -> Outcome:
+def _no_test_ran(outcome: CommandResult, summary: JUnitSummary | None) -> Outcome:
     if summary is not None and summary.collection_errors:
         errors = summary.collection_errors
         first = errors[0].message.splitlines()[-1] if errors[0].message else "error"
         return failed(
-            f"no test ran: {len(errors)} test module{'s' if len(errors) != 1 else ''} "
+            f"no test ran: {plural(len(errors), 'test module')} "
             f"failed to load ({errors[0].id}: {first})",
             findings=tuple(Finding(e.message, e.file, e.line) for e in errors[:MAX_FAILURES]),
         )
@@ -186,17 +124,15 @@ def _no_test_ran(outcome: RunOutcome, summary: JUnitSummary | None) -> Outcome:
     )
 
 
-def _pytest_outcome(outcome: RunOutcome, junit: Path, notes: list[str]) -> Outcome:
-    try:
-        summary = _read_junit(junit)
-    except JUnitError as exc:
+def _pytest_outcome(run: TestRun, outcome: CommandResult) -> Outcome:
+    summary = run.junit
+    if summary is None:
         if outcome.returncode in (0, 1):
-            return failed(f"the test results could not be read: {exc}")
+            return failed(f"the test results could not be read: {run.junit_error}")
         return _no_test_ran(outcome, None)
     if outcome.returncode in (2, 3, 4, 5) or summary.ran == 0:
         return _no_test_ran(outcome, summary)
     counts = summary.counts_text()
-    suffix = f" ({'; '.join(notes)})" if notes else ""
     if summary.problems or outcome.returncode != 0:
         first = "see the output"
         if summary.problems:
@@ -204,9 +140,34 @@ def _pytest_outcome(outcome: RunOutcome, junit: Path, notes: list[str]) -> Outco
             at = f" ({case.file}:{case.line})" if case.file and case.line else ""
             first = f"{case.id}{at}"
         return failed(
-            f"{counts}; first failure: {first}{suffix}", findings=_failure_findings(summary)
+            f"{counts}; first failure: {first}{_notes(run)}", findings=_failure_findings(summary)
         )
-    return passed(f"{counts}{suffix}")
+    return passed(f"{counts}{_notes(run)}")
+
+
+def _command_outcome(run: TestRun, outcome: CommandResult, description: str) -> Outcome:
+    if outcome.ok:
+        return passed(f"{description} exited 0{_notes(run)}")
+    return failed(
+        f"{description} exited {outcome.returncode}{_notes(run)}",
+        findings=(Finding(f"output (last lines):\n{outcome.tail(20)}"),),
+    )
+
+
+def _ran(run: TestRun, plan: TestPlan, outcome: CommandResult, timeout: float) -> Outcome:
+    """The verdict on a suite that was started."""
+    if outcome.timed_out:
+        left = outcome.leftovers_killed
+        return failed(
+            f"the tests did not finish within {timeout:g} s (`tests.timeout`); they were "
+            f"stopped with every process they started" + (f" ({left} left behind)" if left else ""),
+            findings=(Finding(f"output before the timeout:\n{outcome.tail(15)}"),),
+        )
+    if not outcome.ran:
+        return failed(f"the tests could not start: {outcome.stderr.strip()}")
+    if plan.kind == "pytest":
+        return _pytest_outcome(run, outcome)
+    return _command_outcome(run, outcome, plan.description)
 
 
 class TST002(Check):
@@ -222,56 +183,16 @@ class TST002(Check):
     requires = frozenset({"TST001", "DEP003"})
 
     def evaluate(self, ctx: Context) -> Outcome:
-        chosen = plan(ctx.fact(test_suite))
-        if chosen is None:
+        run = ctx.fact(test_run)
+        if run.plan is None:
             return skipped(
                 "the tests run only through nox sessions, which make their own environments; "
                 "set `tests.command` in .reprobot.yml to run them here"
             )
-        env = ctx.fact(fresh_environment)
-        if env.python is None or env.venv is None:
-            return skipped(f"no fresh environment to run the tests in ({env.problem or 'DEP003'})")
-        for step, outcome in (("resolved", env.resolve), ("installed", env.install)):
-            if outcome is not None and not outcome.ok:
-                return skipped(f"the declared dependencies could not be {step} (see DEP003)")
-        notes, install_failure = _prepare(ctx, env, chosen)
-        if install_failure is not None:
+        if run.install_failure is not None:
             return failed(
-                "the test requirements could not be installed: " + install_failure.tail(5)
+                "the test requirements could not be installed: " + run.install_failure.tail(5)
             )
-        ws = ctx.fact(workspace)
-        timeout = ctx.settings(TestSettings).timeout
-        results = ws.area / "results"
-        remove_tree(results)  # never read a previous run's results
-        results.mkdir()
-        give_to_sandbox(results)
-        junit = results / "junit.xml"
-        if chosen.kind == "pytest":
-            args: tuple[str, ...] = (
-                str(env.python), "-m", "pytest", *chosen.argv, f"--junitxml={junit}",
-                "-o", "junit_family=xunit1", "-p", "no:cacheprovider", "--color=no",
-            )  # fmt: skip
-        else:
-            args = chosen.argv
-        started = time.monotonic()
-        outcome = sandbox_run(ctx, args, cwd=ws.path, timeout=timeout, venv=env.venv)
-        ctx.timings["tests.run"] = time.monotonic() - started
-        if outcome.timed_out:
-            left = outcome.leftovers_killed
-            return failed(
-                f"the tests did not finish within {timeout:g} s (`tests.timeout`); they were "
-                f"stopped with every process they started"
-                + (f" ({left} left behind)" if left else ""),
-                findings=(Finding(f"output before the timeout:\n{outcome.tail(15)}"),),
-            )
-        if not outcome.ran:
-            return failed(f"the tests could not start: {outcome.stderr.strip()}")
-        if chosen.kind == "pytest":
-            return _pytest_outcome(outcome, junit, notes)
-        suffix = f" ({'; '.join(notes)})" if notes else ""
-        if outcome.ok:
-            return passed(f"{chosen.description} exited 0{suffix}")
-        return failed(
-            f"{chosen.description} exited {outcome.returncode}{suffix}",
-            findings=(Finding(f"output (last lines):\n{outcome.tail(20)}"),),
-        )
+        if run.outcome is None:
+            return _no_environment(ctx.fact(fresh_environment))
+        return _ran(run, run.plan, run.outcome, ctx.settings(TestSettings).timeout)

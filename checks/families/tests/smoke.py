@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.core.templates import render
-from checks.repo.imports import ImportScan, scan_imports
+from checks.manifests import manifest
+from checks.repo.imports import ImportScan, imports, scan_imports
+from checks.repo.layout import package_modules
 
 SMOKE_TEST_PATH = "tests/test_smoke.py"
 MAX_MODULES, MAX_SCRIPTS = 40, 200
@@ -75,3 +78,9 @@ def smoke_test(
         depth=SMOKE_TEST_PATH.count("/"),
     )
     return SmokeTest(SMOKE_TEST_PATH, content, modules, scripts)
+
+
+def generated_smoke_test(ctx: Context) -> SmokeTest:
+    """Fact provider: the smoke test for this repository (its package's, if it is one)."""
+    package = package_modules(ctx.snapshot) if ctx.fact(manifest).package else ()
+    return smoke_test(ctx.snapshot, package, ctx.fact(imports))

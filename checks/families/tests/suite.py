@@ -16,8 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core import toml as tomlparse
+from checks.core.check import Context
 from checks.core.snapshot import Snapshot
+from checks.families.tests.settings import TestSettings
+from checks.repo.pyproject import read_pyproject
 
 PYTEST_FILES = ("test_*.py", "*_test.py")
 UNITTEST_FILES = ("test*.py",)
@@ -29,6 +31,8 @@ _TEST_DEF = re.compile(r"^(?:async\s+)?def\s+test\w*\s*\(|^class\s+\w+\(.*TestCa
 
 @dataclass(frozen=True)
 class TestFile:
+    __test__ = False  # not a pytest test class
+
     path: str
     tests: int
     style: str  # "pytest" or "unittest"
@@ -46,6 +50,8 @@ class Runner:
 
 @dataclass(frozen=True)
 class TestSuite:
+    __test__ = False  # not a pytest test class
+
     files: tuple[TestFile, ...]
     runners: tuple[Runner, ...]
     pytest_config: str | None = None
@@ -62,6 +68,8 @@ class TestSuite:
 @dataclass(frozen=True)
 class TestPlan:
     """How TST002 runs the suite: pytest (with JUnit XML) or a command as given."""
+
+    __test__ = False  # not a pytest test class
 
     kind: str  # "pytest" or "command"
     argv: tuple[str, ...]
@@ -94,16 +102,10 @@ def pytest_settings(snapshot: Snapshot) -> tuple[str | None, Mapping[str, Any]]:
         parser = _ini(snapshot, path)
         if parser is not None:
             return path, dict(parser[section]) if parser.has_section(section) else {}
-    if snapshot.exists("pyproject.toml"):
-        try:
-            data = tomlparse.loads(snapshot.read_text("pyproject.toml").text)
-        except tomlparse.TOMLDecodeError:
-            data = {}
-        tool = data.get("tool", {})
-        pytest = tool.get("pytest", {}) if isinstance(tool, dict) else {}
-        if isinstance(pytest, dict) and pytest:
-            options = pytest.get("ini_options", pytest)
-            return "pyproject.toml", options if isinstance(options, dict) else {}
+    pytest = read_pyproject(snapshot).table("tool", "pytest")
+    if pytest:
+        options = pytest.get("ini_options", pytest)
+        return "pyproject.toml", options if isinstance(options, Mapping) else {}
     for path, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         parser = _ini(snapshot, path)
         if parser is not None and parser.has_section(section):
@@ -237,6 +239,16 @@ def detect_suite(snapshot: Snapshot, command: str | None = None) -> TestSuite:
     config_file, settings = pytest_settings(snapshot)
     patterns = _split(settings.get("python_files")) or PYTEST_FILES
     return TestSuite(_test_files(snapshot, patterns), _others(snapshot, command), config_file)
+
+
+def detected_suite(ctx: Context) -> TestSuite:
+    """Fact provider: the detected test suite (and the configured command, if any)."""
+    return detect_suite(ctx.snapshot, ctx.settings(TestSettings).command)
+
+
+def code_files(ctx: Context) -> tuple[str, ...]:
+    """Fact provider: the repository's Python files and notebooks."""
+    return ctx.snapshot.with_suffix(".py", ".ipynb")
 
 
 def _is_pytest(argv: tuple[str, ...]) -> bool:

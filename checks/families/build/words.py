@@ -1,0 +1,180 @@
+"""What the build checks say: compile problems, a failed package build and failed imports,
+in plain words, with the fixes (their descriptions are templates)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from checks.core.model import Finding, Fix
+from checks.core.templates import render
+from checks.core.words import plural
+from checks.families.build.compile import NOTEBOOK, PYTHON2, CompileProblem, StaticBuild
+from checks.families.build.import_failure import ImportFailure, declared_in_extra, distribution_for
+from checks.families.build.package import PackageBuild, backend_error
+from checks.manifests import Manifest
+
+LOG_LINES = 30
+
+
+def _describe(template: str, **values: Any) -> str:
+    """A fix's description, from `checks/templates/<template>`."""
+    return render(template, **values).rstrip("\n")
+
+
+def compile_finding(problem: CompileProblem) -> Finding:
+    if problem.cell is not None:  # a cell's line is not a line of the .ipynb file
+        at = f"cell {problem.cell}" + (f", line {problem.line}" if problem.line else "")
+        return Finding(f"{at}: {problem.message}", problem.path)
+    return Finding(problem.message, problem.path, problem.line)
+
+
+def _python2(py2: Sequence[CompileProblem]) -> tuple[str, Fix]:
+    files = sorted({p.path for p in py2 if p.path.endswith(".py")})
+    constructs = ", ".join(sorted({p.message.removeprefix("Python 2 code: ") for p in py2}))
+    message = (
+        f"Python 2 code in {plural(len({p.path for p in py2}), 'file')}: {constructs}, "
+        f"first at {py2[0].where}; run `2to3` or port it to Python 3"
+    )
+    fix = Fix(
+        "Port the Python 2 code to Python 3",
+        _describe("build-port-python2.md.j2"),
+        commands=(f"2to3 --write --nobackups {' '.join(files)}",) if files else (),
+    )
+    return message, fix
+
+
+def compile_failure(problems: tuple[CompileProblem, ...]) -> tuple[str, tuple[Fix, ...]]:
+    """(message, fixes) for the files that do not compile; an empty message for none."""
+    py2 = [p for p in problems if p.kind == PYTHON2]
+    notebooks = {p.path for p in problems if p.kind == NOTEBOOK}
+    broken = {p.path for p in problems if p.kind not in (PYTHON2, NOTEBOOK)}
+    parts: list[str] = []
+    fixes: list[Fix] = []
+    if py2:
+        message, fix = _python2(py2)
+        parts.append(message)
+        fixes.append(fix)
+    if broken:
+        first = next(p for p in problems if p.path in broken)
+        verb = "does" if len(broken) == 1 else "do"
+        parts.append(
+            f"{plural(len(broken), 'file')} {verb} not compile ({first.where}: {first.message})"
+        )
+    if notebooks:
+        first = next(p for p in problems if p.path in notebooks)
+        parts.append(
+            f"{plural(len(notebooks), 'notebook')} "
+            f"{'is' if len(notebooks) == 1 else 'are'} not valid ({first.where}: {first.message})"
+        )
+    return "; ".join(parts), tuple(fixes)
+
+
+def compiled(static: StaticBuild) -> str:
+    """`3 Python files and 1 notebook compile`, or nothing when there is neither."""
+    counted = [
+        plural(len(static.scripts), "Python file") if static.scripts else "",
+        plural(len(static.notebooks), "notebook") if static.notebooks else "",
+    ]
+    what = " and ".join(c for c in counted if c)
+    if not what:
+        return ""
+    total = len(static.scripts) + len(static.notebooks)
+    return f"{what} {'compiles' if total == 1 else 'compile'}"
+
+
+def built(build: PackageBuild) -> str:
+    assert build.sdist is not None and build.wheel is not None
+    return f"built {build.sdist.name} and {build.wheel.name}"
+
+
+def build_failure(
+    build: PackageBuild, package_file: str
+) -> tuple[str, list[Finding], tuple[Fix, ...]]:
+    """(message, findings, fixes) for a package that did not build."""
+    if build.problem is not None:
+        return f"the package could not be built here: {build.problem}", [], ()
+    outcome = build.outcome
+    log = outcome.output if outcome is not None else ""
+    if outcome is not None and outcome.timed_out:
+        why = f"the build did not finish within {outcome.seconds:.0f} s (`build.timeout`)"
+    else:
+        why = backend_error(log)
+    tail = outcome.tail(LOG_LINES) if outcome is not None else ""
+    fixes: tuple[Fix, ...] = ()
+    missing = re.search(r"No module named '([\w.]+)'", why)
+    if missing:
+        dist = distribution_for(missing.group(1))
+        description = _describe("build-requirement.md.j2", dist=dist)
+        fixes = (Fix(f"Declare {dist} as a build requirement", description),)
+    return (
+        f"the package does not build with {build.backend}: {why}",
+        [Finding(f"build log (last lines):\n{tail}", package_file)],
+        fixes,
+    )
+
+
+def _extras(found: Manifest) -> dict[str, set[str]]:
+    extras: dict[str, set[str]] = {}
+    for declared in found.requirements:
+        if declared.scope.startswith("extra:") and declared.name:
+            extras.setdefault(declared.scope[6:], set()).add(canonicalize_name(declared.name))
+    return extras
+
+
+def _missing_module(
+    failure: ImportFailure, missing: str, at: str, extras: dict[str, set[str]], where_to: str
+) -> tuple[str, Fix]:
+    """Why `import name` needs a module that is not installed, and the fix."""
+    dist = distribution_for(missing)
+    extra = declared_in_extra(missing, extras)
+    if extra is not None:
+        reason = (
+            f"`import {failure.name}` needs `{missing}`{at}, declared only in "
+            f"the optional extra `{extra}`"
+        )
+        description = _describe(
+            "build-optional-import.md.j2", missing=missing, extra=extra, dist=dist, where=where_to
+        )
+        return reason, Fix(f"Import {missing} only where it is needed", description)
+    reason = f"`import {failure.name}` needs `{missing}`{at}, which is not declared"
+    description = _describe("build-declare.md.j2", missing=missing, dist=dist, where=where_to)
+    return reason, Fix(f"Declare {dist}", description)
+
+
+def import_failures(
+    failures: Sequence[ImportFailure], found: Manifest, installed: Mapping[str, str]
+) -> tuple[str, tuple[Finding, ...], tuple[Fix, ...]]:
+    """(message, findings, fixes) for the imports that failed in the fresh environment."""
+    reasons: list[str] = []
+    fixes: list[Fix] = []
+    extras = _extras(found)
+    where_to = found.package_file or "pyproject.toml"
+    for failure in failures:
+        at = f" ({failure.path}:{failure.line})" if failure.path and failure.line else ""
+        if failure.missing == "pkg_resources":
+            setuptools = installed.get("setuptools")
+            why = (
+                f"setuptools {setuptools} is installed and no longer ships it"
+                if setuptools
+                else "setuptools, which ships it, is not declared"
+            )
+            reasons.append(f"`import {failure.name}` needs `pkg_resources`{at}: {why}")
+            description = _describe("build-pkg-resources.md.j2", where=where_to)
+            fixes.append(Fix("Stop depending on pkg_resources", description))
+        elif failure.missing is not None:
+            reason, fix = _missing_module(failure, failure.missing, at, extras, where_to)
+            reasons.append(reason)
+            fixes.append(fix)
+        elif failure.python2 is not None:
+            reasons.append(
+                f"`import {failure.name}` fails on Python 2 code{at}: {failure.python2}; "
+                "run `2to3` or port it"
+            )
+        else:
+            reasons.append(f"`import {failure.name}` fails{at}: {failure.error}")
+    findings = tuple(Finding(f.error, f.path, f.line) for f in failures)
+    return "; ".join(reasons), findings, tuple(fixes)

@@ -1,0 +1,178 @@
+"""TST001 and TST002 over plain facts: no repository, no sandbox, no test run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from checks.core.model import Outcome, Status
+from checks.environment.fresh import FreshEnvironment, fresh_environment
+from checks.families.tests import run, smoke, suite
+from checks.families.tests.checks import TST001, TST002
+from checks.families.tests.junit import ERROR, FAILED, PASSED, CaseResult, JUnitSummary
+from checks.families.tests.run import CommandResult, TestRun
+from checks.families.tests.settings import TestSettings
+from checks.families.tests.smoke import SmokeTest
+from checks.families.tests.suite import Runner, TestFile, TestPlan, TestSuite
+from checks.manifests import Manifest
+from tests.helpers import evaluate
+
+PYTEST = TestPlan("pytest", (), "pytest")
+PASSING = tuple(CaseResult(f"tests/test_a.py::test_{n}", PASSED, "tests/test_a.py") for n in "xyz")
+SMOKE = SmokeTest("tests/test_smoke.py", "import numpy\n", ("numpy",), ("run.py",))
+
+
+def test_tst001_passes_with_counted_tests_and_runners() -> None:
+    found = TestSuite(
+        (TestFile("tests/test_a.py", 3, "pytest"), TestFile("tests/test_b.py", 1, "unittest")),
+        (Runner("make", "Makefile target `test`", ("make", "test")),),
+    )
+    outcome = evaluate(TST001, {suite.detected_suite: found, suite.code_files: ("run.py",)})
+    assert outcome.status is Status.PASS
+    assert outcome.message == "4 tests (pytest, unittest) in 2 files; Makefile target `test`"
+
+
+def test_tst001_fails_without_tests_and_offers_the_smoke_test() -> None:
+    outcome = evaluate(
+        TST001,
+        {
+            suite.detected_suite: TestSuite((), (), "pytest.ini"),
+            suite.code_files: ("run.py",),
+            smoke.generated_smoke_test: SMOKE,
+        },
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "no tests found (pytest is configured in pytest.ini, but no test is there); "
+        "start with the generated smoke test tests/test_smoke.py"
+    )
+    (fix,) = outcome.fixes
+    assert fix.files == {"tests/test_smoke.py": "import numpy\n"}
+    assert fix.description == (
+        "A first test that imports the code and byte-compiles the scripts; run it with "
+        "`python -m pytest`, then add tests that check results."
+    )
+
+
+def test_tst001_skips_without_code_or_runner() -> None:
+    outcome = evaluate(TST001, {suite.detected_suite: TestSuite((), ()), suite.code_files: ()})
+    assert outcome.status is Status.SKIP
+
+
+def _tst002(test_run: TestRun, *settings: object, env: FreshEnvironment | None = None) -> Outcome:
+    facts: dict[Callable[..., Any], Any] = {run.test_run: test_run}
+    if env is not None:
+        facts[fresh_environment] = env
+    return evaluate(TST002, facts, *settings)
+
+
+def test_tst002_passes_with_the_counts_and_what_was_installed() -> None:
+    outcome = _tst002(
+        TestRun(
+            PYTEST,
+            test_requirements=("pytest>=8", "hypothesis"),
+            outcome=CommandResult(0, "3 passed"),
+            junit=JUnitSummary(PASSING),
+        )
+    )
+    assert outcome.status is Status.PASS
+    assert outcome.message == "3 passed (installed 2 declared test requirements)"
+
+
+def test_tst002_names_the_failing_tests_with_file_and_line() -> None:
+    failing = CaseResult(
+        "tests/test_a.py::test_w", FAILED, "tests/test_a.py", 7, "assert 8.0 == 7.0"
+    )
+    outcome = _tst002(
+        TestRun(
+            PYTEST,
+            installed_pytest=True,
+            outcome=CommandResult(1, "1 failed, 3 passed"),
+            junit=JUnitSummary((*PASSING, failing)),
+        )
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "3 passed, 1 failed; first failure: tests/test_a.py::test_w (tests/test_a.py:7) "
+        "(pytest is not declared; reprobot installed it to run the tests)"
+    )
+    (finding,) = outcome.findings
+    assert finding.message == "tests/test_a.py::test_w failed: assert 8.0 == 7.0"
+    assert (finding.path, finding.line) == ("tests/test_a.py", 7)
+
+
+def test_tst002_no_test_ran_when_collection_fails() -> None:
+    broken = CaseResult(
+        "tests/test_a.py",
+        ERROR,
+        "tests/test_a.py",
+        1,
+        "ModuleNotFoundError: No module named 'yaml'",
+        collected=False,
+    )
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(2, "1 error"), junit=JUnitSummary((broken,)))
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "no test ran: 1 test module failed to load "
+        "(tests/test_a.py: ModuleNotFoundError: No module named 'yaml')"
+    )
+
+
+def test_tst002_no_test_ran_when_nothing_was_collected() -> None:
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(5, "collected 0 items"), junit=JUnitSummary(()))
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == "no test ran: pytest collected no tests"
+    assert "collected 0 items" in outcome.findings[0].message
+
+
+def test_tst002_fails_at_the_timeout() -> None:
+    stopped = CommandResult(None, "still running", timed_out=True, leftovers_killed=2)
+    outcome = _tst002(TestRun(PYTEST, outcome=stopped), TestSettings(timeout=5))
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "the tests did not finish within 5 s (`tests.timeout`); they were stopped with "
+        "every process they started (2 left behind)"
+    )
+    assert outcome.findings[0].message == "output before the timeout:\nstill running"
+
+
+def test_tst002_fails_when_the_test_requirements_do_not_install() -> None:
+    failure = CommandResult(1, "Resolving...\nerror: no version of pytest==99 found")
+    outcome = _tst002(TestRun(PYTEST, install_failure=failure))
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "the test requirements could not be installed: "
+        "Resolving...\nerror: no version of pytest==99 found"
+    )
+
+
+def test_tst002_judges_a_configured_command_by_its_exit_code() -> None:
+    command = TestPlan("command", ("make", "test"), "`make test` (Makefile target `test`)")
+    good = _tst002(TestRun(command, outcome=CommandResult(0, "ok")))
+    assert good.status is Status.PASS
+    assert good.message == "`make test` (Makefile target `test`) exited 0"
+    bad = _tst002(TestRun(command, outcome=CommandResult(2, "sum is wrong")))
+    assert bad.status is Status.FAIL
+    assert bad.message == "`make test` (Makefile target `test`) exited 2"
+    assert "sum is wrong" in bad.findings[0].message
+
+
+def test_tst002_skips_nox_only_suites_and_missing_environments() -> None:
+    assert _tst002(TestRun(None)).status is Status.SKIP
+    env = FreshEnvironment(
+        None, None, "", None, None, Manifest("none"), None, None, None, problem="no Python 3.7"
+    )
+    outcome = _tst002(TestRun(PYTEST), env=env)
+    assert outcome.status is Status.SKIP
+    assert outcome.message == "no fresh environment to run the tests in (no Python 3.7)"
+
+
+def test_tst002_could_not_start() -> None:
+    missing = CommandResult(None, "", "no such file: make", ran=False)
+    outcome = _tst002(TestRun(TestPlan("command", ("make",), "`make`"), outcome=missing))
+    assert outcome.status is Status.FAIL
+    assert outcome.message == "the tests could not start: no such file: make"
