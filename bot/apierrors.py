@@ -3,10 +3,12 @@ to wait. `bot/github.py` turns PyGithub's exceptions into these; nothing here im
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 READ_ONLY = "resource not accessible by integration"
 PULLS_NOT_PERMITTED = "github actions is not permitted to create or approve pull requests"
@@ -106,3 +108,29 @@ class RetrySettings:
     max_wait: float = 120.0
     secondary_wait: float = 60.0
     pause: float = 1.0
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
+
+
+class _Calls(Protocol):
+    def _call(self, action: str, work: Callable[[], R]) -> R: ...
+
+
+def api_action(what: str) -> Callable[[F], F]:
+    """One call of the narrow interface: retried and turned into `GitHubError` by `_call`,
+    which names the action in its message; `what` may use the method's arguments
+    (`"comment on #{number}"`)."""
+
+    def wrap(method: F) -> F:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        def call(self: _Calls, *args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(self, *args, **kwargs).arguments
+            return self._call(what.format(**bound), lambda: method(self, *args, **kwargs))
+
+        return call  # type: ignore[return-value]
+
+    return wrap

@@ -11,8 +11,6 @@ is looked up again and only created if it is still missing.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -29,6 +27,7 @@ from bot.apierrors import (
     GitHubError,
     RetrySettings,
     Written,
+    api_action,
     header,
     is_transient,
     kind_of,
@@ -39,25 +38,6 @@ from bot.apierrors import (
 __all__ = ["GitHub", "GitHubError", "Written"]
 
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _action(what: str) -> Callable[[F], F]:
-    """One call of the narrow interface: retried and turned into `GitHubError` by `_call`,
-    which names the action in its message; `what` may use the method's arguments
-    (`"comment on #{number}"`)."""
-
-    def wrap(method: F) -> F:
-        signature = inspect.signature(method)
-
-        @functools.wraps(method)
-        def call(self: GitHub, *args: Any, **kwargs: Any) -> Any:
-            bound = signature.bind(self, *args, **kwargs).arguments
-            return self._call(what.format(**bound), lambda: method(self, *args, **kwargs))
-
-        return call  # type: ignore[return-value]
-
-    return wrap
 
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
@@ -188,17 +168,17 @@ class GitHub:
 
     # -- reading -------------------------------------------------------------------------
 
-    @_action("read the repository")
+    @api_action("read the repository")
     def default_branch(self) -> str:
         return str(self._repo.default_branch)
 
-    @_action("read pull request #{number}")
+    @api_action("read pull request #{number}")
     def pull_head_sha(self, number: int) -> str:
         return str(self._repo.get_pull(number).head.sha)
 
     # -- sticky comment ------------------------------------------------------------------
 
-    @_action("comment on #{number}")
+    @api_action("comment on #{number}")
     def upsert_comment(self, number: int, body: str, marker: str) -> Written:
         """The one comment on pull request `number` whose first line is `marker`."""
         issue = self._repo.get_issue(number)
@@ -226,7 +206,7 @@ class GitHub:
 
     # -- commit status -------------------------------------------------------------------
 
-    @_action("set the commit status on {sha:.7}")
+    @api_action("set the commit status on {sha:.7}")
     def set_status(
         self, sha: str, state: str, description: str, target_url: str | None, context: str
     ) -> None:
@@ -253,7 +233,7 @@ class GitHub:
         ]
         return sorted(mine, key=lambda i: (i.state != "open", -i.number))
 
-    @_action("update the tracking issue")
+    @api_action("update the tracking issue")
     def upsert_issue(
         self,
         *,
@@ -353,7 +333,7 @@ class GitHub:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    @_action("write {path} on {branch}")
+    @api_action("write {path} on {branch}")
     def publish_badge(
         self, *, branch: str, base: str, path: str, content: str, message: str
     ) -> Written:
@@ -362,7 +342,7 @@ class GitHub:
 
     # -- fix pull request ----------------------------------------------------------------
 
-    @_action("open the fix pull request")
+    @api_action("open the fix pull request")
     def open_fix_pr(
         self,
         *,

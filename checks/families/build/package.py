@@ -17,6 +17,7 @@ from checks.core.runner import RunOutcome
 from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, workspace
 from checks.core.snapshot import Snapshot
 from checks.environment.fresh import chosen_python
+from checks.environment.machine import machine_settings
 from checks.environment.uv import NO_SANDBOX_UV, sandbox_uv, uv_env, uv_index_args
 from checks.families.build.settings import BuildSettings
 from checks.repo.pyproject import read_pyproject
@@ -64,7 +65,8 @@ def package_build(ctx: Context) -> PackageBuild:
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return PackageBuild(backend, problem=ws.problem)
-    uv = sandbox_uv()
+    machine = ctx.fact(machine_settings)
+    uv = sandbox_uv(machine)
     if uv is None:
         return PackageBuild(backend, problem=NO_SANDBOX_UV)
     out_dir = ws.area / "dist"
@@ -75,10 +77,10 @@ def package_build(ctx: Context) -> PackageBuild:
     python = ctx.fact(chosen_python)
     if python.path is not None:
         args += ["--python", str(python.path)]
-    args += [*uv_index_args(), str(ws.path)]
+    args += [*uv_index_args(machine), str(ws.path)]
     timeout = ctx.settings(BuildSettings).timeout
     started = time.monotonic()
-    outcome = sandbox_run(ctx, args, cwd=ws.path, timeout=timeout, extra_env=uv_env())
+    outcome = sandbox_run(ctx, args, cwd=ws.path, timeout=timeout, extra_env=uv_env(machine))
     ctx.timings["build.package"] = time.monotonic() - started
     sdist = _artifact(out_dir, "*.tar.gz")
     wheel = _artifact(out_dir, "*.whl")

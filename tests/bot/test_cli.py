@@ -86,7 +86,7 @@ def test_list_checks_and_readme_table_agree() -> None:
     from bot import render
 
     table = render.checks_table(all_checks())
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert table in readme, (
         "README's table of checks is stale: run `reprobot list-checks --format markdown`"
     )

@@ -38,7 +38,7 @@ def _run_probe(shares_user: bool) -> dict[str, object]:
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     result: dict[str, object] = json.loads(done.stdout)
     return result
@@ -63,7 +63,7 @@ def test_handed_over_environment_has_no_token_variable(tmp_path: Path) -> None:
         [sys.executable, "-c", launcher],
         env=env,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     visible = out.read_bytes()
     assert TOKEN.encode() not in visible

@@ -11,7 +11,7 @@ from bot.apierrors import RetrySettings
 from bot.event import load_event
 from bot.inputs import Inputs, forget_token, read_environment
 
-EVENTS = Path(__file__).parent / "fixtures" / "events"
+EVENTS = Path(__file__).parents[1] / "fixtures" / "events"
 
 
 def test_defaults_match_action_yml_when_inputs_are_absent(tmp_path: Path) -> None:

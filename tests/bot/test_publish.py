@@ -21,9 +21,9 @@ from bot.publish import plan_for
 from bot.truncate import COMMENT_LIMIT, utf16_len
 from checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
+from tests.bot.test_badge import shields_problems
+from tests.bot.test_github import FAST
 from tests.ghserver import BOT_LOGIN, STANDARD_REPO, GitHubServer
-from tests.test_badge import shields_problems
-from tests.test_github import FAST
 
 REPO = STANDARD_REPO
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
