@@ -1,1 +1,1 @@
-"""repo."""
+"""Facts read from the repository's own files, each file parsed once a run."""
