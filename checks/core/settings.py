@@ -11,7 +11,10 @@ import dataclasses
 import math
 import types
 import typing
+from dataclasses import field
 from typing import Any
+
+from checks.core.runner import MAX_TIMEOUT
 
 TYPE_WORDS = {
     str: "text",
@@ -63,3 +66,16 @@ def coerce(kinds: tuple[type, ...], field: dataclasses.Field[Any], value: Any) -
             raise SettingError(f"must be at most {limit}, not {value!r}")
         return float(value) if float in kinds else value
     return value
+
+
+def seconds(default: float, help_text: str) -> Any:
+    """A time limit setting: a positive, finite number of seconds, at most a week."""
+    return field(
+        default=default,
+        metadata={
+            "help": help_text,
+            "positive": True,
+            "unit": " of seconds",
+            "at_most": MAX_TIMEOUT,
+        },
+    )

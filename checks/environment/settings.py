@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checks.core.runner import MAX_TIMEOUT
+from checks.core.settings import seconds
 
 
 @dataclass(frozen=True)
@@ -18,12 +18,4 @@ class EnvironmentSettings:
     extras: tuple[str, ...] = field(
         default=(), metadata={"help": "extras to install with the package"}
     )
-    timeout: float = field(
-        default=900.0,
-        metadata={
-            "help": "seconds allowed for resolving and installing",
-            "positive": True,
-            "unit": " of seconds",
-            "at_most": MAX_TIMEOUT,
-        },
-    )
+    timeout: float = seconds(900.0, "seconds allowed for resolving and installing")

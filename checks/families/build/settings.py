@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from checks.core.runner import MAX_TIMEOUT
+from checks.core.settings import seconds
 
 
 @dataclass(frozen=True)
 class BuildSettings:
-    timeout: float = field(
-        default=600.0,
-        metadata={
-            "help": "seconds allowed for building",
-            "positive": True,
-            "unit": " of seconds",
-            "at_most": MAX_TIMEOUT,
-        },
-    )
+    timeout: float = seconds(600.0, "seconds allowed for building")

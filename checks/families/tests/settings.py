@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checks.core.runner import MAX_TIMEOUT
+from checks.core.settings import seconds
 
 
 @dataclass(frozen=True)
@@ -14,12 +14,4 @@ class TestSettings:
     command: str | None = field(
         default=None, metadata={"help": "command that runs the test suite (default: detected)"}
     )
-    timeout: float = field(
-        default=1800.0,
-        metadata={
-            "help": "seconds allowed for the test suite",
-            "positive": True,
-            "unit": " of seconds",
-            "at_most": MAX_TIMEOUT,
-        },
-    )
+    timeout: float = seconds(1800.0, "seconds allowed for the test suite")
