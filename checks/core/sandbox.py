@@ -236,31 +236,40 @@ _RUNNER_PLACES = (
 )
 
 
+def _shared(path: Path) -> bool:
+    """A folder every user writes in (/tmp, /var/tmp, /dev/shm: world-writable, sticky):
+    closing it would break every other program, so it is never hidden."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True
+    return bool(mode & stat.S_ISVTX) or bool(mode & stat.S_IWOTH)
+
+
 def _private_places(snapshot: Snapshot, area: Path) -> list[Path]:
-    """The checkout (its git work tree too), and the folders where the runner keeps
-    credentials and step files: none of them is for the code under test to read (but
-    never a folder that holds the clean room itself)."""
+    """The checkout (its git work tree too), and the runner's step files and folders:
+    none of them is for the code under test to read. A step file is closed itself, never
+    the folder it lies in; never a shared folder, nor one that holds the clean room."""
     places = [snapshot.root]
     if snapshot.is_git:
         top = runner.git(snapshot.root, "rev-parse", "--show-toplevel").stdout.strip()
         if top:
             places.append(Path(top))
-    for name in _RUNNER_PLACES:
-        value = os.environ.get(name)
-        if value:
-            path = Path(value)
-            places.append(path if path.is_dir() else path.parent)
+    places += [Path(v) for name in _RUNNER_PLACES if (v := os.environ.get(name))]
     area = area.resolve()
-    return [
-        p
-        for p in dict.fromkeys(p.resolve() for p in places)
-        if p.is_dir() and p != Path("/") and not area.is_relative_to(p)
-    ]
+    found = []
+    for place in dict.fromkeys(p.resolve() for p in places):
+        if not place.exists() or place == Path("/") or area.is_relative_to(place):
+            continue
+        if place.is_dir() and _shared(place):
+            continue
+        found.append(place)
+    return found
 
 
 def hide_from_sandbox(places: Sequence[Path]) -> Callable[[], None]:
     """Take group and other permissions off `places` (the sandbox user can no longer enter
-    them); the returned function puts the modes back."""
+    or read them); the returned function puts the modes back."""
     changed: list[tuple[Path, int]] = []
     for place in places:
         try:

@@ -177,3 +177,23 @@ def test_code_under_test_cannot_read_the_checkout_or_its_credentials(sandbox_tmp
     assert inside.ok and inside.stdout == "print(1)\n"
     ctx.close()
     assert stat.S_IMODE(repo.stat().st_mode) == before  # the checkout's mode is back
+
+
+@pytest.mark.skipif(not runner.drops_privileges(), reason="needs root to run code as another user")
+def test_step_files_are_closed_but_never_the_shared_folder_they_lie_in(
+    sandbox_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = sandbox_tmp / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # like /tmp
+    summary = shared / "step_summary.md"
+    summary.write_text("secret step output\n")
+    os.chmod(summary, 0o644)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    repo = make_repo(sandbox_tmp, {"run.py": "print(1)\n"})
+    ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
+    out = sandbox_run(ctx, ("sh", "-c", f"cat {summary} 2>&1; ls -d {shared}"), timeout=30)
+    assert "secret step output" not in out.output and "Permission denied" in out.output
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777  # still open to everyone
+    ctx.close()
+    assert stat.S_IMODE(summary.stat().st_mode) == 0o644
