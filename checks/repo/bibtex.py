@@ -56,7 +56,7 @@ _LETTERS = {
     "j": "j",
 }
 _ACCENT = re.compile(
-    r"\\([\"'`^~=.])\s*\{?\s*(\\?[A-Za-z])\s*\}?|\\([uvHckr])\s*\{\s*(\\?[A-Za-z])\s*\}"
+    r"\\([\"'`^~=.])\s*\{?\s*(\\?[A-Za-z])\s*\}?|\\([uvHckr])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))"
 )
 _LETTER = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|[oOlLij])(?![A-Za-z])\s*")
 
@@ -88,7 +88,7 @@ def _letter(match: re.Match[str]) -> str:
 
 
 def _accent(match: re.Match[str]) -> str:
-    mark, base = (match[1], match[2]) if match[1] else (match[3], match[4])
+    mark, base = (match[1], match[2]) if match[1] else (match[3], match[4] or match[5])
     base = _LETTERS.get(base[1:], base[1:]) if base.startswith("\\") else base
     return unicodedata.normalize("NFC", base + _ACCENTS[mark])
 
@@ -195,6 +195,7 @@ def parse_bibtex(text: str, source: str, first_line: int = 1) -> tuple[BibEntry,
 def split_authors(value: str) -> tuple[str, ...]:
     """`Doe, Jane and John {van Dyke} and others` -> ("Doe, Jane", "John van Dyke")."""
     names, depth, start = [], 0, 0
+    value = f" {' '.join(value.split())} "
     for index, char in enumerate(value):
         depth += 1 if char == "{" else -1 if char == "}" and depth else 0
         if depth == 0 and value[index : index + 5].lower() == " and " and index >= start:
@@ -202,7 +203,7 @@ def split_authors(value: str) -> tuple[str, ...]:
             start = index + 5
     names.append(value[start:])
     cleaned = (" ".join(latex_to_text(n).split()).strip(" ,") for n in names)
-    return tuple(n for n in cleaned if n and n.lower() != "others")
+    return tuple(n for n in cleaned if n and n.lower() not in ("others", "and"))
 
 
 PAPER_KINDS = frozenset(

@@ -81,6 +81,7 @@ def _full(name: str) -> bool:
 def merge_identities(counted: list[tuple[int, Person]]) -> tuple[Person, ...]:
     """One person per set of git identities that share an e-mail address or a name.
 
+    A GitHub no-reply address also names its account's login (`12+jdoe@...` is `jdoe`).
     The name kept is the fullest (given and family, then most commits); the e-mail is the
     real address with most commits (GitHub's no-reply addresses only join identities).
     People come in order of commits, most first.
@@ -98,6 +99,9 @@ def merge_identities(counted: list[tuple[int, Person]]) -> tuple[Person, ...]:
         keys = ["name:" + _name_key(person.name)]
         if person.email and _REAL_EMAIL.match(person.email):
             keys.append("email:" + person.email.casefold())
+        if person.email and person.email.casefold().endswith(_NOREPLY):
+            login = person.email.partition("@")[0].rpartition("+")[2]
+            keys.append("name:" + login.casefold())  # the GitHub account's login
         for key in keys:
             if key in seen:
                 parent[root(index)] = root(seen[key])

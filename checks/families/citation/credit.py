@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.families.citation.names import CffAuthor, author_of, name_key, split_name
-from checks.repo.bibtex import BibEntry, CitationBibtex
+from checks.repo.bibtex import CitationBibtex
 from checks.repo.git import GitFacts
 from checks.repo.licences import LicenceHolders
 from checks.repo.metadata import Person, ProjectMetadata
@@ -207,11 +207,13 @@ def _pages(text: str | None) -> list[tuple[str, str]]:
     return [("start", parts[0])] if parts else []
 
 
-def preferred_citation(entry: BibEntry | None) -> Reference | None:
+def preferred_citation(known: Known) -> Reference | None:
     """The paper's BibTeX as a CFF reference, or None without a title and authors."""
+    entry = known.bibtex.paper
     if entry is None or not entry.get("title") or not entry.authors:
         return None
-    people = _one_each([author_of(p) for p in entry.authors_people[:MAX_AUTHORS]])
+    made = _one_each([author_of(p) for p in entry.authors_people[:MAX_AUTHORS]])
+    people = _with_orcids(made, known)
     fields: list[tuple[str, str]] = []
     journal = entry.get("journal") or entry.get("journaltitle") or entry.get("archiveprefix")
     for key, value in (

@@ -137,7 +137,7 @@ def generate(
     if git.repository_url:
         origin.add("the origin remote", "repository-code")
     paper = known.bibtex.paper
-    reference = preferred_citation(paper)
+    reference = preferred_citation(known)
     if reference is not None and paper is not None:
         origin.add(paper.source, "preferred-citation")
     url = meta.homepage if meta.homepage and meta.homepage.startswith("https://") else None
