@@ -51,21 +51,86 @@ def normalise_remote(url: str) -> str | None:
     return f"https://{match['host'].lower()}/{path}"
 
 
-_BOTS = re.compile(r"\[bot\]|^dependabot|^github-actions|^pre-commit-ci|^renovate", re.I)
+_BOT_NAME = re.compile(
+    r"\[bot\]|(^|[-_ .])bot$|^dependabot|^github[- ]actions?\b|^github$|^pre-commit-ci|^renovate|"
+    r"^greenkeeper|^allcontributors|^all-contributors|^codecov|^imgbot|^snyk|^mergify|"
+    r"^web-flow$|^semantic-release|^copilot$",
+    re.I,
+)
+_BOT_EMAIL = re.compile(
+    r"\[bot\]@|^(noreply|action|actions|github-actions)@github\.com$|^bot@|-bot@", re.I
+)
+_NOREPLY = "users.noreply.github.com"
+_REAL_EMAIL = re.compile(r"^[^@\s]+@(?!localhost$)[^@\s]+\.[^@\s]{2,}$", re.I)
+
+
+def is_bot(person: Person) -> bool:
+    """Dependabot, GitHub Actions, pre-commit.ci, Renovate and other automated committers."""
+    return bool(_BOT_NAME.search(person.name) or _BOT_EMAIL.search(person.email or ""))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.replace(",", " ").split()).casefold()
+
+
+def _full(name: str) -> bool:
+    """A name with a given and a family part, not a handle."""
+    return len(name.split()) >= 2 and not re.search(r"[\d@_]", name)
+
+
+def merge_identities(counted: list[tuple[int, Person]]) -> tuple[Person, ...]:
+    """One person per set of git identities that share an e-mail address or a name.
+
+    A GitHub no-reply address also names its account's login (`12+jdoe@...` is `jdoe`).
+    The name kept is the fullest (given and family, then most commits); the e-mail is the
+    real address with most commits (GitHub's no-reply addresses only join identities).
+    People come in order of commits, most first.
+    """
+    parent = list(range(len(counted)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[str, int] = {}
+    for index, (_, person) in enumerate(counted):
+        keys = ["name:" + _name_key(person.name)]
+        if person.email and _REAL_EMAIL.match(person.email):
+            keys.append("email:" + person.email.casefold())
+        if person.email and person.email.casefold().endswith(_NOREPLY):
+            login = person.email.partition("@")[0].rpartition("+")[2]
+            keys.append("name:" + login.casefold())  # the GitHub account's login
+        for key in keys:
+            if key in seen:
+                parent[root(index)] = root(seen[key])
+            else:
+                seen[key] = index
+    groups: dict[int, list[tuple[int, Person]]] = {}
+    for index, item in enumerate(counted):
+        groups.setdefault(root(index), []).append(item)
+    people = []
+    for members in groups.values():
+        total = sum(n for n, _ in members)
+        best = max(members, key=lambda m: (_full(m[1].name), m[0], len(m[1].name)))[1]
+        emails = [(n, p.email) for n, p in members if p.email and not p.email.endswith(_NOREPLY)]
+        email = max(emails, key=lambda e: e[0])[1] if emails else None
+        people.append((total, Person(best.name, email)))
+    people.sort(key=lambda p: -p[0])
+    return tuple(p for _, p in people)
 
 
 def _git_authors(root: Path) -> tuple[Person, ...]:
     out = runner.git(root, "shortlog", "-sne", "HEAD")
-    people: dict[str, Person] = {}
+    counted: list[tuple[int, Person]] = []
     for line in out.stdout.splitlines() if out.ok else ():
-        _, _, who = line.strip().partition("\t")
+        count, _, who = line.strip().partition("\t")
         person = parse_person(who)
-        if person is None or _BOTS.search(person.name):
+        if person is None or is_bot(person):
             continue
-        if person.email and person.email.endswith("users.noreply.github.com"):
-            person = Person(person.name)  # the author chose to hide the address
-        people.setdefault(person.name.casefold(), person)
-    return tuple(people.values())
+        counted.append((int(count) if count.strip().isdigit() else 1, person))
+    return merge_identities(counted)
 
 
 def version_of_tag(name: str) -> str | None:

@@ -23,8 +23,10 @@ METADATA_CAP = 1024 * 1024  # setup.cfg
 
 @dataclass(frozen=True)
 class Person:
-    name: str
+    name: str  # as written: "Jane Doe" or "Doe, Jane"
     email: str | None = None
+    orcid: str | None = None  # https://orcid.org/0000-0000-0000-0000
+    affiliation: str | None = None
 
 
 @dataclass(frozen=True)

@@ -171,19 +171,215 @@ def readme(ctx: Context) -> Readme:
 
 @dataclass(frozen=True)
 class ReadmeTitle:
-    """The README's first heading when it reads as the project's title, and where it is."""
+    """The work's title as the README gives it, and where it is."""
 
     title: str
-    source: str  # "the first heading of README.md"
+    source: str  # "the first heading of README.md", "the first sentence of README.md"
+
+
+# Words of section headings ("Requirements", "Citing this work"), never a work's title.
+_SECTION_WORDS = frozenset(
+    {
+        "a",
+        "about",
+        "abstract",
+        "acknowledgements",
+        "acknowledgments",
+        "an",
+        "and",
+        "author",
+        "authors",
+        "background",
+        "changelog",
+        "citation",
+        "citations",
+        "cite",
+        "citing",
+        "code",
+        "contact",
+        "contents",
+        "contributing",
+        "contributors",
+        "copyright",
+        "data",
+        "dependencies",
+        "description",
+        "docs",
+        "documentation",
+        "environment",
+        "example",
+        "examples",
+        "faq",
+        "features",
+        "files",
+        "folder",
+        "folders",
+        "for",
+        "getting",
+        "hello",
+        "how",
+        "in",
+        "install",
+        "installation",
+        "installing",
+        "instructions",
+        "intro",
+        "introduction",
+        "it",
+        "its",
+        "licence",
+        "license",
+        "me",
+        "my",
+        "news",
+        "notes",
+        "of",
+        "our",
+        "overview",
+        "prerequisites",
+        "project",
+        "quick",
+        "quickstart",
+        "read",
+        "readme",
+        "references",
+        "repo",
+        "repository",
+        "requirement",
+        "requirements",
+        "run",
+        "running",
+        "set",
+        "setup",
+        "start",
+        "started",
+        "structure",
+        "summary",
+        "table",
+        "the",
+        "this",
+        "to",
+        "todo",
+        "up",
+        "usage",
+        "use",
+        "using",
+        "welcome",
+        "work",
+        "world",
+        "your",
+    }
+)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
+
+
+def plain_text(text: str) -> str:
+    """Markdown or rst inline markup removed: links keep their words, images and badges go."""
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(lambda m: m[1] if m[1] is not None else m[2], text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"\|[^|\s][^|]*\|_{0,2}", "", text)  # rst substitutions (badges)
+    text = re.sub(r"`([^`<]*?)\s*<[^>]*>`_{1,2}", r"\1", text)  # rst links
+    text = re.sub(r":\w+:`([^`]*)`", r"\1", text)  # rst roles
+    text = re.sub(r"(\*\*|__|\*|``|`)(\S(?:.*?\S)?)\1", r"\2", text)
+    text = re.sub(r"(?<!\w)_(\S(?:.*?\S)?)_(?!\w)", r"\1", text)
+    return " ".join(text.split()).strip(" #:-–—")
+
+
+def is_title(text: str) -> bool:
+    """A work's title, not a section heading ("Installation", "Citing this work")."""
+    words = re.findall(r"[^\W_]+", text.casefold())
+    if not words or len(text) > 200:
+        return False
+    return not all(w in _SECTION_WORDS for w in words)
+
+
+_QUOTED = re.compile(r'"([^"]{3,200})"|“([^”]{3,200})”|\*([^*]{3,200})\*|(?<!\w)_([^_]{3,200})_')
+_NOT_PROSE = re.compile(r"^\s*(\[!\[|!\[|<|\||\.\. |[#=\-~^*+`]{3,}|```|~~~|>|-{3,})")
+
+
+def first_sentence(lines: list[str]) -> tuple[int, str] | None:
+    """(line, text) of the first sentence of the first paragraph of prose."""
+    marked = {n for n, _ in headings(lines)}
+    paragraph: list[str] = []
+    start = 0
+    for number, line in enumerate(lines[:200], 1):
+        stripped = line.strip()
+        prose = stripped and number not in marked and not _NOT_PROSE.match(line)
+        if prose and not _SETEXT.match(line):
+            start = start or number
+            paragraph.append(stripped)
+        elif paragraph:
+            break
+    if not paragraph:
+        return None
+    text = " ".join(paragraph)
+    end = re.search(r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)[.!?](\s+(?=[A-Z])|$)", text)
+    return start, text[: end.end()].strip() if end else text
+
+
+def sentence_title(sentence: str) -> str | None:
+    """The quoted or emphasised title in a sentence: `... the project "A study of X".`"""
+    for match in _QUOTED.finditer(sentence):
+        found = next(g for g in match.groups() if g is not None)
+        title = plain_text(found).rstrip(".,;")
+        if len(title.split()) >= 2 and is_title(title):
+            return title
+    return None
+
+
+def title_of(text: str, path: str) -> ReadmeTitle | None:
+    """The README's first heading when it is a title, else a title quoted in its first
+    sentence; None when it gives neither."""
+    lines = text.splitlines()
+    first = headings(lines[:40])
+    heading = plain_text(first[0][1]) if first else ""
+    if heading and is_title(heading):
+        return ReadmeTitle(heading, f"the first heading of {path}")
+    sentence = first_sentence(lines)
+    title = sentence_title(sentence[1]) if sentence else None
+    return ReadmeTitle(title, f"the first sentence of {path}") if title else None
 
 
 def readme_title(ctx: Context) -> ReadmeTitle | None:
-    """Fact provider: the README's first heading, when it reads as a title (not "Installation")."""
+    """Fact provider: the work's title as the README gives it, when it gives one."""
     found = ctx.fact(readme)
     if found.path is None or not found.ok:
         return None
-    first = headings(found.text.splitlines()[:40])
-    title = first[0][1].strip() if first else ""
-    if not title or len(title) > 150 or title.lower().startswith(("readme", "install", "usage")):
-        return None
-    return ReadmeTitle(title, f"the first heading of {found.path}")
+    return title_of(found.text, found.path)
+
+
+# DOI prefixes of archives that hold code and data (Zenodo, OSF, figshare, Dryad, Code Ocean).
+ARCHIVE_PREFIXES = ("10.5281/", "10.17605/", "10.6084/", "10.5061/", "10.24433/")
+_DOI_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>()\[\]{}|,;]+)", re.I)
+_BADGE = re.compile(r"zenodo\.org/badge/(?:doi|latestdoi)/(10\.\d{4,9}/[^\s)\]]+?)\.svg", re.I)
+
+
+@dataclass(frozen=True)
+class ReadmeDois:
+    """DOIs of the work's archived copies the README names: its Zenodo badge, then others."""
+
+    path: str | None = None
+    badge: str | None = None  # the DOI of a Zenodo badge: this repository's archive
+    archives: tuple[str, ...] = ()  # other archive DOIs, in the order written
+
+
+def dois_of(text: str, path: str | None) -> ReadmeDois:
+    """The archive DOIs in a README's text."""
+    badge = next((m[1] for m in _BADGE.finditer(text)), None)
+    seen: list[str] = []
+    for match in _DOI_TEXT.finditer(_BADGE.sub("", text)):
+        doi = match[1].rstrip(".").removesuffix(".svg")
+        archive = doi.upper().startswith(tuple(p.upper() for p in ARCHIVE_PREFIXES))
+        if archive and doi != badge and doi.casefold() not in (d.casefold() for d in seen):
+            seen.append(doi)
+    return ReadmeDois(path, badge, tuple(seen[:5]))
+
+
+def readme_dois(ctx: Context) -> ReadmeDois:
+    """Fact provider: the archive DOIs the README names."""
+    found = ctx.fact(readme)
+    if found.path is None or not found.ok:
+        return ReadmeDois()
+    return dois_of(found.text, found.path)

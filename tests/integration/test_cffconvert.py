@@ -95,12 +95,31 @@ def _git_authors_repo(tmp_path: Path) -> Path:
     return root
 
 
+def _paper_repo(tmp_path: Path) -> Path:
+    """A paper's companion: a Zenodo badge, a README title, the paper's BibTeX, ORCIDs."""
+    readme = (
+        "[![DOI](https://zenodo.org/badge/DOI/10.5281/zenodo.4242.svg)](https://x)\n\n"
+        "# Heat waves in the *Baltic*\n\n## Citing this work\n\n```bibtex\n"
+        "@inproceedings{doe, author = {Doe, Jane and van Dyke, Dick and {ACME Lab}},\n"
+        "  title = {Heat {waves}}, booktitle = {Proc. Ocean}, year = 2024, month = mar,\n"
+        "  pages = {1--9}, doi = {10.1000/x.1}, publisher = {ACM}}\n```\n"
+    )
+    zenodo = (
+        '{"creators": [{"name": "Doe, Jane", "orcid": "0000-0002-1825-0097", '
+        '"affiliation": "Uni"}]}'
+    )
+    return make_repo(tmp_path, {"README.md": readme, ".zenodo.json": zenodo}, name="paper")
+
+
 def test_generated_files_pass_cffconvert(cffconvert: Path, tmp_path: Path) -> None:
     texts = {
         "package": _generated(_package_repo(tmp_path)),
         "git-authors": _generated(_git_authors_repo(tmp_path)),
+        "paper": _generated(_paper_repo(tmp_path)),
         "nothing-known": _generated(make_repo(tmp_path, {"run.py": ""}, git_init=False, name="n")),
     }
+    assert "preferred-citation:" in texts["paper"]
+    assert "orcid:" in texts["paper"]
     for name, text in texts.items():
         outcome = validate(cffconvert, text, tmp_path, name)
         assert outcome.ok, f"{name}:\n{text}\n{outcome.tail()}"

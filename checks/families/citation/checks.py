@@ -8,7 +8,7 @@ from checks.core.templates import render
 from checks.core.words import plural
 from checks.families.citation.cff import citation_file, citation_location
 from checks.families.citation.release import Correction, Drift, release_drift
-from checks.families.citation.validation import validate
+from checks.families.citation.validation import placeholders, validate
 from checks.families.citation.writer import generated_citation
 
 
@@ -55,7 +55,9 @@ class CIT002(Check):
     GitHub, Zenodo and reference managers, so the citation people copy is wrong or missing.
     Each problem below names the line and what to write instead. Common ones: ORCIDs must
     be full `https://orcid.org/...` URLs, DOIs are written bare (`10.5281/zenodo.123`),
-    dates are `YYYY-MM-DD`, and a person is `given-names` plus `family-names`.
+    dates are `YYYY-MM-DD`, and a person is `given-names` plus `family-names`. A title or
+    author reprobot left as a placeholder (`<the title of this work>`) is a warning until
+    it is filled in.
     """
 
     requires = frozenset({"CIT001"})
@@ -70,6 +72,11 @@ class CIT002(Check):
             first = findings[0]
             where = f", line {first.line}" if first.line else ""
             return failed(f"{count} in {cff.path}{where}: {first.message}", findings=findings)
+        unfilled = placeholders(cff)
+        if unfilled:
+            line = f" (line {unfilled[0].line})" if unfilled[0].line else ""
+            message = f"{cff.path} is valid CFF 1.2.0, but {unfilled[0].message}{line}"
+            return warned(message, findings=unfilled)
         return passed(f"{cff.path} is valid CFF 1.2.0")
 
 

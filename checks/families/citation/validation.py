@@ -16,6 +16,7 @@ from jsonschema import ValidationError
 
 from checks.core.model import Finding
 from checks.families.citation.cff import CffFile, known_keys, licence_ids, line_of, validator
+from checks.families.citation.credit import PLACEHOLDERS
 from checks.repo.git import normalise_remote
 
 Place = tuple[str | int, ...]
@@ -273,3 +274,21 @@ def validate(cff: CffFile, *, limit: int = 100) -> tuple[Finding, ...]:
     except RecursionError:
         return (Finding("nested too deeply to validate; simplify the file", cff.path),)
     return tuple(sorted(found.values(), key=lambda f: (f.line or 0, f.message)))
+
+
+def placeholders(cff: CffFile) -> tuple[Finding, ...]:
+    """Values reprobot wrote as placeholders (`<the title of this work>`) still unfilled."""
+    data = cff.data if isinstance(cff.data, dict) else {}
+    found = []
+    if data.get("title") in PLACEHOLDERS:
+        line = line_of(cff.document, ("title",))
+        found.append(
+            Finding("the title is still a placeholder: write the work's title", cff.path, line)
+        )
+    people = data.get("authors")
+    for index, person in enumerate(people if isinstance(people, list) else []):
+        if isinstance(person, dict) and person.get("name") in PLACEHOLDERS:
+            line = line_of(cff.document, ("authors", index))
+            message = "the authors are still a placeholder: name the people to credit"
+            found.append(Finding(message, cff.path, line))
+    return tuple(found)

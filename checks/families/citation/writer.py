@@ -1,8 +1,9 @@
 """Writing CITATION.cff: a new file from what the repository says, and exact edits of one.
 
 A new file (the fact `generated_citation`) is rendered from `templates/CITATION.cff.j2`
-with every value quoted by the `yaml_str` filter. Edits (a corrected version or date) go
-through ruamel's round-trip dumper, so comments, key order and quoting survive.
+with every value quoted by the `yaml_str` filter; `credit` decides what it says. Edits
+(a corrected version or date) go through ruamel's round-trip dumper, so comments, key
+order and quoting survive.
 """
 
 from __future__ import annotations
@@ -19,59 +20,19 @@ from ruamel.yaml.error import YAMLError
 from checks.core.check import Context
 from checks.core.templates import render
 from checks.families.citation.cff import licence_ids, yaml_loader
+from checks.families.citation.credit import Credit, Known, other_dois, preferred_citation
+from checks.families.citation.credit import authors as credit_authors
+from checks.families.citation.credit import doi as credit_doi
+from checks.families.citation.credit import title as credit_title
+from checks.families.citation.names import CffAuthor, split_name
+from checks.repo.bibtex import citation_bibtex
 from checks.repo.git import GitFacts, git_facts, same_version
-from checks.repo.licences import LicenceHolders, canonical, licence_files, licence_holders
+from checks.repo.licences import canonical, licence_files, licence_holders
 from checks.repo.metadata import ProjectMetadata, project_metadata
-from checks.repo.readme import ReadmeTitle, readme_title
+from checks.repo.readme import readme_dois, readme_title
+from checks.repo.records import authors_file, software_records
 
-MAX_AUTHORS = 50
-_EMAIL = re.compile(r"^[\S]+@[\S]+\.[\S]{2,}$")
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-_PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "zu"}
-)
-_GROUP = re.compile(
-    r"\b(team|group|lab|laboratory|university|institute|centre|center|consortium|project|"
-    r"contributors|authors|developers|maintainers|inc|ltd|llc|gmbh|foundation|society|"
-    r"association|organi[sz]ation|department|community|collaboration)\b",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class CffAuthor:
-    """A person (given/family names) or, when the name does not split, an entity (`name`)."""
-
-    given: str | None = None
-    family: str | None = None
-    particle: str | None = None
-    suffix: str | None = None
-    name: str | None = None
-    email: str | None = None
-
-
-def split_name(full: str, email: str | None = None) -> CffAuthor:
-    """`Ludwig van Beethoven` -> given Ludwig, particle van, family Beethoven; `Doe, Jane`
-    -> given Jane, family Doe; one word, a handle or a group name -> an entity."""
-    text = " ".join(full.split())
-    mail = email if email and _EMAIL.match(email) else None
-    if "," in text and text.count(",") == 1:
-        family, given = (p.strip() for p in text.split(","))
-        if given.lower() in _SUFFIXES:
-            person = split_name(family, mail)
-            return CffAuthor(person.given, person.family, person.particle, given, person.name, mail)
-        if family and given and not _GROUP.search(text):
-            return CffAuthor(given=given, family=family, email=mail)
-    words = text.split()
-    suffix = words.pop() if len(words) > 2 and words[-1].lower() in _SUFFIXES else None
-    plausible = all(re.fullmatch(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?", w) for w in words)
-    if len(words) < 2 or not plausible or _GROUP.search(text):
-        return CffAuthor(name=text, email=mail)
-    start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in _PARTICLES:
-        start -= 1
-    particle = " ".join(words[start:-1]) or None
-    return CffAuthor(" ".join(words[:start]), words[-1], particle, suffix, None, mail)
+__all__ = ["CffAuthor", "Generated", "edit", "generate", "generated_citation", "split_name"]
 
 
 def cff_licence(expression: str | None) -> str | list[str] | None:
@@ -97,36 +58,6 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def _title(
-    meta: ProjectMetadata, git: GitFacts, fallback: str, readme: ReadmeTitle | None
-) -> tuple[str, str]:
-    if meta.name:
-        return meta.name.value, meta.name.source
-    if readme:
-        return readme.title, readme.source
-    if git.repository_url:
-        return git.repository_url.rstrip("/").rsplit("/", 1)[-1], "the origin remote"
-    return fallback, "the folder name"
-
-
-def _authors(
-    meta: ProjectMetadata, git: GitFacts, title: str, holders: LicenceHolders | None
-) -> tuple[list[CffAuthor], str]:
-    if meta.authors:
-        people = [split_name(p.name, p.email) for p in meta.authors]
-        return list(dict.fromkeys(people)), meta.authors_source or "the package metadata"
-    if git.authors:
-        people = [split_name(p.name, p.email) for p in git.authors[:MAX_AUTHORS]]
-        return list(dict.fromkeys(people)), "git history (most commits first)"
-    if holders and holders.names:
-        people = [split_name(n) for n in holders.names]
-        return list(dict.fromkeys(people)), f"the copyright line of {holders.path}"
-    if git.repository_url:
-        owner = git.repository_url.rstrip("/").split("/")[-2]
-        return [CffAuthor(name=owner)], ""
-    return [CffAuthor(name=f"The {title} authors")], ""
-
-
 class _Sources:
     """Which fields came from where, in the order first met: the fix says so."""
 
@@ -134,34 +65,15 @@ class _Sources:
         self.fields: dict[str, list[str]] = {}
 
     def add(self, where: str, field: str) -> None:
-        self.fields.setdefault(where, []).append(field)
+        if where:
+            self.fields.setdefault(where, []).append(field)
 
     def sentences(self) -> tuple[str, ...]:
         return tuple(f"{_and(fields)} from {where}" for where, fields in self.fields.items())
 
     def comment(self) -> str:
         """The places, for the comment at the top of the file."""
-        return " ".join(", ".join(self.fields).split())
-
-
-def _credit_authors(
-    meta: ProjectMetadata,
-    git: GitFacts,
-    title: str,
-    holders: LicenceHolders | None,
-    origin: _Sources,
-) -> tuple[list[CffAuthor], str | None]:
-    """The authors, credited to their source, and what the author of the fix should check."""
-    authors, source = _authors(meta, git, title, holders)
-    if not source:
-        return (
-            authors,
-            "no authors were found: replace the placeholder author with the people to credit",
-        )
-    origin.add(source, "authors")
-    if git.shallow and source.startswith("git history"):
-        return authors, "this is a shallow clone, so authors may be missing: fetch-depth: 0"
-    return authors, None
+        return " ".join(", ".join(self.fields).split()) or "what little the repository says"
 
 
 def _release(
@@ -197,44 +109,52 @@ def _licence(
 
 
 def generate(
-    meta: ProjectMetadata,
-    git: GitFacts,
+    known: Known,
     *,
-    fallback_title: str,
     licence: tuple[str, str] | None = None,
-    readme_title: ReadmeTitle | None = None,
-    holders: LicenceHolders | None = None,
     today: dt.date | None = None,
 ) -> Generated:
-    """A CITATION.cff built from package metadata, git history and the licence file.
+    """A CITATION.cff built from what the repository says (see `credit` for the order).
 
-    `licence` is (SPDX id, file) from the licence file, used when the metadata names none;
-    `readme_title` and `holders` (the licence file's copyright holders) stand in for a
-    missing package name and for authors when neither metadata nor git history has any.
+    `licence` is (SPDX id, file) from the licence file, used when the metadata names none.
     """
-    origin = _Sources()
-    title, title_source = _title(meta, git, fallback_title, readme_title)
-    origin.add(title_source, "title")
-    authors, note = _credit_authors(meta, git, title, holders, origin)
-    notes = [note] if note else []
+    meta, git, origin = known.meta, known.git, _Sources()
+    notes = [r.problem for r in known.records if r.problem]
+    chosen: list[Credit] = []
+    for name, credit in (
+        ("title", credit_title(known)),
+        ("authors", credit_authors(known)),
+        ("doi", credit_doi(known)),
+    ):
+        chosen.append(credit)
+        origin.add(credit.source, name)
+        notes += [credit.note] if credit.note else []
+    title, people, found_doi = (c.value for c in chosen)
     version, released = _release(meta, git, today or dt.date.today(), origin, notes)
     spdx = _licence(meta, licence, origin)
     if meta.description:
         origin.add(meta.name.source if meta.name else "metadata", "abstract")
     if git.repository_url:
         origin.add("the origin remote", "repository-code")
+    paper = known.bibtex.paper
+    reference = preferred_citation(known)
+    if reference is not None and paper is not None:
+        origin.add(paper.source, "preferred-citation")
     url = meta.homepage if meta.homepage and meta.homepage.startswith("https://") else None
     text = render(
         "CITATION.cff.j2",
         title=title,
         abstract=meta.description,
-        authors=authors,
+        authors=people,
         version=version,
         date_released=released,
+        doi=found_doi,
+        identifiers=other_dois(known, found_doi),
         repository_code=git.repository_url,
         url=url if url != git.repository_url else None,
         licence=spdx,
         keywords=list(meta.keywords),
+        preferred=reference,
         sources=origin.comment(),
     )
     return Generated(text, origin.sentences(), tuple(notes))
@@ -243,14 +163,17 @@ def generate(
 def generated_citation(ctx: Context) -> Generated:
     """Fact provider: a new citation file from what the repository says about itself."""
     licence = next(((f.spdx, f.path) for f in ctx.fact(licence_files) if f.spdx), None)
-    return generate(
-        ctx.fact(project_metadata),
-        ctx.fact(git_facts),
-        fallback_title=ctx.root.name,
-        licence=licence,
-        readme_title=ctx.fact(readme_title),
+    known = Known(
+        meta=ctx.fact(project_metadata),
+        git=ctx.fact(git_facts),
+        readme=ctx.fact(readme_title),
+        dois=ctx.fact(readme_dois),
+        bibtex=ctx.fact(citation_bibtex),
+        records=ctx.fact(software_records),
+        authors_file=ctx.fact(authors_file),
         holders=ctx.fact(licence_holders),
     )
+    return generate(known, licence=licence)
 
 
 def _indentation(text: str) -> tuple[int, int]:

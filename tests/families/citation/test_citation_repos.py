@@ -106,7 +106,8 @@ def test_generated_file_names_authors_version_and_repository_and_validates(
 
 
 def test_generated_from_git_authors_when_metadata_names_none(tmp_path: Path) -> None:
-    root = make_repo(tmp_path, {"run.py": "print(1)\n"}, name="heat-study")
+    root = make_repo(tmp_path, {"run.py": "print(1)\n"}, name="folder")
+    git(root, "remote", "add", "origin", "https://github.com/ocean-lab/heat-study.git")
     for who in (
         "Grace Hopper <grace@navy.example.mil>",
         "Grace Hopper <grace@navy.example.mil>",
@@ -118,7 +119,7 @@ def test_generated_from_git_authors_when_metadata_names_none(tmp_path: Path) -> 
     results = run(root)
     text = generated(results["CIT001"])
     data = load_yaml(text)
-    assert data["title"] == "heat-study"
+    assert data["title"] == "heat-study"  # the repository's name, not the folder's
     assert "version" not in data and "date-released" not in data  # nothing was released
     assert data["authors"] == [
         {"given-names": "Grace", "family-names": "Hopper", "email": "grace@navy.example.mil"},
