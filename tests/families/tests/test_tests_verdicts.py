@@ -71,12 +71,16 @@ def test_tst002_passes_with_the_counts_and_what_was_installed() -> None:
         TestRun(
             PYTEST,
             test_requirements=("pytest>=8", "hypothesis"),
+            requirement_sources=("extra `test`", "requirements-dev.txt"),
             outcome=CommandResult(0, "3 passed"),
             junit=JUnitSummary(PASSING),
         )
     )
     assert outcome.status is Status.PASS
-    assert outcome.message == "3 passed (installed 2 declared test requirements)"
+    assert outcome.message == (
+        "3 passed (installed 2 declared test requirements from extra `test`, "
+        "requirements-dev.txt: pytest>=8, hypothesis)"
+    )
 
 
 def test_tst002_names_the_failing_tests_with_file_and_line() -> None:
