@@ -249,11 +249,17 @@ def _ran(run: TestRun, plan: TestPlan, outcome: CommandResult, timeout: float) -
 class TST002(Check):
     """The tests pass in the fresh environment
 
-    The test suite runs in a clean copy of the last commit, in the fresh environment with
-    the declared dependencies (and the package itself), as an unprivileged user with an
-    empty home and no secrets, with a time limit (`tests.timeout`, 1800 s by default).
-    A suite that stops while loading its test modules ran no test at all: that is a
-    failure, not a pass with zero failures.
+    The test suite runs the way the repository says (the configured command, pytest as
+    tox or nox runs it, pytest over the test files, a `runtests.py` script, a Makefile
+    target), in a clean copy of the last commit, in the fresh environment with the declared
+    dependencies (and the package itself) and what the project declares for its tests
+    (test extras, test and dev requirement files, dependency groups, tox `deps` and
+    `extras`, the nox test session's installs), named in the report. It runs as an
+    unprivileged user with an empty home and no secrets, with a time limit
+    (`tests.timeout`, 1800 s by default). A suite that stops while loading its test
+    modules, or a command whose output says it ran no test, ran no test at all: that is a
+    failure, not a pass with zero failures. Known causes of a failure (something NumPy 2,
+    pandas 2 or a newer Python removed) come with a hint.
     """
 
     requires = frozenset({"TST001", "DEP003"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +28,14 @@ from checks.manifests import Manifest, manifest
 from checks.manifests.requirements_txt import parse_requirements
 from checks.repo.pyproject import read_pyproject
 
-TEST_EXTRAS = frozenset({"test", "tests", "testing", "dev"})
-TEST_GROUPS = TEST_EXTRAS
-_SELF_EXTRAS = re.compile(r"^(?:-e\s*|--editable[=\s]+)?\.(?:/)?\[([^\]]+)\]$")
-_FILE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=\S))(\S+)$")
+TEST_EXTRAS = ("test", "tests", "testing", "dev")  # in the order their sources are named
+TEST_GROUPS = frozenset(TEST_EXTRAS)
+_SELF_EXTRAS = re.compile(r"^\.(?:/)?\[([^\]]+)\]$")  # the project with extras: .[test]
+# installer options that take a value (the value is the next argument unless joined by `=`)
+_WITH_VALUE = frozenset(
+    {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url"}
+    | {"--extra-index-url", "-f", "--find-links", "--python", "-p"}
+)
 
 
 @dataclass(frozen=True)
@@ -94,20 +99,41 @@ def _groups(snapshot: Snapshot) -> Iterator[tuple[str, str]]:
                 yield requirement, f"dependency group `{name}`"
 
 
+def _tokens(items: Sequence[str]) -> list[str]:
+    """Each item split as a shell would (`-r file` in one tox line, or two nox arguments)."""
+    tokens: list[str] = []
+    for item in items:
+        try:
+            tokens.extend(shlex.split(item))
+        except ValueError:
+            continue
+    return tokens
+
+
 def _installs(
     snapshot: Snapshot, found: Manifest, items: Sequence[str], source: str
 ) -> Iterator[tuple[str, str]]:
-    """What tox `deps` or `session.install` lists: requirements, `-r file`, `.[extra]`."""
-    for item in items:
-        text = item.strip()
-        extras = _SELF_EXTRAS.match(text)
-        listed = _FILE.match(text)
-        if extras:
-            yield from _extras(found, [e.strip() for e in extras.group(1).split(",")])
-        elif listed:
-            yield from _file(snapshot, listed.group(1), source)
-        elif not text.startswith(("-", ".", "/")):
-            yield text, source
+    """What tox `deps` or `session.install` lists: requirements, `-r file`, `.[extra]`;
+    any other option is left out with its value."""
+    tokens = _tokens(items)
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        option, _, value = token.partition("=") if token.startswith("--") else (token, "", "")
+        if option in _WITH_VALUE and not value:
+            value = tokens[index] if index < len(tokens) else ""
+            index += 1
+        elif token.startswith("-") and not token.startswith("--") and len(token) > 2:
+            option, value = token[:2], token[2:]  # -rfile, -e.[test]
+        if option in ("-r", "--requirement"):
+            yield from _file(snapshot, value, source)
+        elif option in ("-e", "--editable") or token.startswith("."):
+            extras = _SELF_EXTRAS.match(value if option in ("-e", "--editable") else token)
+            if extras:
+                yield from _extras(found, [e.strip() for e in extras.group(1).split(",")])
+        elif not token.startswith(("-", "/")):
+            yield token, source
 
 
 def requirement_files_for_tests(snapshot: Snapshot) -> tuple[str, ...]:
@@ -126,7 +152,7 @@ def collect_test_requirements(
     snapshot: Snapshot, found: Manifest, suite: TestSuite
 ) -> TestRequirements:
     """Every requirement the project declares for its tests, valid ones only, once each."""
-    pairs: list[tuple[str, str]] = list(_extras(found, sorted(TEST_EXTRAS)))
+    pairs: list[tuple[str, str]] = [p for extra in TEST_EXTRAS for p in _extras(found, [extra])]
     for declared in found.requirements:
         if declared.scope == "dev" and any(w in declared.path.lower() for w in ("test", "dev")):
             pairs.append((declared.requirement, declared.path))

@@ -423,3 +423,70 @@ def test_smoke_test_catches_a_broken_script(tmp_path: Path) -> None:
     tree(tmp_path, {smoke.path: smoke.content})
     summary = parse_junit(run_pytest(tmp_path))
     assert summary.counts_text() == "1 failed"
+
+
+# --- test requirements -------------------------------------------------------------------
+
+
+def test_test_requirements_from_extras_files_groups_tox_and_nox(tmp_path: Path) -> None:
+    from checks.families.tests.requirements import collect_test_requirements
+    from checks.manifests import read_manifest
+
+    snapshot = tree(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "p"\nversion = "1"\n'
+                '[project.optional-dependencies]\ntest = ["pytest>=8"]\ncover = ["pytest-cov"]\n'
+                'docs = ["sphinx"]\n'
+                '[dependency-groups]\ndev = [{include-group = "typing"}, "ruff"]\n'
+                'typing = ["mypy"]\n'
+            ),
+            "requirements-dev.txt": "hypothesis\n",
+            "tests/requirements.txt": "pyyaml\n--index-url https://evil.example\n",
+            "tox.ini": "[testenv]\ndeps = six\n    -r tests/requirements.txt\nextras = cover\n"
+            "commands = pytest\n",
+            "noxfile.py": NOXFILE,
+            "requirements-test.txt": "idna\n",
+            "tests/test_a.py": PYTEST_FILE,
+        },
+    )
+    found = collect_test_requirements(snapshot, read_manifest(snapshot), detect_suite(snapshot))
+    pairs = dict(zip(found.requirements, found.sources, strict=True))
+    assert pairs == {
+        "pytest>=8": "extra `test`",
+        "hypothesis": "requirements-dev.txt",
+        "idna": "requirements-test.txt",
+        "pyyaml": "tests/requirements.txt",
+        "ruff": "dependency group `dev`",
+        "mypy": "dependency group `dev`",
+        "pytest-cov": "extra `cover`",
+        "six": "tox.ini",
+        "pytest": "noxfile.py session `tests`",
+    }
+    assert "sphinx" not in pairs
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("AttributeError: module 'numpy' has no attribute 'float'", "removed in NumPy 1.24"),
+        ("AttributeError: `np.NaN` was removed in the NumPy 2.0 release.", "use `np.nan`"),
+        ("AttributeError: module 'numpy' has no attribute 'product'", "use `np.prod`"),
+        ("AttributeError: 'DataFrame' object has no attribute 'append'", "pd.concat"),
+        ("ModuleNotFoundError: No module named 'distutils'", "removed in Python 3.12"),
+        ("ModuleNotFoundError: No module named 'pkg_resources'", "importlib.metadata"),
+    ],
+)
+def test_known_failures_get_a_hint(message: str, words: str) -> None:
+    from checks.families.tests.hints import hint
+
+    found = hint(message)
+    assert found is not None and words in found
+
+
+def test_unknown_failures_get_no_hint() -> None:
+    from checks.families.tests.hints import hint
+
+    assert hint("AssertionError: assert 2 == 3") is None
+    assert hint("AttributeError: module 'numpy' has no attribute 'frobnicate'") is None

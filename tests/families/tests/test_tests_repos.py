@@ -118,7 +118,7 @@ def test_src_layout_package_builds_and_its_tests_pass(tmp_path: Path) -> None:
     assert tst.status is Status.PASS, tst.message
     assert tst.message.startswith("2 passed")
     assert "not declared" not in tst.message  # pytest comes from the `test` extra
-    assert "installed 1 declared test requirement)" in tst.message
+    assert "installed 1 declared test requirement from extra `test`: pytest>=8)" in tst.message
 
 
 def test_failing_test_is_named_with_file_line_and_assertion(tmp_path: Path) -> None:
