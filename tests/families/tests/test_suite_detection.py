@@ -97,7 +97,9 @@ def test_syntax_error_in_a_test_file_still_counts(tmp_path: Path) -> None:
         ({"Makefile": "check: build\n\t./check.sh\n"}, "command", ("make", "check")),
         (
             {
-                "tox.ini": "[tox]\nenvlist = py311\n\n[testenv]\ncommands =\n    pytest {posargs}\n",
+                "tox.ini": (
+                    "[tox]\nenvlist = py311\n\n[testenv]\ncommands =\n    pytest {posargs}\n"
+                ),
                 "tests/test_a.py": "def test_a():\n    pass\n",
             },
             "pytest",

@@ -452,7 +452,9 @@ def test_test_requirements_are_installed_from_where_the_project_declares_them(
             lint-free = ["idna==3.6"]
             """
         ),
-        "tox.ini": "[testenv]\ndeps =\n    pytest\n    -r tests/requirements.txt\ncommands = pytest\n",
+        "tox.ini": (
+            "[testenv]\ndeps =\n    pytest\n    -r tests/requirements.txt\ncommands = pytest\n"
+        ),
         "tests/requirements.txt": "pyyaml==6.0.1\n",
         "stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n",
         "tests/test_stats.py": textwrap.dedent(
