@@ -10,7 +10,7 @@ from checks.core.templates import render
 from checks.core.words import plural
 from checks.environment.fresh import FreshEnvironment, fresh_environment
 from checks.families.tests.hints import hint
-from checks.families.tests.junit import CaseResult, JUnitSummary
+from checks.families.tests.junit import SKIPPED, CaseResult, JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun, test_run
 from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import generated_smoke_test
@@ -29,6 +29,7 @@ _PYTEST_SUMMARY = re.compile(
     r"^=+ (?:(?P<counts>(?:\d+ \w+(?:, )?)+) in [\d.]+s|no tests ran in [\d.]+s)\b.*=+$", re.M
 )
 _UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in ", re.M)
+_UNITTEST_SKIPPED = re.compile(r"^(?:OK|FAILED) \((?:[^)]*, )?skipped=(\d+)", re.M)
 # Lines that say why pytest stopped, most telling first.
 _WHY = (
     re.compile(r"^\S*: error: .+$", re.M),
@@ -182,6 +183,12 @@ def _pytest_outcome(run: TestRun, outcome: CommandResult) -> Outcome:
     if outcome.returncode in (2, 3, 4, 5) or summary.ran == 0:
         return _no_test_ran(outcome, summary)
     counts = summary.counts_text()
+    if summary.count(SKIPPED) == summary.ran:
+        reason = summary.cases[0].message
+        return failed(
+            f"no test ran: all {counts}{f' (first: {reason})' if reason else ''}{_notes(run)}",
+            findings=(Finding(f"pytest output (last lines):\n{outcome.tail(15)}"),),
+        )
     if summary.problems or outcome.returncode != 0:
         first = "see the output"
         if summary.problems:
@@ -203,12 +210,15 @@ def tests_ran(output: str) -> tuple[int, str] | None:
         ran = sum(
             int(n)
             for n, word in re.findall(r"(\d+) (\w+)", counts)
-            if word in ("passed", "failed", "xfailed", "xpassed", "skipped")
+            if word in ("passed", "failed", "xfailed", "xpassed")
         )
         found.append((match.start(), ran, counts.strip() or "no tests ran"))
     for match in _UNITTEST_RAN.finditer(output):
         ran = int(match.group(1))
-        found.append((match.start(), ran, plural(ran, "test") + " ran"))
+        skipped = _UNITTEST_SKIPPED.search(output, match.end())
+        executed = ran - int(skipped.group(1)) if skipped else ran
+        words = plural(ran, "test") + " ran" + (f", {skipped.group(1)} skipped" if skipped else "")
+        found.append((match.start(), executed, words))
     if not found:
         return None
     _, ran, words = max(found)

@@ -9,7 +9,7 @@ from checks.core.model import Outcome, Status
 from checks.environment.fresh import FreshEnvironment, fresh_environment
 from checks.families.tests import run, smoke, suite
 from checks.families.tests.checks import TST001, TST002
-from checks.families.tests.junit import ERROR, FAILED, PASSED, CaseResult, JUnitSummary
+from checks.families.tests.junit import ERROR, FAILED, PASSED, SKIPPED, CaseResult, JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun
 from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import SmokeTest
@@ -297,3 +297,22 @@ def test_tst002_command_says_what_it_ran() -> None:
     outcome = _tst002(TestRun(COMMAND, outcome=CommandResult(1, output)))
     assert outcome.status is Status.FAIL
     assert outcome.message == "`make test` (Makefile target `test`) exited 1: 4 tests ran"
+
+
+def test_tst002_all_tests_skipped_is_no_test_ran() -> None:
+    skipped = tuple(
+        CaseResult(f"tests/test_a.py::test_{n}", SKIPPED, "tests/test_a.py", 1, "needs a GPU")
+        for n in "xy"
+    )
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(0, "2 skipped"), junit=JUnitSummary(skipped))
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == "no test ran: all 2 skipped (first: needs a GPU)"
+    output = "Ran 2 tests in 0.001s\n\nOK (skipped=2)\n"
+    command = _tst002(TestRun(COMMAND, outcome=CommandResult(0, output)))
+    assert command.status is Status.FAIL
+    assert command.message.endswith("its output says 2 tests ran, 2 skipped")
+    pytest_skips = "======================== 3 skipped in 0.01s ========================\n"
+    command = _tst002(TestRun(COMMAND, outcome=CommandResult(0, pytest_skips)))
+    assert command.status is Status.FAIL
