@@ -13,7 +13,6 @@ there is nothing for those to collect. Doctests switched on in the pytest config
 from __future__ import annotations
 
 import ast
-import configparser
 import fnmatch
 import re
 import shlex
@@ -23,21 +22,22 @@ from typing import Any
 
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
+from checks.families.tests.runners import (
+    Runner,
+    command_argv,
+    make_target,
+    nox_session,
+    read_ini,
+    tox_runner,
+)
 from checks.families.tests.settings import TestSettings
 from checks.repo.pyproject import read_pyproject
 
 PYTEST_FILES = ("test_*.py", "*_test.py")
 UNITTEST_FILES = ("test*.py",)
-MAKE_TARGETS = ("test", "tests", "check")
 RUNTESTS = ("runtests.py", "run_tests.py")
-SHELL_CHARS = frozenset("|&;<>()$`*?[]~{}\n#")
 _TEST_DEF = re.compile(r"^(?:async\s+)?def\s+test\w*\s*\(|^class\s+\w+\(.*TestCase\)", re.M)
 _PYTEST_SHEBANG = re.compile(r"\A#![^\n]*\b(?:py\.?test)\b")
-# A command that only hands over to a collector: pytest, py.test, python -m pytest/unittest.
-_COLLECTOR = re.compile(
-    r"^(?:[@+-]+\s*)?(?:\S*/)?(?:(?:\S*python[\d.]*|\$[({]PYTHON[)}])\s+-m\s+"
-    r"(?:pytest|unittest)|py\.?test|pytest)(?:\s|$)"
-)
 _DOCTESTS = re.compile(r"--doctest-(?:modules|glob)\b")
 TEST_FOLDERS = ("tests", "test", "testing")
 
@@ -50,19 +50,6 @@ class TestFile:
     tests: int
     style: str  # "pytest" or "unittest"
     collected: bool = True  # whether pytest finds it by name (else it is named explicitly)
-
-
-@dataclass(frozen=True)
-class Runner:
-    """Another way the repository says its tests run, e.g. a Makefile target."""
-
-    kind: str  # "command", "runtests", "make", "tox", "nox", "conftest", "doctests"
-    source: str  # where it was found, for people
-    argv: tuple[str, ...] = ()
-    # Only hands over to pytest or unittest: a test suite only if there is something to collect.
-    collector: bool = False
-    installs: tuple[str, ...] = ()  # what it installs for the tests, as written (tox deps, nox)
-    extras: tuple[str, ...] = ()  # the project's extras it installs (tox `extras`)
 
 
 @dataclass(frozen=True)
@@ -110,22 +97,10 @@ def _split(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _ini(snapshot: Snapshot, path: str) -> configparser.RawConfigParser | None:
-    if not snapshot.exists(path):
-        return None
-    text = snapshot.read_text(path, cap=1024 * 1024)
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(text.text, source=path)
-    except configparser.Error:
-        return None
-    return parser
-
-
 def pytest_settings(snapshot: Snapshot) -> tuple[str | None, Mapping[str, Any]]:
     """(file, settings) of the pytest configuration, in pytest's own order of precedence."""
     for path, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
-        parser = _ini(snapshot, path)
+        parser = read_ini(snapshot, path)
         if parser is not None:
             return path, dict(parser[section]) if parser.has_section(section) else {}
     pytest = read_pyproject(snapshot).table("tool", "pytest")
@@ -133,7 +108,7 @@ def pytest_settings(snapshot: Snapshot) -> tuple[str | None, Mapping[str, Any]]:
         options = pytest.get("ini_options", pytest)
         return "pyproject.toml", options if isinstance(options, Mapping) else {}
     for path, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        parser = _ini(snapshot, path)
+        parser = read_ini(snapshot, path)
         if parser is not None and parser.has_section(section):
             return path, dict(parser[section])
     return None, {}
@@ -223,140 +198,6 @@ def _test_files(snapshot: Snapshot, patterns: tuple[str, ...]) -> tuple[TestFile
     return tuple(found)
 
 
-def collector_command(command: str) -> bool:
-    """Whether a command only starts pytest or unittest (which need tests to collect)."""
-    return bool(_COLLECTOR.match(command.strip()))
-
-
-def _recipe(text: str, start: int) -> tuple[str, ...]:
-    """The commands of the rule whose target line ends at `start` (tab-indented lines)."""
-    commands = []
-    for line in text[start:].splitlines()[1:]:
-        if line.startswith("\t"):
-            if line.strip() and not line.strip().startswith("#"):
-                commands.append(line.strip())
-        elif line.strip() and not line.lstrip().startswith("#"):
-            break
-    return tuple(commands)
-
-
-def _make_target(snapshot: Snapshot) -> Runner | None:
-    path = snapshot.find_root_file("GNUmakefile", "Makefile", "makefile")
-    if path is None:
-        return None
-    text = snapshot.read_text(path).text
-    for target in MAKE_TARGETS:
-        match = re.search(rf"^{target}\s*::?(?!=)([^\n;]*)(;[^\n]*)?", text, re.M)
-        if match is None:
-            continue
-        inline = (match.group(2) or "")[1:].strip()
-        commands = ((inline,) if inline else ()) + _recipe(text, match.start())
-        prerequisites = match.group(1).strip()
-        if not commands and not prerequisites:
-            continue  # an empty rule runs nothing
-        collector = bool(commands) and all(collector_command(c) for c in commands)
-        return Runner("make", f"{path} target `{target}`", ("make", target), collector)
-    return None
-
-
-def _tox_lines(parser: configparser.RawConfigParser, key: str) -> tuple[str, ...]:
-    raw = parser.get("testenv", key, fallback="")
-    lines = (line.split(" #")[0].strip() for line in raw.splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
-
-
-def _tox(snapshot: Snapshot) -> Runner | None:
-    parser = _ini(snapshot, "tox.ini")
-    if parser is None or not any(s == "tox" or s.startswith("testenv") for s in parser):
-        return None
-    commands = [
-        line.replace("{posargs}", "").replace("{toxinidir}", ".").strip()
-        for line in _tox_lines(parser, "commands")
-    ]
-    commands = [c for c in commands if "{" not in c]
-    extras = tuple(e for line in _tox_lines(parser, "extras") for e in re.split(r"[\s,]+", line))
-    return Runner(
-        "tox",
-        "tox.ini",
-        command_argv(" && ".join(commands)) if commands else (),
-        collector=bool(commands) and all(collector_command(c) for c in commands),
-        installs=tuple(d for d in _tox_lines(parser, "deps") if "{" not in d),
-        extras=tuple(e for e in extras if e and "{" not in e),
-    )
-
-
-def _decorated_session(node: ast.FunctionDef) -> bool:
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if ast.unparse(target) in ("nox.session", "session", "nox_uv.session"):
-            return True
-    return False
-
-
-def _literal_args(call: ast.Call) -> tuple[str, ...] | None:
-    """The string arguments of a call, `*session.posargs` left out; None when any other
-    argument is not a plain string."""
-    args: list[str] = []
-    for arg in call.args:
-        if isinstance(arg, ast.Starred) and "posargs" in ast.unparse(arg.value):
-            continue
-        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            return None
-        args.append(arg.value)
-    return tuple(args)
-
-
-def _session_calls(node: ast.FunctionDef, method: str) -> list[tuple[str, ...] | None]:
-    found: list[tuple[str, ...] | None] = []
-    for call in ast.walk(node):
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr == method
-            and ast.unparse(call.func.value) == "session"
-        ):
-            found.append(_literal_args(call))
-    return found
-
-
-def _nox(snapshot: Snapshot) -> Runner | None:
-    """The noxfile's test session: the one named for tests, else the one that runs pytest;
-    what it installs and (when it runs one plain command) its command."""
-    path = snapshot.find_root_file("noxfile.py")
-    if path is None:
-        return None
-    text = snapshot.read_text(path).text
-    if "session" not in text:
-        return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return Runner("nox", path)
-    sessions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and _decorated_session(n)]
-    if not sessions:
-        return Runner("nox", path)
-
-    def rank(node: ast.FunctionDef) -> int:
-        runs = [" ".join(r) for r in _session_calls(node, "run") if r]
-        if node.name in ("tests", "test", "pytest", "unit", "unittests"):
-            return 0
-        return 1 if any(collector_command(r) for r in runs) else 2
-
-    session = min(sessions, key=rank)
-    if rank(session) == 2:
-        return Runner("nox", path)
-    runs = _session_calls(session, "run")
-    argv = runs[0] if len(runs) == 1 and runs[0] else ()
-    installs = tuple(arg for args in _session_calls(session, "install") if args for arg in args)
-    return Runner(
-        "nox",
-        f"{path} session `{session.name}`",
-        argv or (),
-        collector=bool(argv) and collector_command(shlex.join(argv or ())),
-        installs=installs,
-    )
-
-
 def _doctests(config_file: str | None, settings: Mapping[str, Any]) -> Runner | None:
     addopts = " ".join(_split(settings.get("addopts")))
     if config_file is None or not _DOCTESTS.search(addopts):
@@ -376,41 +217,10 @@ def _others(snapshot: Snapshot, command: str | None) -> tuple[Runner, ...]:
     script = snapshot.find_root_file(*RUNTESTS)
     if script is not None and not pytest_module(snapshot.read_text(script).text):
         runners.append(Runner("runtests", script, ("python", script)))
-    for found in (_make_target(snapshot), _tox(snapshot), _nox(snapshot)):
+    for found in (make_target(snapshot), tox_runner(snapshot), nox_session(snapshot)):
         if found is not None:
             runners.append(found)
     return tuple(runners)
-
-
-def needs_shell(command: str) -> bool:
-    """Whether a command uses shell syntax (operators, redirection, expansion) unquoted."""
-    quote: str | None = None
-    escaped = False
-    for char in command:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote == "'":
-            quote = None if char == "'" else quote
-        elif quote == '"':
-            if char in "$`":
-                return True
-            quote = None if char == '"' else quote
-        elif char in "'\"":
-            quote = char
-        elif char in SHELL_CHARS:
-            return True
-    return False
-
-
-def command_argv(command: str) -> tuple[str, ...]:
-    """A configured command as argv; through `sh -c` only when it uses shell syntax."""
-    try:
-        argv = tuple(shlex.split(command))
-    except ValueError:
-        return ("sh", "-c", command)
-    return ("sh", "-c", command) if not argv or needs_shell(command) else argv
 
 
 def detect_suite(snapshot: Snapshot, command: str | None = None) -> TestSuite:

@@ -11,9 +11,10 @@ from checks.families.tests import run, smoke, suite
 from checks.families.tests.checks import TST001, TST002
 from checks.families.tests.junit import ERROR, FAILED, PASSED, SKIPPED, CaseResult, JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun
+from checks.families.tests.runners import Runner
 from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import SmokeTest
-from checks.families.tests.suite import Runner, TestFile, TestPlan, TestSuite
+from checks.families.tests.suite import TestFile, TestPlan, TestSuite
 from checks.manifests import Manifest
 from tests.helpers import evaluate
 
