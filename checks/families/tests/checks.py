@@ -9,19 +9,27 @@ from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped
 from checks.core.templates import render
 from checks.core.words import plural
 from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.families.tests.junit import JUnitSummary
+from checks.families.tests.hints import hint
+from checks.families.tests.junit import SKIPPED, CaseResult, JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun, test_run
 from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import generated_smoke_test
 from checks.families.tests.suite import TestPlan, TestSuite, code_files, detected_suite
 
 MAX_FAILURES = 10
+MAX_NAMED = 5  # test requirements named in the message
 NO_TESTS_RAN = {
     2: "pytest was interrupted",
     3: "pytest failed internally",
     4: "pytest could not start with the project's configuration",
     5: "pytest collected no tests",
 }
+# What a test command's output says it ran: pytest's summary line, unittest's count.
+_PYTEST_SUMMARY = re.compile(
+    r"^=+ (?:(?P<counts>(?:\d+ \w+(?:, )?)+) in [\d.]+s|no tests ran in [\d.]+s)\b.*=+$", re.M
+)
+_UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in ", re.M)
+_UNITTEST_SKIPPED = re.compile(r"^(?:OK|FAILED) \((?:[^)]*, )?skipped=(\d+)", re.M)
 # Lines that say why pytest stopped, most telling first.
 _WHY = (
     re.compile(r"^\S*: error: .+$", re.M),
@@ -47,10 +55,13 @@ class TST001(Check):
 
     A test suite is how a reader knows the code still does what the paper says. reprobot
     recognises pytest and unittest tests (files with test functions or `TestCase`
-    classes, found by reading the code), tox, nox, a Makefile `test` or `check` target, a
-    `runtests.py`, or the `tests.command` of the configuration. A repository without any
-    gets a smoke test to start from: it imports the package, or for scripts and notebooks
-    imports the libraries they use and byte-compiles the scripts.
+    classes, found by reading the code, and a `runtests.py` written for pytest), doctests
+    switched on in the pytest configuration, tox, nox, a Makefile `test` or `check` target,
+    a `runtests.py` script, or the `tests.command` of the configuration. A runner that only
+    starts pytest or unittest, or a `tests/` folder, with nothing in it to collect, is not a
+    test suite. A repository without any gets a smoke test to start from: it imports the
+    package, or for scripts and notebooks imports the libraries they use and byte-compiles
+    the scripts.
     """
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -60,9 +71,7 @@ class TST001(Check):
         if suite.exists:
             return passed(_suite_summary(suite))
         smoke = ctx.fact(generated_smoke_test)
-        hint = ""
-        if suite.pytest_config:
-            hint = f" (pytest is configured in {suite.pytest_config}, but no test is there)"
+        hint = _nothing_to_collect(suite)
         description = render("tests-smoke.md.j2", scripts=bool(smoke.scripts)).rstrip("\n")
         return failed(
             f"no tests found{hint}; start with the generated smoke test {smoke.path}",
@@ -78,14 +87,33 @@ class TST001(Check):
         )
 
 
+def _nothing_to_collect(suite: TestSuite) -> str:
+    """` (why what looks like a test suite is not one)`, or nothing."""
+    reasons = [f"{r.source} only starts pytest or unittest" for r in suite.idle_runners]
+    if suite.pytest_config:
+        reasons.append(f"pytest is configured in {suite.pytest_config}")
+    reasons.extend(f"there is a {folder}/ folder" for folder in suite.folders)
+    if not reasons:
+        return ""
+    return f" ({'; '.join(reasons)}, but no test is there)"
+
+
+def _named(requirements: tuple[str, ...]) -> str:
+    shown = ", ".join(requirements[:MAX_NAMED])
+    more = len(requirements) - MAX_NAMED
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 def _notes(run: TestRun) -> str:
-    """` (what reprobot installed for the tests)`, or nothing."""
+    """` (what reprobot installed for the tests, and from where)`, or nothing."""
     notes = []
     if run.installed_pytest:
         notes.append("pytest is not declared; reprobot installed it to run the tests")
     if run.test_requirements:
+        places = ", ".join(dict.fromkeys(run.requirement_sources))
+        source = f" from {places}" if places else ""
         declared = plural(len(run.test_requirements), "declared test requirement")
-        notes.append(f"installed {declared}")
+        notes.append(f"installed {declared}{source}: {_named(run.test_requirements)}")
     return f" ({'; '.join(notes)})" if notes else ""
 
 
@@ -97,21 +125,43 @@ def _no_environment(env: FreshEnvironment) -> Outcome:
     return skipped(f"the declared dependencies could not be {step} (see DEP003)")
 
 
+def _with_hint(message: str) -> str:
+    known = hint(message)
+    return f"{message}\nHint: {known}" if known else message
+
+
+def _more(cases: tuple[CaseResult, ...], what: str) -> tuple[Finding, ...]:
+    """A last finding that says how many more there are than the ones listed."""
+    more = len(cases) - MAX_FAILURES
+    if more <= 0:
+        return ()
+    return (Finding(f"... and {plural(more, what)} more, not listed here"),)
+
+
 def _failure_findings(summary: JUnitSummary) -> tuple[Finding, ...]:
-    return tuple(
-        Finding(f"{case.id} {case.outcome}: {case.message}".rstrip(": "), case.file, case.line)
-        for case in summary.problems[:MAX_FAILURES]
+    problems = summary.problems
+    listed = tuple(
+        Finding(
+            _with_hint(f"{case.id} {case.outcome}: {case.message}".rstrip(": ")),
+            case.file,
+            case.line,
+        )
+        for case in problems[:MAX_FAILURES]
     )
+    return listed + _more(problems, "failing test")
 
 
 def _no_test_ran(outcome: CommandResult, summary: JUnitSummary | None) -> Outcome:
     if summary is not None and summary.collection_errors:
         errors = summary.collection_errors
         first = errors[0].message.splitlines()[-1] if errors[0].message else "error"
+        listed = tuple(
+            Finding(_with_hint(e.message), e.file, e.line) for e in errors[:MAX_FAILURES]
+        )
         return failed(
             f"no test ran: {plural(len(errors), 'test module')} "
             f"failed to load ({errors[0].id}: {first})",
-            findings=tuple(Finding(e.message, e.file, e.line) for e in errors[:MAX_FAILURES]),
+            findings=listed + _more(errors, "test module"),
         )
     reason = NO_TESTS_RAN.get(outcome.returncode or 0, "pytest stopped")
     found = (m for m in (p.search(outcome.output) for p in _WHY) if m is not None)
@@ -133,6 +183,12 @@ def _pytest_outcome(run: TestRun, outcome: CommandResult) -> Outcome:
     if outcome.returncode in (2, 3, 4, 5) or summary.ran == 0:
         return _no_test_ran(outcome, summary)
     counts = summary.counts_text()
+    if summary.count(SKIPPED) == summary.ran:
+        reason = summary.cases[0].message
+        return failed(
+            f"no test ran: all {counts}{f' (first: {reason})' if reason else ''}{_notes(run)}",
+            findings=(Finding(f"pytest output (last lines):\n{outcome.tail(15)}"),),
+        )
     if summary.problems or outcome.returncode != 0:
         first = "see the output"
         if summary.problems:
@@ -145,13 +201,43 @@ def _pytest_outcome(run: TestRun, outcome: CommandResult) -> Outcome:
     return passed(f"{counts}{_notes(run)}")
 
 
+def tests_ran(output: str) -> tuple[int, str] | None:
+    """(how many tests ran, pytest's or unittest's own words) from a command's output: the
+    last summary either printed, or None when it printed none."""
+    found: list[tuple[int, int, str]] = []
+    for match in _PYTEST_SUMMARY.finditer(output):
+        counts = match.group("counts") or ""
+        ran = sum(
+            int(n)
+            for n, word in re.findall(r"(\d+) (\w+)", counts)
+            if word in ("passed", "failed", "xfailed", "xpassed")
+        )
+        found.append((match.start(), ran, counts.strip() or "no tests ran"))
+    for match in _UNITTEST_RAN.finditer(output):
+        ran = int(match.group(1))
+        skipped = _UNITTEST_SKIPPED.search(output, match.end())
+        executed = ran - int(skipped.group(1)) if skipped else ran
+        words = plural(ran, "test") + " ran" + (f", {skipped.group(1)} skipped" if skipped else "")
+        found.append((match.start(), executed, words))
+    if not found:
+        return None
+    _, ran, words = max(found)
+    return ran, words
+
+
 def _command_outcome(run: TestRun, outcome: CommandResult, description: str) -> Outcome:
+    counted = tests_ran(outcome.output)
+    tail = (Finding(f"output (last lines):\n{_with_hint(outcome.tail(20))}"),)
+    if counted is not None and counted[0] == 0:
+        return failed(
+            f"no test ran: {description} exited {outcome.returncode} and its output says "
+            f"{counted[1]}{_notes(run)}",
+            findings=tail,
+        )
+    said = f": {counted[1]}" if counted is not None else ""
     if outcome.ok:
-        return passed(f"{description} exited 0{_notes(run)}")
-    return failed(
-        f"{description} exited {outcome.returncode}{_notes(run)}",
-        findings=(Finding(f"output (last lines):\n{outcome.tail(20)}"),),
-    )
+        return passed(f"{description} exited 0{said}{_notes(run)}")
+    return failed(f"{description} exited {outcome.returncode}{said}{_notes(run)}", findings=tail)
 
 
 def _ran(run: TestRun, plan: TestPlan, outcome: CommandResult, timeout: float) -> Outcome:
@@ -173,11 +259,17 @@ def _ran(run: TestRun, plan: TestPlan, outcome: CommandResult, timeout: float) -
 class TST002(Check):
     """The tests pass in the fresh environment
 
-    The test suite runs in a clean copy of the last commit, in the fresh environment with
-    the declared dependencies (and the package itself), as an unprivileged user with an
-    empty home and no secrets, with a time limit (`tests.timeout`, 1800 s by default).
-    A suite that stops while loading its test modules ran no test at all: that is a
-    failure, not a pass with zero failures.
+    The test suite runs the way the repository says (the configured command, pytest as
+    tox or nox runs it, pytest over the test files, a `runtests.py` script, a Makefile
+    target), in a clean copy of the last commit, in the fresh environment with the declared
+    dependencies (and the package itself) and what the project declares for its tests
+    (test extras, test and dev requirement files, dependency groups, tox `deps` and
+    `extras`, the nox test session's installs), named in the report. It runs as an
+    unprivileged user with an empty home and no secrets, with a time limit
+    (`tests.timeout`, 1800 s by default). A suite that stops while loading its test
+    modules, or a command whose output says it ran no test, ran no test at all: that is a
+    failure, not a pass with zero failures. Known causes of a failure (something NumPy 2,
+    pandas 2 or a newer Python removed) come with a hint.
     """
 
     requires = frozenset({"TST001", "DEP003"})

@@ -1,8 +1,10 @@
 """Reading the JUnit XML a test run wrote: counts, failing test ids, file:line, messages.
 
-The file is written by untrusted code, so it is read with a size cap, a document type or
-entity declaration is refused outright (no entity expansion, no external references), and
-every attribute is treated as untrusted text.
+The file is written by untrusted code, so it is read with a size cap and parsed by the
+standard library's expat with every document type, entity declaration and external
+reference refused (whatever the encoding: no entity expansion, no network, no file), with a
+cap on nesting depth and on the number of elements, and every attribute is treated as
+untrusted text.
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import NoReturn
+from xml.parsers import expat
 
 JUNIT_CAP = 16 * 1024 * 1024
+MAX_DEPTH = 64  # a JUnit file is four or five levels deep
+MAX_ELEMENTS = 1_000_000
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
 
@@ -109,17 +115,58 @@ def _case(element: ET.Element) -> CaseResult:
     return CaseResult(_node_id(classname, name, file), outcome, file, line, message)
 
 
+def _refuse(*_args: object) -> NoReturn:
+    raise JUnitError("the JUnit XML declares a document type or entities; not read")
+
+
+def _safe_tree(data: bytes) -> ET.Element:
+    """The element tree of `data`, built from expat's events: any document type, entity or
+    external reference (which only a declaration can bring) stops the parse."""
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.SkippedEntityHandler = _refuse
+    parser.buffer_text = True
+    depth = elements = 0
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal depth, elements
+        depth += 1
+        elements += 1
+        if depth > MAX_DEPTH:
+            raise JUnitError(f"the JUnit XML nests elements more than {MAX_DEPTH} deep; not read")
+        if elements > MAX_ELEMENTS:
+            raise JUnitError(f"the JUnit XML has more than {MAX_ELEMENTS:,} elements; not read")
+        builder.start(tag, attributes)
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+        builder.end(tag)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = builder.data
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise JUnitError(
+            f"the JUnit XML is not well-formed (line {exc.lineno}): {expat.ErrorString(exc.code)}"
+        ) from None
+    return builder.close()
+
+
 def parse_junit(data: bytes) -> JUnitSummary:
     """Parse JUnit XML safely; raise JUnitError with a plain message when it cannot be."""
     if len(data) > JUNIT_CAP:
         raise JUnitError(f"the JUnit XML is larger than {JUNIT_CAP // (1024 * 1024)} MB")
     if _DECLARATION.search(data):
         raise JUnitError("the JUnit XML declares a document type or entities; not read")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        raise JUnitError(f"the JUnit XML is not well-formed (line {line}): {exc}") from None
+    root = _safe_tree(data)
     if root.tag not in ("testsuites", "testsuite"):
         raise JUnitError(f"not JUnit XML: the root element is <{root.tag[:50]}>")
     return JUnitSummary(tuple(_case(case) for case in root.iter("testcase")))

@@ -1,14 +1,18 @@
 """Whether a repository has tests, and how they are run.
 
 Test files are recognised by what they contain (read with `ast`), not by their names
-alone: `split_data_train_test.py` or `tests/data.csv` are not a test suite. Runners other
-than pytest (tox, nox, a Makefile target, `runtests.py`, a configured command) count too.
+alone: `split_data_train_test.py` or `tests/data.csv` are not a test suite. A file meant for
+pytest that pytest would not collect by its name (a `runtests.py` or `tests.py` with test
+functions and a pytest shebang or no `__main__` block) is a test file run through pytest, not
+a script. Runners other than pytest (tox, nox, a Makefile target, a `runtests.py` script, a
+configured command) count too, unless all they do is hand over to pytest or unittest and
+there is nothing for those to collect. Doctests switched on in the pytest configuration
+(`--doctest-modules`, `--doctest-glob`) are tests too.
 """
 
 from __future__ import annotations
 
 import ast
-import configparser
 import fnmatch
 import re
 import shlex
@@ -18,15 +22,24 @@ from typing import Any
 
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
+from checks.families.tests.runners import (
+    Runner,
+    command_argv,
+    make_target,
+    nox_session,
+    read_ini,
+    tox_runner,
+)
 from checks.families.tests.settings import TestSettings
 from checks.repo.pyproject import read_pyproject
 
 PYTEST_FILES = ("test_*.py", "*_test.py")
 UNITTEST_FILES = ("test*.py",)
-MAKE_TARGETS = ("test", "tests", "check")
 RUNTESTS = ("runtests.py", "run_tests.py")
-SHELL_CHARS = frozenset("|&;<>()$`*?[]~{}\n#")
 _TEST_DEF = re.compile(r"^(?:async\s+)?def\s+test\w*\s*\(|^class\s+\w+\(.*TestCase\)", re.M)
+_PYTEST_SHEBANG = re.compile(r"\A#![^\n]*\b(?:py\.?test)\b")
+_DOCTESTS = re.compile(r"--doctest-(?:modules|glob)\b")
+TEST_FOLDERS = ("tests", "test", "testing")
 
 
 @dataclass(frozen=True)
@@ -40,25 +53,24 @@ class TestFile:
 
 
 @dataclass(frozen=True)
-class Runner:
-    """Another way the repository says its tests run, e.g. a Makefile target."""
-
-    kind: str  # "command", "runtests", "make", "tox", "nox", "conftest"
-    source: str  # where it was found, for people
-    argv: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class TestSuite:
     __test__ = False  # not a pytest test class
 
     files: tuple[TestFile, ...]
     runners: tuple[Runner, ...]
     pytest_config: str | None = None
+    folders: tuple[
+        str, ...
+    ] = ()  # top-level tests/, test/, testing/ folders, with or without tests
 
     @property
     def exists(self) -> bool:
-        return bool(self.files or self.runners)
+        return bool(self.files) or any(not r.collector for r in self.runners)
+
+    @property
+    def idle_runners(self) -> tuple[Runner, ...]:
+        """Runners that hand over to pytest or unittest when there is nothing to collect."""
+        return () if self.exists else tuple(r for r in self.runners if r.collector)
 
     @property
     def count(self) -> int:
@@ -72,8 +84,9 @@ class TestPlan:
     __test__ = False  # not a pytest test class
 
     kind: str  # "pytest" or "command"
-    argv: tuple[str, ...]
+    argv: tuple[str, ...]  # pytest's arguments as the repository gives them, or the command
     description: str
+    paths: tuple[str, ...] = ()  # test files pytest must be given by name (relative paths)
 
 
 def _split(value: Any) -> tuple[str, ...]:
@@ -84,22 +97,10 @@ def _split(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _ini(snapshot: Snapshot, path: str) -> configparser.RawConfigParser | None:
-    if not snapshot.exists(path):
-        return None
-    text = snapshot.read_text(path, cap=1024 * 1024)
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(text.text, source=path)
-    except configparser.Error:
-        return None
-    return parser
-
-
 def pytest_settings(snapshot: Snapshot) -> tuple[str | None, Mapping[str, Any]]:
     """(file, settings) of the pytest configuration, in pytest's own order of precedence."""
     for path, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
-        parser = _ini(snapshot, path)
+        parser = read_ini(snapshot, path)
         if parser is not None:
             return path, dict(parser[section]) if parser.has_section(section) else {}
     pytest = read_pyproject(snapshot).table("tool", "pytest")
@@ -107,7 +108,7 @@ def pytest_settings(snapshot: Snapshot) -> tuple[str | None, Mapping[str, Any]]:
         options = pytest.get("ini_options", pytest)
         return "pyproject.toml", options if isinstance(options, Mapping) else {}
     for path, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        parser = _ini(snapshot, path)
+        parser = read_ini(snapshot, path)
         if parser is not None and parser.has_section(section):
             return path, dict(parser[section])
     return None, {}
@@ -141,46 +142,67 @@ def count_tests(source: str, *, pytest_style: bool) -> tuple[int, str]:
     return pytest_tests + unittest_tests, style
 
 
+def _has_main_block(tree: ast.Module) -> bool:
+    """Whether the module has an `if __name__ == "__main__":` block (it is a script)."""
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            return True
+    return False
+
+
+def pytest_module(source: str) -> int:
+    """How many pytest tests a module pytest would not collect by its name holds, when it is
+    meant for pytest: a pytest shebang, or test functions and no `__main__` block (else 0)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return 0
+    tests, style = count_tests(source, pytest_style=True)
+    if not tests or style != "pytest":
+        return 0
+    if _PYTEST_SHEBANG.match(source) or not _has_main_block(tree):
+        return tests
+    return 0
+
+
+def _test_file(path: str, text: str, *, as_pytest: bool) -> TestFile | None:
+    tests, style = count_tests(text, pytest_style=as_pytest)
+    if tests:
+        return TestFile(path, tests, style, as_pytest)
+    meant_for_pytest = 0 if as_pytest else pytest_module(text)
+    if meant_for_pytest:
+        return TestFile(path, meant_for_pytest, "pytest", collected=False)
+    return None
+
+
 def _test_files(snapshot: Snapshot, patterns: tuple[str, ...]) -> tuple[TestFile, ...]:
     found: list[TestFile] = []
+    runtests = snapshot.find_root_file(*RUNTESTS)
     for path in snapshot.with_suffix(".py"):
         name = path.rsplit("/", 1)[-1]
         as_pytest = any(fnmatch.fnmatchcase(name, p) for p in patterns)
         as_unittest = any(fnmatch.fnmatchcase(name, p) for p in UNITTEST_FILES)
-        if not (as_pytest or as_unittest):
+        if not (as_pytest or as_unittest or path == runtests):
             continue
         text = snapshot.read_text(path)
         if not text.ok:
             continue
-        tests, style = count_tests(text.text, pytest_style=as_pytest)
-        if tests:
-            found.append(TestFile(path, tests, style, as_pytest))
+        if path == runtests and not as_pytest:
+            tests = pytest_module(text.text)
+            if tests:
+                found.append(TestFile(path, tests, "pytest", collected=False))
+            continue
+        test_file = _test_file(path, text.text, as_pytest=as_pytest)
+        if test_file is not None:
+            found.append(test_file)
     return tuple(found)
 
 
-def _make_target(snapshot: Snapshot) -> Runner | None:
-    path = snapshot.find_root_file("GNUmakefile", "Makefile", "makefile")
-    if path is None:
+def _doctests(config_file: str | None, settings: Mapping[str, Any]) -> Runner | None:
+    addopts = " ".join(_split(settings.get("addopts")))
+    if config_file is None or not _DOCTESTS.search(addopts):
         return None
-    text = snapshot.read_text(path).text
-    for target in MAKE_TARGETS:
-        if re.search(rf"^{target}\s*::?(?!=)", text, re.M):
-            return Runner("make", f"{path} target `{target}`", ("make", target))
-    return None
-
-
-def _tox(snapshot: Snapshot) -> Runner | None:
-    parser = _ini(snapshot, "tox.ini")
-    if parser is None or not any(s == "tox" or s.startswith("testenv") for s in parser):
-        return None
-    raw = parser.get("testenv", "commands", fallback="")
-    commands = [
-        line.replace("{posargs}", "").replace("{toxinidir}", ".").strip()
-        for line in raw.splitlines()
-        if line.strip() and not line.strip().startswith("#")
-    ]
-    commands = [c for c in commands if "{" not in c]
-    return Runner("tox", "tox.ini", command_argv(" && ".join(commands)) if commands else ())
+    return Runner("doctests", f"doctests ({config_file} `addopts`)")
 
 
 def _others(snapshot: Snapshot, command: str | None) -> tuple[Runner, ...]:
@@ -193,52 +215,25 @@ def _others(snapshot: Snapshot, command: str | None) -> tuple[Runner, ...]:
         if "pytest_collect_file" in snapshot.read_text(path).text:
             runners.append(Runner("conftest", f"{path} collects its own test files"))
     script = snapshot.find_root_file(*RUNTESTS)
-    if script is not None:
+    if script is not None and not pytest_module(snapshot.read_text(script).text):
         runners.append(Runner("runtests", script, ("python", script)))
-    for found in (_make_target(snapshot), _tox(snapshot)):
+    for found in (make_target(snapshot), tox_runner(snapshot), nox_session(snapshot)):
         if found is not None:
             runners.append(found)
-    noxfile = snapshot.find_root_file("noxfile.py")
-    if noxfile is not None and "session" in snapshot.read_text(noxfile).text:
-        runners.append(Runner("nox", noxfile))
     return tuple(runners)
-
-
-def needs_shell(command: str) -> bool:
-    """Whether a command uses shell syntax (operators, redirection, expansion) unquoted."""
-    quote: str | None = None
-    escaped = False
-    for char in command:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote == "'":
-            quote = None if char == "'" else quote
-        elif quote == '"':
-            if char in "$`":
-                return True
-            quote = None if char == '"' else quote
-        elif char in "'\"":
-            quote = char
-        elif char in SHELL_CHARS:
-            return True
-    return False
-
-
-def command_argv(command: str) -> tuple[str, ...]:
-    """A configured command as argv; through `sh -c` only when it uses shell syntax."""
-    try:
-        argv = tuple(shlex.split(command))
-    except ValueError:
-        return ("sh", "-c", command)
-    return ("sh", "-c", command) if not argv or needs_shell(command) else argv
 
 
 def detect_suite(snapshot: Snapshot, command: str | None = None) -> TestSuite:
     config_file, settings = pytest_settings(snapshot)
     patterns = _split(settings.get("python_files")) or PYTEST_FILES
-    return TestSuite(_test_files(snapshot, patterns), _others(snapshot, command), config_file)
+    runners = _others(snapshot, command)
+    doctests = _doctests(config_file, settings)
+    if doctests is not None:
+        runners = (*runners, doctests)
+    folders = tuple(
+        name for name in TEST_FOLDERS if any(f.startswith(f"{name}/") for f in snapshot.files)
+    )
+    return TestSuite(_test_files(snapshot, patterns), runners, config_file, folders)
 
 
 def detected_suite(ctx: Context) -> TestSuite:
@@ -264,15 +259,25 @@ def _pytest_args(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def plan(suite: TestSuite) -> TestPlan | None:
-    """The command to run, or None when the only runner cannot run here (nox)."""
+    """The command to run, or None when the only runner cannot run here (a nox session that
+    does not run one plain command).
+
+    In order: the configured command; pytest as tox or nox runs it (with their arguments);
+    pytest over the test files (naming those it would not collect by name); a `runtests.py`
+    script, a Makefile target, the tox or nox commands.
+    """
     by_kind = {r.kind: r for r in suite.runners}
     chosen: Runner | None = by_kind.get("command")
-    if chosen is None and (suite.files or "conftest" in by_kind):
-        if all(f.collected for f in suite.files):
-            return TestPlan("pytest", (), "pytest")
-        # unittest modules pytest does not collect by name (tests.py): name every file
-        return TestPlan("pytest", tuple(f.path for f in suite.files), "pytest")
-    for kind in ("runtests", "make", "tox"):
+    collectable = bool(suite.files) or "conftest" in by_kind or "doctests" in by_kind
+    if chosen is None and collectable:
+        for kind in ("tox", "nox"):
+            runner = by_kind.get(kind)
+            if runner is not None and _is_pytest(runner.argv):
+                chosen = runner
+                break
+        else:
+            return TestPlan("pytest", (), "pytest", _named(suite))
+    for kind in ("runtests", "make", "tox", "nox"):
         if chosen is None and by_kind.get(kind) and by_kind[kind].argv:
             chosen = by_kind[kind]
     if chosen is None:
@@ -280,3 +285,11 @@ def plan(suite: TestSuite) -> TestPlan | None:
     if _is_pytest(chosen.argv):
         return TestPlan("pytest", _pytest_args(chosen.argv), f"pytest, as {chosen.source} says")
     return TestPlan("command", chosen.argv, f"`{shlex.join(chosen.argv)}` ({chosen.source})")
+
+
+def _named(suite: TestSuite) -> tuple[str, ...]:
+    """Files pytest must be given by name: when one test file is not collected by its name
+    (a unittest `tests.py`, a pytest-style `runtests.py`), every test file is named."""
+    if all(f.collected for f in suite.files):
+        return ()
+    return tuple(f.path for f in suite.files)

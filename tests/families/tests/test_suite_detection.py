@@ -8,8 +8,9 @@ import pytest
 from checks.core import runner
 from checks.core.snapshot import Snapshot
 from checks.families.tests.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
+from checks.families.tests.runners import command_argv
 from checks.families.tests.smoke import smoke_test, third_party_imports
-from checks.families.tests.suite import command_argv, count_tests, detect_suite, plan
+from checks.families.tests.suite import count_tests, detect_suite, plan
 from checks.repo.imports import scan_imports
 from checks.repo.layout import package_modules
 
@@ -96,7 +97,12 @@ def test_syntax_error_in_a_test_file_still_counts(tmp_path: Path) -> None:
         ({"Makefile": "all:\n\techo\n\ntest:\n\tpython check.py\n"}, "command", ("make", "test")),
         ({"Makefile": "check: build\n\t./check.sh\n"}, "command", ("make", "check")),
         (
-            {"tox.ini": "[tox]\nenvlist = py311\n\n[testenv]\ncommands =\n    pytest {posargs}\n"},
+            {
+                "tox.ini": (
+                    "[tox]\nenvlist = py311\n\n[testenv]\ncommands =\n    pytest {posargs}\n"
+                ),
+                "tests/test_a.py": "def test_a():\n    pass\n",
+            },
             "pytest",
             (),
         ),
@@ -120,11 +126,129 @@ def test_makefile_without_test_target_and_flake8_tox_ini(tmp_path: Path) -> None
     assert not detect_suite(tree(tmp_path, files)).exists
 
 
-def test_nox_only_has_no_plan(tmp_path: Path) -> None:
-    noxfile = "import nox\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n"
+def test_nox_session_without_one_plain_command_has_no_plan(tmp_path: Path) -> None:
+    noxfile = "import nox\n\n@nox.session\ndef tests(session):\n    session.run(*ARGS)\n"
     suite = detect_suite(tree(tmp_path, {"noxfile.py": noxfile}))
     assert suite.exists
     assert plan(suite) is None
+
+
+NOXFILE = """import nox
+
+
+@nox.session
+def lint(session):
+    session.install("flake8")
+    session.run("flake8", ".")
+
+
+@nox.session(python=["3.11", "3.12"])
+def tests(session):
+    session.install("pytest", "-r", "requirements-test.txt")
+    session.install("-e.[test]")
+    session.run("py.test", "tests/", *session.posargs)
+"""
+
+
+def test_nox_test_session_runs_pytest_as_it_says(tmp_path: Path) -> None:
+    suite = detect_suite(tree(tmp_path, {"noxfile.py": NOXFILE, "tests/test_a.py": PYTEST_FILE}))
+    (nox,) = suite.runners
+    assert (nox.source, nox.argv, nox.collector) == (
+        "noxfile.py session `tests`",
+        ("py.test", "tests/"),
+        True,
+    )
+    assert nox.installs == ("pytest", "-r", "requirements-test.txt", "-e.[test]")
+    chosen = plan(suite)
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv, chosen.description) == (
+        "pytest",
+        ("tests/",),
+        "pytest, as noxfile.py session `tests` says",
+    )
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"Makefile": "test:\n\tpython -m pytest -x\n", "a.py": "x = 1\n"},
+        {"Makefile": "test:\n\t@$(PYTHON) -m unittest discover\n", "a.py": "x = 1\n"},
+        {"tox.ini": "[testenv]\ncommands = pytest {posargs}\n", "tests/__init__.py": ""},
+        {"noxfile.py": NOXFILE, "tests/conftest.py": "import pytest\n"},
+        {"Makefile": "test:\n\nall:\n\techo\n"},  # an empty rule runs nothing
+    ],
+)
+def test_runner_with_nothing_to_collect_is_not_a_suite(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    suite = detect_suite(tree(tmp_path, files))
+    assert not suite.exists
+    assert all(r.collector for r in suite.idle_runners)
+
+
+def test_make_target_with_prerequisites_only_is_a_runner(tmp_path: Path) -> None:
+    suite = detect_suite(tree(tmp_path, {"Makefile": "test: unit\nunit:\n\t./run.sh\n"}))
+    assert suite.exists
+    assert suite.runners[0].argv == ("make", "test")
+
+
+def test_doctests_in_the_pytest_configuration_are_tests(tmp_path: Path) -> None:
+    files = {
+        "pytest.ini": "[pytest]\naddopts = --doctest-modules\n",
+        "m.py": '"""\n>>> 1\n1\n"""\n',
+    }
+    suite = detect_suite(tree(tmp_path, files))
+    assert suite.exists
+    chosen = plan(suite)
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv, chosen.paths) == ("pytest", (), ())
+
+
+RUNTESTS_PYTEST = """#!/usr/bin/env pytest
+import math
+
+
+def test_sqrt():
+    assert math.sqrt(4) == 2
+
+
+def test_pi():
+    assert round(math.pi, 2) == 3.14
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [RUNTESTS_PYTEST, RUNTESTS_PYTEST.replace("#!/usr/bin/env pytest\n", "")],
+    ids=["shebang", "no-main-block"],
+)
+def test_pytest_style_runtests_is_a_test_file_run_through_pytest(
+    tmp_path: Path, source: str
+) -> None:
+    suite = detect_suite(tree(tmp_path, {"runtests.py": source}))
+    assert [(f.path, f.tests, f.style, f.collected) for f in suite.files] == [
+        ("runtests.py", 2, "pytest", False)
+    ]
+    assert suite.runners == ()
+    chosen = plan(suite)
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv, chosen.paths) == ("pytest", (), ("runtests.py",))
+
+
+def test_runtests_with_a_main_block_is_a_script(tmp_path: Path) -> None:
+    source = RUNTESTS_PYTEST.replace("#!/usr/bin/env pytest\n", "") + (
+        "\n\nif __name__ == '__main__':\n    test_sqrt()\n    test_pi()\n"
+    )
+    suite = detect_suite(tree(tmp_path, {"runtests.py": source}))
+    assert suite.files == ()
+    chosen = plan(suite)
+    assert chosen is not None
+    assert (chosen.kind, chosen.argv) == ("command", ("python", "runtests.py"))
+
+
+def test_pytest_functions_in_tests_py_are_found(tmp_path: Path) -> None:
+    suite = detect_suite(tree(tmp_path, {"tests.py": "def test_a():\n    assert 1\n"}))
+    assert [(f.path, f.style, f.collected) for f in suite.files] == [("tests.py", "pytest", False)]
 
 
 def test_configured_command_wins(tmp_path: Path) -> None:
@@ -302,3 +426,70 @@ def test_smoke_test_catches_a_broken_script(tmp_path: Path) -> None:
     tree(tmp_path, {smoke.path: smoke.content})
     summary = parse_junit(run_pytest(tmp_path))
     assert summary.counts_text() == "1 failed"
+
+
+# --- test requirements -------------------------------------------------------------------
+
+
+def test_test_requirements_from_extras_files_groups_tox_and_nox(tmp_path: Path) -> None:
+    from checks.families.tests.requirements import collect_test_requirements
+    from checks.manifests import read_manifest
+
+    snapshot = tree(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "p"\nversion = "1"\n'
+                '[project.optional-dependencies]\ntest = ["pytest>=8"]\ncover = ["pytest-cov"]\n'
+                'docs = ["sphinx"]\n'
+                '[dependency-groups]\ndev = [{include-group = "typing"}, "ruff"]\n'
+                'typing = ["mypy"]\n'
+            ),
+            "requirements-dev.txt": "hypothesis\n",
+            "tests/requirements.txt": "pyyaml\n--index-url https://evil.example\n",
+            "tox.ini": "[testenv]\ndeps = six\n    -r tests/requirements.txt\nextras = cover\n"
+            "commands = pytest\n",
+            "noxfile.py": NOXFILE,
+            "requirements-test.txt": "idna\n",
+            "tests/test_a.py": PYTEST_FILE,
+        },
+    )
+    found = collect_test_requirements(snapshot, read_manifest(snapshot), detect_suite(snapshot))
+    pairs = dict(zip(found.requirements, found.sources, strict=True))
+    assert pairs == {
+        "pytest>=8": "extra `test`",
+        "hypothesis": "requirements-dev.txt",
+        "idna": "requirements-test.txt",
+        "pyyaml": "tests/requirements.txt",
+        "ruff": "dependency group `dev`",
+        "mypy": "dependency group `dev`",
+        "pytest-cov": "extra `cover`",
+        "six": "tox.ini",
+        "pytest": "noxfile.py session `tests`",
+    }
+    assert "sphinx" not in pairs
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("AttributeError: module 'numpy' has no attribute 'float'", "removed in NumPy 1.24"),
+        ("AttributeError: `np.NaN` was removed in the NumPy 2.0 release.", "use `np.nan`"),
+        ("AttributeError: module 'numpy' has no attribute 'product'", "use `np.prod`"),
+        ("AttributeError: 'DataFrame' object has no attribute 'append'", "pd.concat"),
+        ("ModuleNotFoundError: No module named 'distutils'", "removed in Python 3.12"),
+        ("ModuleNotFoundError: No module named 'pkg_resources'", "importlib.metadata"),
+    ],
+)
+def test_known_failures_get_a_hint(message: str, words: str) -> None:
+    from checks.families.tests.hints import hint
+
+    found = hint(message)
+    assert found is not None and words in found
+
+
+def test_unknown_failures_get_no_hint() -> None:
+    from checks.families.tests.hints import hint
+
+    assert hint("AssertionError: assert 2 == 3") is None
+    assert hint("AttributeError: module 'numpy' has no attribute 'frobnicate'") is None

@@ -118,7 +118,7 @@ def test_src_layout_package_builds_and_its_tests_pass(tmp_path: Path) -> None:
     assert tst.status is Status.PASS, tst.message
     assert tst.message.startswith("2 passed")
     assert "not declared" not in tst.message  # pytest comes from the `test` extra
-    assert "installed 1 declared test requirement)" in tst.message
+    assert "installed 1 declared test requirement from extra `test`: pytest>=8)" in tst.message
 
 
 def test_failing_test_is_named_with_file_line_and_assertion(tmp_path: Path) -> None:
@@ -405,3 +405,77 @@ def test_standard_library_study_is_tested_through_the_whole_chain(tmp_path: Path
     assert results["DEP003"].status is Status.PASS, results["DEP003"].message
     assert results["TST002"].status is Status.PASS, results["TST002"].message
     assert "1 passed" in results["TST002"].message
+
+
+RUNTESTS = textwrap.dedent(
+    """\
+    #!/usr/bin/env pytest
+    from analysis.heat import anomaly
+
+
+    def test_zero():
+        assert anomaly([1.0], 1.0) == [0.0]
+
+
+    def test_shift():
+        assert anomaly([3.0], 1.0) == [2.0]
+    """
+)
+
+
+def test_pytest_style_runtests_runs_its_tests_through_pytest(tmp_path: Path) -> None:
+    files = {k: v for k, v in STUDY.items() if not k.startswith("tests/")}
+    files["runtests.py"] = RUNTESTS
+    results = check(make_repo(tmp_path, files))
+    assert results["TST001"].message.startswith("2 tests (pytest) in 1 file")
+    tst = results["TST002"]
+    assert tst.status is Status.PASS, tst.message
+    # run as a script it would define two functions and exit 0 without running either
+    assert tst.message.startswith("2 passed")
+    files["runtests.py"] = RUNTESTS.replace("[2.0]", "[9.0]")
+    broken = check(make_repo(tmp_path, files, name="broken"))["TST002"]
+    assert broken.status is Status.FAIL
+    assert broken.message.startswith("1 passed, 1 failed; first failure: runtests.py::test_shift")
+
+
+def test_test_requirements_are_installed_from_where_the_project_declares_them(
+    tmp_path: Path,
+) -> None:
+    """A test folder's requirements file, a dependency group and tox's deps: each installed
+    for the tests (the test imports all three) and named in the report."""
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            """
+            [dependency-groups]
+            lint = ["oldonly"]
+            test = ["six==1.16.0", {include-group = "lint-free"}]
+            lint-free = ["idna==3.6"]
+            """
+        ),
+        "tox.ini": (
+            "[testenv]\ndeps =\n    pytest\n    -r tests/requirements.txt\ncommands = pytest\n"
+        ),
+        "tests/requirements.txt": "pyyaml==6.0.1\n",
+        "stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n",
+        "tests/test_stats.py": textwrap.dedent(
+            """
+            import idna
+            import six
+            import yaml
+
+            from stats import mean
+
+
+            def test_mean():
+                assert mean([1, 3]) == 2
+            """
+        ),
+    }
+    tst = check(make_repo(tmp_path, files))["TST002"]
+    assert tst.status is Status.PASS, tst.message
+    assert tst.message.startswith("1 passed (installed 4 declared test requirements from ")
+    for place in ("tests/requirements.txt", "dependency group `test`", "tox.ini"):
+        assert place in tst.message
+    for name in ("pyyaml==6.0.1", "six==1.16.0", "idna==3.6", "pytest"):
+        assert name in tst.message
+    assert "oldonly" not in tst.message  # the lint group is not for the tests

@@ -9,11 +9,12 @@ from checks.core.model import Outcome, Status
 from checks.environment.fresh import FreshEnvironment, fresh_environment
 from checks.families.tests import run, smoke, suite
 from checks.families.tests.checks import TST001, TST002
-from checks.families.tests.junit import ERROR, FAILED, PASSED, CaseResult, JUnitSummary
+from checks.families.tests.junit import ERROR, FAILED, PASSED, SKIPPED, CaseResult, JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun
+from checks.families.tests.runners import Runner
 from checks.families.tests.settings import TestSettings
 from checks.families.tests.smoke import SmokeTest
-from checks.families.tests.suite import Runner, TestFile, TestPlan, TestSuite
+from checks.families.tests.suite import TestFile, TestPlan, TestSuite
 from checks.manifests import Manifest
 from tests.helpers import evaluate
 
@@ -71,12 +72,16 @@ def test_tst002_passes_with_the_counts_and_what_was_installed() -> None:
         TestRun(
             PYTEST,
             test_requirements=("pytest>=8", "hypothesis"),
+            requirement_sources=("extra `test`", "requirements-dev.txt"),
             outcome=CommandResult(0, "3 passed"),
             junit=JUnitSummary(PASSING),
         )
     )
     assert outcome.status is Status.PASS
-    assert outcome.message == "3 passed (installed 2 declared test requirements)"
+    assert outcome.message == (
+        "3 passed (installed 2 declared test requirements from extra `test`, "
+        "requirements-dev.txt: pytest>=8, hypothesis)"
+    )
 
 
 def test_tst002_names_the_failing_tests_with_file_and_line() -> None:
@@ -176,3 +181,139 @@ def test_tst002_could_not_start() -> None:
     outcome = _tst002(TestRun(TestPlan("command", ("make",), "`make`"), outcome=missing))
     assert outcome.status is Status.FAIL
     assert outcome.message == "the tests could not start: no such file: make"
+
+
+def test_tst001_says_why_an_idle_runner_is_no_suite() -> None:
+    found = TestSuite(
+        (),
+        (Runner("make", "Makefile target `test`", ("make", "test"), collector=True),),
+        folders=("tests",),
+    )
+    outcome = evaluate(
+        TST001,
+        {
+            suite.detected_suite: found,
+            suite.code_files: ("a.py",),
+            smoke.generated_smoke_test: SMOKE,
+        },
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message.startswith(
+        "no tests found (Makefile target `test` only starts pytest or unittest; "
+        "there is a tests/ folder, but no test is there); "
+    )
+
+
+def test_tst002_lists_ten_failures_and_says_how_many_more() -> None:
+    failing = tuple(
+        CaseResult(f"tests/test_a.py::test_{n}", FAILED, "tests/test_a.py", n, "assert 0")
+        for n in range(13)
+    )
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(1, "13 failed"), junit=JUnitSummary(failing))
+    )
+    assert outcome.status is Status.FAIL
+    assert len(outcome.findings) == 11
+    assert outcome.findings[-1].message == "... and 3 failing tests more, not listed here"
+    assert outcome.findings[9].message == "tests/test_a.py::test_9 failed: assert 0"
+
+
+def test_tst002_hints_at_a_numpy_2_removal() -> None:
+    message = (
+        "AttributeError: `np.float_` was removed in the NumPy 2.0 release. "
+        "Use `np.float64` instead."
+    )
+    failing = CaseResult("tests/test_a.py::test_w", ERROR, "tests/test_a.py", 3, message)
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(1, "1 failed"), junit=JUnitSummary((failing,)))
+    )
+    (finding,) = outcome.findings
+    assert finding.message.endswith(
+        "\nHint: `np.float_` was removed in NumPy 2.0: use `np.float64` "
+        "(or declare `numpy<2` until the code is updated)"
+    )
+
+
+def test_tst002_hint_for_a_module_that_failed_to_load() -> None:
+    broken = CaseResult(
+        "tests/test_a.py",
+        ERROR,
+        "tests/test_a.py",
+        1,
+        "ImportError: cannot import name 'Mapping' from 'collections'",
+        collected=False,
+    )
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(2, "1 error"), junit=JUnitSummary((broken,)))
+    )
+    assert outcome.findings[0].message.endswith(
+        "\nHint: import `Mapping` from `collections.abc`: it was removed from `collections` "
+        "in Python 3.10"
+    )
+
+
+def test_tst002_names_at_most_five_test_requirements() -> None:
+    names = tuple(f"plugin{n}" for n in range(7))
+    outcome = _tst002(
+        TestRun(
+            PYTEST,
+            test_requirements=names,
+            requirement_sources=("tox.ini",) * 7,
+            outcome=CommandResult(0, "3 passed"),
+            junit=JUnitSummary(PASSING),
+        )
+    )
+    assert outcome.message == (
+        "3 passed (installed 7 declared test requirements from tox.ini: "
+        "plugin0, plugin1, plugin2, plugin3, plugin4 and 2 more)"
+    )
+
+
+COMMAND = TestPlan("command", ("make", "test"), "`make test` (Makefile target `test`)")
+
+
+def test_tst002_command_that_ran_no_test_is_no_pass() -> None:
+    unittest_empty = "\n----------------------------------------------------------------------\n"
+    unittest_empty += "Ran 0 tests in 0.000s\n\nNO TESTS RAN\n"
+    outcome = _tst002(TestRun(COMMAND, outcome=CommandResult(0, unittest_empty)))
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "no test ran: `make test` (Makefile target `test`) exited 0 and its output says 0 tests ran"
+    )
+    pytest_empty = "collected 0 items\n\n============================ no tests ran in 0.01s "
+    pytest_empty += "=============================\n"
+    outcome = _tst002(TestRun(COMMAND, outcome=CommandResult(5, pytest_empty)))
+    assert outcome.status is Status.FAIL
+    assert outcome.message.startswith("no test ran: `make test` (Makefile target `test`) exited 5")
+
+
+def test_tst002_command_says_what_it_ran() -> None:
+    output = (
+        "....\n========================= 3 passed, 1 skipped in 0.05s ==========================\n"
+    )
+    outcome = _tst002(TestRun(COMMAND, outcome=CommandResult(0, output)))
+    assert outcome.status is Status.PASS
+    assert outcome.message == "`make test` (Makefile target `test`) exited 0: 3 passed, 1 skipped"
+    output = "Ran 4 tests in 0.002s\n\nFAILED (failures=1)\n"
+    outcome = _tst002(TestRun(COMMAND, outcome=CommandResult(1, output)))
+    assert outcome.status is Status.FAIL
+    assert outcome.message == "`make test` (Makefile target `test`) exited 1: 4 tests ran"
+
+
+def test_tst002_all_tests_skipped_is_no_test_ran() -> None:
+    skipped = tuple(
+        CaseResult(f"tests/test_a.py::test_{n}", SKIPPED, "tests/test_a.py", 1, "needs a GPU")
+        for n in "xy"
+    )
+    outcome = _tst002(
+        TestRun(PYTEST, outcome=CommandResult(0, "2 skipped"), junit=JUnitSummary(skipped))
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == "no test ran: all 2 skipped (first: needs a GPU)"
+    output = "Ran 2 tests in 0.001s\n\nOK (skipped=2)\n"
+    command = _tst002(TestRun(COMMAND, outcome=CommandResult(0, output)))
+    assert command.status is Status.FAIL
+    assert command.message.endswith("its output says 2 tests ran, 2 skipped")
+    pytest_skips = "======================== 3 skipped in 0.01s ========================\n"
+    command = _tst002(TestRun(COMMAND, outcome=CommandResult(0, pytest_skips)))
+    assert command.status is Status.FAIL
