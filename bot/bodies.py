@@ -65,7 +65,6 @@ def _values(report: Report, repository_url: str | None = None) -> dict[str, Any]
         "icons": ICONS,
         "run_url": None,
         "files_url": markdown.blob_url(repository_url, report.commit),
-        "place": markdown.place,
     }
 
 
@@ -112,9 +111,19 @@ def fix_files(report: Report) -> list[dict[str, str]]:
             for path, content in fix.files.items():
                 seen.setdefault(
                     path,
-                    {"path": path, "content": content, "code": result.code, "title": fix.title},
+                    {
+                        "path": path,
+                        "content": _encodable(content),
+                        "code": result.code,
+                        "title": fix.title,
+                    },
                 )
     return list(seen.values())
+
+
+def _encodable(text: str) -> str:
+    """`text` with any lone surrogate (from a file that was not UTF-8) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def fix_pr_text(report: Report, base: str) -> tuple[str, str, dict[str, str]]:

@@ -63,7 +63,7 @@ def _write_inside(target: Path, text: str) -> None:
         fd = os.open(target, flags, 0o644)
     except OSError as exc:
         raise OSError(
-            f"{target} cannot be written ({exc.strerror or exc}); is it a link?"
+            f"{target} cannot be written ({exc.strerror or exc}): a link or not a regular file"
         ) from None
     with os.fdopen(fd, "wb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):

@@ -17,7 +17,10 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-ZWSP = "\u200b"  # placed after `@`, `#` and `://` so GitHub sees no mention, reference or link
+# Placed after `@` and `#` and inside `://` so GitHub sees no mention, reference or link (a
+# zero-width space after `://` is not enough: it is part of the host to cmark-gfm's autolinker
+# and dropped from it by browsers).
+ZWSP = "\u200b"
 
 # Characters that hide or reorder text: C0 and C1 controls (but tab and newline), every
 # format character (zero-width spaces and joiners, bidirectional overrides, soft hyphen,
@@ -53,7 +56,7 @@ def _inert(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _PUNCTUATION.sub(r"\\\1", text)
     text = _UNDERSCORE.sub(r"\\_", text)
-    text = text.replace("@", "@" + ZWSP).replace("://", "://" + ZWSP)
+    text = text.replace("@", "@" + ZWSP).replace("://", ":" + ZWSP + "//")
     text = _REFERENCE.sub("#" + ZWSP, text)
     return _WWW.sub(lambda m: m.group(1) + ZWSP + ".", text)
 

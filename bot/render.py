@@ -41,6 +41,7 @@ def environment() -> jinja2.Environment:
         cell=markdown.cell,
         url=markdown.url,
     )
+    base.globals["place"] = markdown.place
     return base.overlay(finalize=_plain_value, cache_size=400)
 
 
