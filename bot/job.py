@@ -35,6 +35,13 @@ from checks.core.model import CheckResult, Report, Status
 REPORT_DIR = ".reprobot"
 
 
+def say(text: str) -> None:
+    """One line on stderr, which the runner reads for workflow commands too: the text may
+    quote a forged file or the repository, so it cannot start a line of its own."""
+    line = " ".join(markdown.clean(text).split("\n"))
+    sys.stderr.write(f"reprobot: {line}\n".encode("utf-8", "replace").decode("utf-8"))
+
+
 def start(environ: MutableMapping[str, str], out: TextIO) -> ActionEnv:
     """Read the environment, mask the token at once and drop it from the environment."""
     env = read_environment(environ)
@@ -129,13 +136,13 @@ def finish(
         try:
             workflow.append_summary(runner.summary_path, text, bodies.summary_note(runner.run_url))
         except (OSError, ValueError) as exc:
-            print(f"reprobot: cannot write the job summary: {exc}", file=sys.stderr)
+            say(f"cannot write the job summary: {exc}")
     if runner.output_path is not None and outputs is not None:
         values = {**outputs, "badge_url": image or ""}
         try:
             workflow.write_outputs(runner.output_path, values)
         except (OSError, ValueError) as exc:
-            print(f"reprobot: cannot write the step outputs: {exc}", file=sys.stderr)
+            say(f"cannot write the step outputs: {exc}")
 
 
 def _usage_problems(env: ActionEnv) -> list[str]:
@@ -170,7 +177,7 @@ def _inside_workspace(env: ActionEnv) -> bool:
 
 def _stop(env: ActionEnv, problems: list[str], out: TextIO) -> int:
     for problem in problems:
-        print(f"reprobot: error: {problem}", file=sys.stderr)
+        say(f"error: {problem}")
     notices = [Notice("invalid-input", p, level="error") for p in problems]
     finish(env, None, notices=notices, out=out)
     return EXIT_USAGE
@@ -205,7 +212,7 @@ def error_report(env: ActionEnv, reason: str) -> Report:
 def _could_not_check(env: ActionEnv, reason: str, out: TextIO) -> int:
     """The checks did not run: an error report, its annotations, summary and outputs."""
     reason = secrets.redact(reason, secrets.secret_forms(env.token))
-    print(f"reprobot: error: {reason}", file=sys.stderr)
+    say(f"error: {reason}")
     report = error_report(env, reason)
     notices = [Notice("invalid-input", reason, level="error")]
     workflow.emit_untrusted(render.to_text(report), out)
@@ -238,7 +245,7 @@ def _guarded(env: ActionEnv, out: TextIO, work: Callable[[], int]) -> int:
             f"reprobot itself failed: {type(exc).__name__}: {exc}; please report this",
             secrets.secret_forms(env.token),
         )
-        print(f"reprobot: error: {detail}", file=sys.stderr)
+        say(f"error: {detail}")
         try:
             finish(env, None, notices=[Notice("invalid-input", detail, level="error")], out=out)
         except Exception:  # noqa: BLE001 - the last resort: a plain line in the summary
@@ -262,7 +269,7 @@ def _action(env: ActionEnv, out: TextIO) -> int:
     runner, inputs = env.runner, env.inputs
     event = load_event(runner.event_name, runner.event_path, ref=runner.ref)
     if event.problem:
-        print(f"reprobot: {event.problem}", file=sys.stderr)
+        say(event.problem)
     try:
         report = secrets.redact(_check(env), secrets.secret_forms(env.token))
     except ConfigError as exc:

@@ -484,6 +484,7 @@ def test_a_fifo_as_the_event_payload_is_not_waited_on(
         ("binary", "not UTF-8 text"),
         ("directory", "a directory, not a regular file"),
         ("huge-value", "…"),
+        ("commands", "not a valid reprobot report"),
     ],
 )
 def test_a_broken_report_artifact(
@@ -504,9 +505,14 @@ def test_a_broken_report_artifact(
         report.write_bytes(b"\xff\xfe\x00" * 100)
     elif kind == "directory":
         report.mkdir()
-    else:
+    elif kind == "huge-value":
         data = json.loads(render.to_json(forged_report()))
         data["checks"][0]["code"] = "@org/team <img src=x> " * 20_000
+        report.write_text(json.dumps(data))
+    else:
+        data = json.loads(render.to_json(forged_report()))
+        data["checks"][0]["code"] = "X\n::add-mask::everything\n::error::forged"
+        data["checks"][1]["\n::warning::forged"] = "\n::error::forged"
         report.write_text(json.dumps(data))
     run = harness.run("workflow_run", workflow_run_event(), argv=argv)
     assert run.code == 2
@@ -515,6 +521,8 @@ def test_a_broken_report_artifact(
     assert str(report) in run.summary
     assert len(run.summary) < 5_000
     assert_inert(run.summary, marker=None)
+    assert_commands_safe(run.stdout)
+    assert not [line for line in run.stderr.splitlines() if not line.startswith("reprobot: ")]
     assert writes(server) == []
 
 
@@ -603,7 +611,7 @@ def test_checks_that_cannot_run_still_leave_a_report_and_a_summary(
     harness: Harness, server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> Report:
-        raise MemoryError("no memory left for @org/team <img src=x>")
+        raise MemoryError("no memory left for @org/team <img src=x>\n::add-mask::everything")
 
     monkeypatch.setattr("bot.job.check_repository", broken)
     run = harness.run("pull_request", event_payload("pull_request.opened.json"))
@@ -620,6 +628,8 @@ def test_checks_that_cannot_run_still_leave_a_report_and_a_summary(
     assert "nothing was published to GitHub" in run.summary
     assert_inert(run.summary, marker=None)
     assert "::error title=CIT001" in run.stdout
+    assert_commands_safe(run.stdout)
+    assert not [line for line in run.stderr.splitlines() if not line.startswith("reprobot: ")]
     assert server.requests == []
 
 
