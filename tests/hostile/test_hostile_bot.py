@@ -23,6 +23,7 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from bot import bodies, render
+from bot.event import MAX_EVENT_BYTES
 from bot.github import GitHub
 from checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, Run, event_payload
@@ -448,7 +449,9 @@ def test_a_nesting_bomb_as_the_event_payload(
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "is not UTF-8 text"),
         (b'{"a": NaN}', "is not JSON (NaN is not a JSON number)"),
         (b"[" * 10 + b"1" + b"]" * 9, "is not JSON (line 1"),
+        (b" " * (MAX_EVENT_BYTES + 1), f"is larger than the {MAX_EVENT_BYTES}-byte limit"),
     ],
+    ids=["binary", "nan", "unbalanced", "huge"],
 )
 def test_a_broken_event_payload(
     harness: Harness, server: GitHubServer, content: bytes, problem: str
