@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.render import ICONS, render_template
+from bot import markdown
+from bot.markdown import Safe
+from bot.render import ICONS, render_markdown, render_template
 from bot.truncate import COMMENT_CAP, cut_markdown
 from checks.core.model import Report, Status
 
@@ -36,6 +38,13 @@ class Notice:
     def text(self) -> str:
         return render_template("notice.txt.j2", kind=self.kind, detail=self.detail).strip()
 
+    @property
+    def markdown(self) -> str:
+        """The text for the job summary: the detail (which may quote a forged file) inert."""
+        detail = markdown.line(self.detail)
+        words = render_markdown("notice.txt.j2", kind=self.kind, detail=detail).split()
+        return Safe(" ".join(words))
+
 
 @dataclass(frozen=True)
 class Step:
@@ -47,8 +56,16 @@ class Step:
     url: str | None = None
 
 
-def _values(report: Report) -> dict[str, Any]:
-    return {"report": report, "data": report.to_dict(), "icons": ICONS, "run_url": None}
+def _values(report: Report, repository_url: str | None = None) -> dict[str, Any]:
+    """What the report templates see. `repository_url` (the repository's page) lets findings
+    link to their files at the checked commit; nothing else in a body is a link."""
+    return {
+        "report": report,
+        "data": report.to_dict(),
+        "icons": ICONS,
+        "run_url": None,
+        "files_url": markdown.blob_url(repository_url, report.commit),
+    }
 
 
 def _fit(body: str, run_url: str | None) -> str:
@@ -57,8 +74,9 @@ def _fit(body: str, run_url: str | None) -> str:
     return text
 
 
-def comment_body(report: Report, *, run_url: str | None) -> str:
-    return _fit(render_template("comment.md.j2", marker=COMMENT_MARKER, **_values(report)), run_url)
+def comment_body(report: Report, *, run_url: str | None, repository_url: str | None = None) -> str:
+    values = _values(report, repository_url)
+    return _fit(render_template("comment.md.j2", marker=Safe(COMMENT_MARKER), **values), run_url)
 
 
 def issue_title(report: Report, branch: str) -> str:
@@ -66,8 +84,11 @@ def issue_title(report: Report, branch: str) -> str:
     return title[:TITLE_LIMIT]
 
 
-def issue_body(report: Report, *, branch: str, run_url: str | None) -> str:
-    body = render_template("issue.md.j2", marker=ISSUE_MARKER, branch=branch, **_values(report))
+def issue_body(
+    report: Report, *, branch: str, run_url: str | None, repository_url: str | None = None
+) -> str:
+    values = _values(report, repository_url)
+    body = render_template("issue.md.j2", marker=Safe(ISSUE_MARKER), branch=branch, **values)
     return _fit(body, run_url)
 
 
@@ -90,16 +111,26 @@ def fix_files(report: Report) -> list[dict[str, str]]:
             for path, content in fix.files.items():
                 seen.setdefault(
                     path,
-                    {"path": path, "content": content, "code": result.code, "title": fix.title},
+                    {
+                        "path": path,
+                        "content": _encodable(content),
+                        "code": result.code,
+                        "title": fix.title,
+                    },
                 )
     return list(seen.values())
+
+
+def _encodable(text: str) -> str:
+    """`text` with any lone surrogate (from a file that was not UTF-8) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def fix_pr_text(report: Report, base: str) -> tuple[str, str, dict[str, str]]:
     """Title, body and files of the fix pull request (files empty: nothing to fix)."""
     items = fix_files(report)
     title = f"reprobot: fix reproducibility problems ({len(items)} files)"
-    body = render_template("fix-pr.md.j2", marker=FIX_MARKER, base=base, fixes=items)
+    body = render_template("fix-pr.md.j2", marker=Safe(FIX_MARKER), base=base, fixes=items)
     return title[:TITLE_LIMIT], _fit(body, None), {i["path"]: i["content"] for i in items}
 
 
@@ -111,8 +142,11 @@ def summary(
     published: Sequence[Step] = (),
     badge_url: str | None = None,
     snippet: str = "",
+    repository_url: str | None = None,
 ) -> str:
-    values: Mapping[str, Any] = _values(report) if report is not None else {"report": None}
+    values: Mapping[str, Any] = (
+        _values(report, repository_url) if report is not None else {"report": None}
+    )
     return render_template(
         "summary.md.j2",
         **{**values, "run_url": run_url},

@@ -1,19 +1,22 @@
 """The event that started the job, from the webhook payload at GITHUB_EVENT_PATH.
 
-Only the few facts reprobot acts on are kept. A payload that is missing, not JSON or lacks
-a key yields an `Event` whose `problem` says so; it never raises.
+Only the few facts reprobot acts on are kept. A payload that is missing, not a regular file,
+too large, not JSON, nested absurdly deep or lacking a key yields an `Event` whose `problem`
+says so; it never raises.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.jsonfile import JSONFileError, load_json
+
 PULL_EVENTS = ("pull_request", "pull_request_target")
 BRANCH_EVENTS = ("push", "schedule", "workflow_dispatch")
 MAX_EVENT_BYTES = 25 * 1024 * 1024
+MAX_EVENT_DEPTH = 64  # GitHub's payloads nest about ten levels
 
 
 class _Missing(Exception):
@@ -71,19 +74,11 @@ def load_event(name: str, path: Path | None, *, ref: str = "") -> Event:
     if path is None:
         return Event(name, ref=ref, problem="GITHUB_EVENT_PATH is not set")
     try:
-        if path.stat().st_size > MAX_EVENT_BYTES:
-            return Event(name, ref=ref, problem=f"the event payload {path} is too large")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Event(name, ref=ref, problem=f"the event payload {path} does not exist")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Event(name, ref=ref, problem=f"cannot read the event payload {path}: {exc}")
-    except json.JSONDecodeError as exc:
-        return Event(
-            name,
-            ref=ref,
-            problem=f"the event payload {path} is not JSON (line {exc.lineno}: {exc.msg})",
-        )
+        data = load_json(path, cap=MAX_EVENT_BYTES, depth=MAX_EVENT_DEPTH)
+    except JSONFileError as exc:
+        if exc.missing:
+            return Event(name, ref=ref, problem=f"the event payload {path} does not exist")
+        return Event(name, ref=ref, problem=f"the event payload {path} is {exc.reason}")
     try:
         return _parse(name, data, ref)
     except _Missing as missing:

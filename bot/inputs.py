@@ -8,6 +8,7 @@ given and what is accepted.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -107,17 +108,28 @@ def _path(name: str) -> Path | None:
 
 
 def _number(environ: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+    """Seconds, 0 or more; NaN, infinities and negative numbers are refused."""
     raw = environ.get(name, "").strip()
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if value < 0:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
         problems.append(f"invalid {name} '{raw}' (expected: a number of seconds >= 0)")
         return default
     return value
+
+
+def _count(environ: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw[:5]) <= 1000):
+        problems.append(f"invalid {name} '{raw}' (expected: a whole number from 0 to 1000)")
+        return default
+    return int(raw)
 
 
 def read_inputs(environ: Mapping[str, str], problems: list[str]) -> Inputs:
@@ -147,7 +159,7 @@ def read_runner(environ: Mapping[str, str], problems: list[str]) -> RunnerEnv:
         return environ.get(name, "").strip() or default
 
     retry = RetrySettings(
-        attempts=int(_number(environ, "REPROBOT_RETRY_ATTEMPTS", RetrySettings.attempts, problems)),
+        attempts=_count(environ, "REPROBOT_RETRY_ATTEMPTS", RetrySettings.attempts, problems),
         backoff=_number(environ, "REPROBOT_RETRY_BACKOFF", RetrySettings.backoff, problems),
         max_wait=_number(environ, "REPROBOT_RETRY_MAX_WAIT", RetrySettings.max_wait, problems),
         secondary_wait=_number(

@@ -1,32 +1,45 @@
 """`reprobot action` and `reprobot publish`: what the job does, start to end.
 
-Whatever happens — invalid inputs, a broken event payload, GitHub refusing every request —
-the job summary is written, and once the checks ran, `report.json`, the annotations and the
-step outputs too. The exit code is decided by `fail_on` alone (2 for invalid inputs).
+Whatever happens — invalid inputs, a broken event payload, a broken configuration, checks
+that could not run, GitHub refusing every request, a bug of reprobot's own — the job
+summary is written; once the inputs are valid, `report.json`, the annotations and the step
+outputs too (a report whose every check is `error`, with the reason, when the checks could
+not run). The exit code is decided by `fail_on` alone (2 for invalid inputs, a broken
+configuration, or checks that could not run).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TextIO
 
 from bot import badge as badges
-from bot import bodies, render, secrets, workflow
+from bot import bodies, markdown, render, secrets, workflow
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
-from bot.exitcode import EXIT_USAGE, exit_code
+from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
 from bot.github import GitHub
 from bot.inputs import ActionEnv, forget_token, read_environment
-from bot.publish import Publication, badge_url, plan_for, publish
+from bot.publish import Publication, badge_url, page, plan_for, publish
 from bot.reportfile import ReportFileError, load_pull, load_report
-from checks import ConfigError, all_checks, check_repository, unknown_patterns
-from checks.core.model import Report
+from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
+from checks.core.model import CheckResult, Report, Status
 
 REPORT_DIR = ".reprobot"
+
+
+def say(text: str) -> None:
+    """One line on stderr, which the runner reads for workflow commands too: the text may
+    quote a forged file or the repository, so it cannot start a line of its own."""
+    line = " ".join(markdown.clean(text).split("\n"))
+    sys.stderr.write(f"reprobot: {line}\n".encode("utf-8", "replace").decode("utf-8"))
 
 
 def start(environ: MutableMapping[str, str], out: TextIO) -> ActionEnv:
@@ -43,23 +56,48 @@ def report_file(env: ActionEnv) -> Path:
     return env.runner.workspace / REPORT_DIR / name
 
 
-def write_report(env: ActionEnv, report: Report) -> str:
+def _write_inside(target: Path, text: str) -> None:
+    """Write `target` without following a link: the workspace holds the repository under
+    test, whose `.reprobot` may be a link (or a FIFO) planted to make us write elsewhere."""
+    folder = target.parent
+    if folder.is_symlink():
+        raise OSError(f"{folder} is a symbolic link; links out of the repository are not followed")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not stat.S_ISDIR(os.lstat(folder).st_mode):
+        raise OSError(f"{folder} is not a directory")
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(target, flags, 0o644)
+    except OSError as exc:
+        raise OSError(
+            f"{target} cannot be written ({exc.strerror or exc}): a link or not a regular file"
+        ) from None
+    with os.fdopen(fd, "wb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{target} is not a regular file")
+        handle.truncate(0)
+        handle.write(text.encode("utf-8", "replace"))
+
+
+def write_report(env: ActionEnv, report: Report, notices: list[Notice] | None = None) -> str:
     """Write report.json under the workspace (owned like the workspace, so later steps of
-    the job, which run as the runner's user, can replace it); a temp folder if that fails.
-    Returns the path for the `report_path` output, relative to the workspace if inside."""
+    the job, which run as the runner's user, can replace it); a temp folder if that fails
+    (then a notice in `notices` says where it went). Returns the path for the
+    `report_path` output, relative to the workspace if inside."""
     target = report_file(env)
     text = render.to_json(report)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        _write_inside(target, text)
         owner = env.runner.workspace.stat()
         if hasattr(os, "geteuid") and os.geteuid() == 0 and owner.st_uid != 0:
             for path in (target.parent, target):
-                os.chown(path, owner.st_uid, owner.st_gid)
+                os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
         return str(target.relative_to(env.runner.workspace))
-    except OSError:
+    except OSError as exc:
         fallback = Path(tempfile.mkdtemp(prefix="reprobot-")) / "report.json"
-        fallback.write_text(text, encoding="utf-8")
+        fallback.write_bytes(text.encode("utf-8", "replace"))
+        if notices is not None:
+            notices.append(Notice("invalid-input", f"{exc}; the report is at {fallback}"))
         return str(fallback)
 
 
@@ -92,18 +130,19 @@ def finish(
         published=publication.steps if publication else (),
         badge_url=image,
         snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
+        repository_url=page(runner),
     )
     if runner.summary_path is not None:
         try:
             workflow.append_summary(runner.summary_path, text, bodies.summary_note(runner.run_url))
-        except OSError as exc:
-            print(f"reprobot: cannot write the job summary: {exc}", file=sys.stderr)
+        except (OSError, ValueError) as exc:
+            say(f"cannot write the job summary: {exc}")
     if runner.output_path is not None and outputs is not None:
         values = {**outputs, "badge_url": image or ""}
         try:
             workflow.write_outputs(runner.output_path, values)
-        except OSError as exc:
-            print(f"reprobot: cannot write the step outputs: {exc}", file=sys.stderr)
+        except (OSError, ValueError) as exc:
+            say(f"cannot write the step outputs: {exc}")
 
 
 def _usage_problems(env: ActionEnv) -> list[str]:
@@ -117,14 +156,28 @@ def _usage_problems(env: ActionEnv) -> list[str]:
                 "`reprobot list-checks` shows the codes)"
             )
     root = env.runner.workspace / env.inputs.path
-    if not root.is_dir():
+    if not _inside_workspace(env):
+        problems.append(
+            f"invalid path '{env.inputs.path}' (it leads out of the workspace through a "
+            "symbolic link; links out of the repository are never followed)"
+        )
+    elif not root.is_dir():
         problems.append(f"invalid path '{env.inputs.path}' ({root} is not a directory)")
     return problems
 
 
+def _inside_workspace(env: ActionEnv) -> bool:
+    try:
+        workspace = env.runner.workspace.resolve()
+        real = (env.runner.workspace / env.inputs.path).resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+    return real == workspace or workspace in real.parents
+
+
 def _stop(env: ActionEnv, problems: list[str], out: TextIO) -> int:
     for problem in problems:
-        print(f"reprobot: error: {problem}", file=sys.stderr)
+        say(f"error: {problem}")
     notices = [Notice("invalid-input", p, level="error") for p in problems]
     finish(env, None, notices=notices, out=out)
     return EXIT_USAGE
@@ -132,30 +185,100 @@ def _stop(env: ActionEnv, problems: list[str], out: TextIO) -> int:
 
 def _check(env: ActionEnv) -> Report:
     return check_repository(
-        env.runner.workspace / env.inputs.path,
+        (env.runner.workspace / env.inputs.path).resolve(),
         select=env.inputs.select,
         ignore=env.inputs.ignore,
     )
 
 
+def error_report(env: ActionEnv, reason: str) -> Report:
+    """The report of checks that could not run: every selected check `error`, with why."""
+    inputs = env.inputs
+    results = []
+    for check in all_checks():
+        code = check.code()
+        if inputs.select and not any(code.startswith(p) for p in inputs.select):
+            continue
+        ignored = next((p for p in inputs.ignore if code.startswith(p)), None)
+        status, message = (
+            (Status.SKIP, f"ignored: {ignored}") if ignored else (Status.ERROR, reason)
+        )
+        results.append(CheckResult(code, check.family, check.title(), status, message))
+    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    root = env.runner.workspace / inputs.path
+    return Report(__version__, str(root), None, tuple(results), started, 0.0)
+
+
+def _could_not_check(env: ActionEnv, reason: str, out: TextIO) -> int:
+    """The checks did not run: an error report, its annotations, summary and outputs."""
+    reason = secrets.redact(reason, secrets.secret_forms(env.token))
+    say(f"error: {reason}")
+    report = error_report(env, reason)
+    notices = [Notice("invalid-input", reason, level="error")]
+    workflow.emit_untrusted(render.to_text(report), out)
+    report_path = write_report(env, report, notices)
+    notices.append(Notice("not-published", level="notice"))
+    finish(env, report, notices=notices, outputs=_outputs(report, report_path), out=out)
+    return EXIT_USAGE
+
+
+def _outputs(
+    report: Report, report_path: str, publication: Publication | None = None
+) -> dict[str, str]:
+    score = report.score
+    done = publication or Publication()
+    return {
+        "score": f"{score.passed}/{score.total}",
+        "status": report.status.value,
+        "report_path": report_path,
+        "comment_id": str(done.comment_id or ""),
+        "issue_number": str(done.issue_number or ""),
+    }
+
+
+def _guarded(env: ActionEnv, out: TextIO, work: Callable[[], int]) -> int:
+    """Run `work`; a bug of reprobot's own still ends with a job summary that says so."""
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - the job summary must still say what happened
+        detail = secrets.redact(
+            f"reprobot itself failed: {type(exc).__name__}: {exc}; please report this",
+            secrets.secret_forms(env.token),
+        )
+        say(f"error: {detail}")
+        try:
+            finish(env, None, notices=[Notice("invalid-input", detail, level="error")], out=out)
+        except Exception:  # noqa: BLE001 - the last resort: a plain line in the summary
+            path = env.runner.summary_path
+            if path is not None:
+                with path.open("a", encoding="utf-8", errors="replace") as handle:
+                    handle.write(f"\n> [!CAUTION]\n> {markdown.line(detail)}\n")
+        return EXIT_FAILED
+
+
 def run_action(environ: MutableMapping[str, str], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     env = start(environ, out)
+    return _guarded(env, out, lambda: _action(env, out))
+
+
+def _action(env: ActionEnv, out: TextIO) -> int:
     problems = _usage_problems(env)
     if problems:
         return _stop(env, problems, out)
     runner, inputs = env.runner, env.inputs
     event = load_event(runner.event_name, runner.event_path, ref=runner.ref)
     if event.problem:
-        print(f"reprobot: {event.problem}", file=sys.stderr)
+        say(event.problem)
     try:
         report = secrets.redact(_check(env), secrets.secret_forms(env.token))
     except ConfigError as exc:
-        return _stop(env, [str(exc)], out)
+        return _could_not_check(env, str(exc), out)
     except Exception as exc:  # noqa: BLE001 - the job summary must still say what happened
-        return _stop(env, [f"the checks could not run: {type(exc).__name__}: {exc}"], out)
+        return _could_not_check(env, f"the checks could not run: {type(exc).__name__}: {exc}", out)
     workflow.emit_untrusted(render.to_text(report), out)
-    report_path = write_report(env, report)
+    notices: list[Notice] = []
+    report_path = write_report(env, report, notices)
 
     plan = plan_for(event, inputs, repository=runner.repository, has_token=bool(env.token))
     publication = publish(
@@ -166,19 +289,12 @@ def run_action(environ: MutableMapping[str, str], out: TextIO | None = None) -> 
         runner=runner,
         connect=lambda: GitHub(runner.api_url, env.token, runner.repository, runner.retry),
     )
-    score = report.score
     finish(
         env,
         report,
-        notices=publication.notices,
+        notices=notices + publication.notices,
         publication=publication,
-        outputs={
-            "score": f"{score.passed}/{score.total}",
-            "status": report.status.value,
-            "report_path": report_path,
-            "comment_id": str(publication.comment_id or ""),
-            "issue_number": str(publication.issue_number or ""),
-        },
+        outputs=_outputs(report, report_path, publication),
         out=out,
     )
     return exit_code(report.status, inputs.fail_on)
@@ -190,12 +306,21 @@ def run_publish(
     """Publish a report made by an unprivileged pull_request run (workflow_run event)."""
     out = out or sys.stdout
     env = start(environ, out)
+    return _guarded(env, out, lambda: _publish(env, report_path, pull_path, out))
+
+
+def _publish(env: ActionEnv, report_path: Path, pull_path: Path, out: TextIO) -> int:
     runner = env.runner
+    if env.problems:
+        return _stop(env, list(env.problems), out)
     try:
         report = secrets.redact(load_report(report_path), secrets.secret_forms(env.token))
         number, artifact_sha = load_pull(pull_path)
     except ReportFileError as exc:
         return _stop(env, [str(exc)], out)
+    # The artifact's own commit is not to be believed (a link to a commit from elsewhere in
+    # the fork network would show under this repository's name): the verified head instead.
+    report = dataclasses.replace(report, commit=None)
     event = load_event(runner.event_name, runner.event_path, ref=runner.ref)
     notices: list[Notice] = []
     publication = Publication()
@@ -213,10 +338,10 @@ def run_publish(
     elif not env.token or not runner.repository:
         notices.append(Notice("no-token" if not env.token else "no-repository"))
     else:
-        client = GitHub(runner.api_url, env.token, runner.repository, runner.retry)
+        report = dataclasses.replace(report, commit=event.head_sha)
         publication = _publish_verified(
             env,
-            client=client,
+            connect=lambda: GitHub(runner.api_url, env.token, runner.repository, runner.retry),
             report=report,
             number=number,
             head_sha=event.head_sha,
@@ -230,7 +355,7 @@ def run_publish(
 def _publish_verified(
     env: ActionEnv,
     *,
-    client: GitHub,
+    connect: Callable[[], GitHub],
     report: Report,
     number: int,
     head_sha: str,
@@ -239,6 +364,7 @@ def _publish_verified(
     done = Publication()
 
     def comment() -> None:
+        client = connect()
         actual = client.pull_head_sha(number)
         if actual != head_sha:
             notices.append(
@@ -250,7 +376,9 @@ def _publish_verified(
                 )
             )
             return
-        body = bodies.comment_body(report, run_url=env.runner.run_url)
+        body = bodies.comment_body(
+            report, run_url=env.runner.run_url, repository_url=page(env.runner)
+        )
         written = client.upsert_comment(number, body, bodies.COMMENT_MARKER)
         done.comment_id = written.number
         done.steps.append(bodies.Step("comment", written.action, written.number, written.url))

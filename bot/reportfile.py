@@ -16,10 +16,12 @@ from typing import Any
 
 import jsonschema
 
+from bot.jsonfile import JSONFileError, load_json
 from checks.core.model import CheckResult, Finding, Fix, Report, Score, Status, overall_status
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024
 MAX_PULL_BYTES = 4096
+MAX_DEPTH = 16  # a report nests 6 levels deep (checks, a check, fixes, a fix, files)
 _SHA = r"^[0-9a-f]{40}([0-9a-f]{24})?$"
 PULL_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -49,28 +51,16 @@ def _where(error: jsonschema.ValidationError) -> str:
 
 def _read_json(path: Path, cap: int, what: str) -> Any:
     try:
-        size = path.stat().st_size
-        if size > cap:
-            raise ReportFileError(f"{path}: {size} bytes is larger than the {cap}-byte limit")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportFileError(f"{path}: no such file; was the {what} uploaded?") from None
-    except OSError as exc:
-        raise ReportFileError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise ReportFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise ReportFileError(
-            f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except ValueError as exc:
-        raise ReportFileError(f"{path}: {exc}") from None
+        return load_json(path, cap=cap, depth=MAX_DEPTH)
+    except JSONFileError as exc:
+        if exc.missing:
+            raise ReportFileError(f"{path}: no such file; was the {what} uploaded?") from None
+        raise ReportFileError(str(exc)) from None
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+def _shorten(text: str, limit: int = 300) -> str:
+    """A validation message quotes the offending value, which may be huge."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _validate(data: Any, schema: dict[str, Any], path: Path, what: str) -> None:
@@ -80,7 +70,8 @@ def _validate(data: Any, schema: dict[str, Any], path: Path, what: str) -> None:
         first = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise ReportFileError(
-            f"{path}: not a valid {what}: at {_where(first)}: {first.message}{more}"
+            f"{path}: not a valid {what}: at {_shorten(_where(first), 200)}: "
+            f"{_shorten(first.message)}{more}"
         )
 
 

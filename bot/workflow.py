@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.markdown import clean
 from bot.truncate import cut_markdown, utf8_len
 from checks.core.model import Report, Status
 
@@ -76,14 +77,16 @@ def pick_annotations(report: Report, *, prefix: str = "") -> list[Annotation]:
         level = _LEVELS.get(result.status)
         if level is None:
             continue
-        title = f"{result.code} {result.title}"
+        title = clean(f"{result.code} {result.title}")
         placed = [f for f in result.findings if f.path]
         if not placed:
-            chosen[level].append(Annotation(level, result.message or result.status.value, title))
+            message = clean(result.message or result.status.value)
+            chosen[level].append(Annotation(level, message, title))
             continue
         for finding in placed:
-            path = f"{prefix.rstrip('/')}/{finding.path}" if prefix else finding.path
-            chosen[level].append(Annotation(level, finding.message, title, path, finding.line))
+            path = clean(f"{prefix.rstrip('/')}/{finding.path}" if prefix else str(finding.path))
+            message = clean(finding.message)
+            chosen[level].append(Annotation(level, message, title, path, finding.line))
     return chosen["error"][:ANNOTATIONS_PER_LEVEL] + chosen["warning"][:ANNOTATIONS_PER_LEVEL]
 
 
