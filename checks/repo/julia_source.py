@@ -64,7 +64,7 @@ STDLIB = frozenset(
     ]
 )
 _TOKEN = re.compile(
-    r'(?P<str>"""(?s:.*?)"""|"(?:[^"\\\n]|\\.)*")|(?P<name>[A-Za-z_][\w!]*)'
+    r'(?P<str>"""(?s:.*?)(?:"""|\Z)|"(?:[^"\\\n]|\\.)*")|(?P<name>[A-Za-z_][\w!]*)'
     r"|(?P<nl>\n)|(?P<op>[.,:;@])|(?P<ws>[ \t\r]+)|(?P<other>.)"
 )
 _MODULE = re.compile(r"^\s*(?:bare)?module\s+([A-Za-z_]\w*)", re.M)

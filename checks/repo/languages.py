@@ -221,7 +221,7 @@ def languages(ctx: Context) -> tuple[LanguageFiles, ...]:
 
 
 # One regular expression per language: strings (kept) and comments (blanked).
-_R_RAW = r"""(?<![\w.])[rR]["'](?P<d>-*)(?:\((?s:.*?)\)|\[(?s:.*?)\]|\{(?s:.*?)\})(?P=d)["']"""
+_R_RAW = r"""(?<![\w.])[rR]["'](?P<d>-*)[(\[{](?s:.*?)(?:[)\]}](?P=d)["']|\Z)"""
 _LEXERS = {
     R: re.compile(
         rf"(?P<s>{_R_RAW}|\"(?:[^\"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?|`[^`\n]*`?)|(?P<c>#[^\n]*)",
@@ -234,7 +234,7 @@ _LEXERS = {
     ),
     MATLAB: re.compile(
         r"""(?P<s>(?<![\w)\]}'.])'(?:[^'\n]|'')*'?|"(?:[^"\n]|"")*"?)"""
-        r"|(?P<c>^[ \t]*%\{[ \t]*\n(?s:.*?)^[ \t]*%\}[ \t]*$|%[^\n]*|\.\.\.[^\n]*)",
+        r"|(?P<c>^[ \t]*%\{[ \t]*\n(?s:.*?)(?:^[ \t]*%\}[ \t]*$|\Z)|%[^\n]*|\.\.\.[^\n]*)",
         re.M,
     ),
     STATA: re.compile(

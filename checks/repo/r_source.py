@@ -93,7 +93,7 @@ TIDYVERSE = frozenset(
 )
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$")
 _TOKEN = re.compile(
-    r"""(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<name>[A-Za-z.][\w.]*|`[^`\n]+`)"""
+    r"""(?P<str>"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?)|(?P<name>[A-Za-z.][\w.]*|`[^`\n]+`)"""
     r"""|(?P<op>:::|::|[(),=\[\]{}])|(?P<ws>\s+)|(?P<other>.)""",
     re.S,
 )

@@ -187,6 +187,6 @@ def path_scan(ctx: Context) -> PathScan:
         if any(p.rsplit("/", 1)[-1] in _CONDA for p in snapshot.files)
         else []
     )
-    sources = python + len({u.path for u in units if not u.path.endswith(".ipynb")})
+    sources = python + len({u.path for u in units})
     sources += sum(1 for p in snapshot.files if p.rsplit("/", 1)[-1] in _CONDA)
     return PathScan(sources, tuple(found), tuple(seen), tuple(fixes))
