@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from checks.repo import julia_source, r_source
-from checks.repo.languages import JULIA, MATLAB, R, STATA, CodeUnit, blank_comments
+from checks.repo.languages import JULIA, MATLAB, STATA, CodeUnit, R, blank_comments
 
 SIZE = 400_000
 

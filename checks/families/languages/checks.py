@@ -140,12 +140,11 @@ class LNG002(Check):
         if deps.undeclared:
             names = ", ".join(m.package for m in deps.undeclared[:10])
             more = len(deps.undeclared) - 10
-            declared = ", ".join(sorted({d.path for d in deps.declarations})) or (
-                "no DESCRIPTION, renv.lock or install.R"
-            )
+            sources = ", ".join(sorted({d.path for d in deps.declarations}))
+            declared = f"in {sources}" if sources else "(no DESCRIPTION, renv.lock or install.R)"
             return failed(
                 f"{plural(len(deps.undeclared), 'R package')} used but not declared "
-                f"({declared}): {names}" + (f" and {more} more" if more > 0 else ""),
+                f"{declared}: {names}" + (f" and {more} more" if more > 0 else ""),
                 findings=tuple(_r_finding(m) for m in deps.undeclared[:MAX_FINDINGS]),
                 fixes=_r_fixes(deps, ctx.root.name),
             )

@@ -67,7 +67,7 @@ def r_undeclared(
 
 def r_dependencies(ctx: Context) -> RDependencies:
     """Fact provider: the packages the repository's R code uses, and which are undeclared."""
-    units = [u for u in code_units(ctx.snapshot, R) if not u.path.endswith("install.R")]
+    units = [u for u in code_units(ctx.snapshot, R) if u.path.rsplit("/", 1)[-1] != "install.R"]
     uses = [use for unit in units for use in r_source.package_uses(unit)]
     found = r_source.declarations(ctx.snapshot)
     named = [u for u in uses if u.package]

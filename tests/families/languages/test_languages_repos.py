@@ -71,7 +71,9 @@ def test_an_existing_description_is_edited_and_then_passes(tmp_path: Path) -> No
         {"DESCRIPTION": description, "R/plot.R": ANALYSIS, "R/own.R": "study::helper()\n"},
     )
     result = results(root, "LNG002")["LNG002"]
-    assert result.status is Status.FAIL and result.message.endswith("(DESCRIPTION): here, tidyr")
+    assert result.status is Status.FAIL and result.message.endswith(
+        "not declared in DESCRIPTION: here, tidyr"
+    )
     (root / "DESCRIPTION").write_text(result.fixes[0].files["DESCRIPTION"])
     assert results(root, "LNG002")["LNG002"].status is Status.PASS
 
