@@ -83,7 +83,8 @@ def r_parse(ctx: Context) -> RParse:
         (folder / name).write_text(unit.text, encoding="utf-8")
         places[name] = (unit.path, unit.cell)
     give_to_sandbox(folder)
-    ran = sandbox_run(ctx, (rscript, "--vanilla", "-e", _PROGRAM, str(folder)), timeout=300)
+    argv = (rscript, "--vanilla", "-e", _PROGRAM, str(folder))
+    ran = sandbox_run(ctx, argv, cwd=folder, timeout=300)  # no .Rprofile of the repository
     if not ran.ok or f"{_MARK}-DONE" not in ran.stdout:
         why = "timed out" if ran.timed_out else f"failed: {ran.tail(5) or ran.returncode}"
         return RParse(len(units), rscript, problem=f"`Rscript` could not parse the files: {why}")
