@@ -6,7 +6,16 @@ Adding a family is one line here. The order is report order.
 from __future__ import annotations
 
 from checks.core.check import Family
-from checks.families import build, citation, dependencies, docs, licence, portability, tests
+from checks.families import (
+    build,
+    citation,
+    dependencies,
+    docs,
+    languages,
+    licence,
+    portability,
+    tests,
+)
 
 FAMILIES: tuple[Family, ...] = (
     citation.FAMILY,
@@ -16,4 +25,5 @@ FAMILIES: tuple[Family, ...] = (
     build.FAMILY,
     tests.FAMILY,
     portability.FAMILY,
+    languages.FAMILY,
 )

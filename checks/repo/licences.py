@@ -220,9 +220,72 @@ def copyright_holders(text: str, *, limit: int = 10) -> tuple[str, ...]:
 LICENCE_CAP = 512 * 1024
 
 
-_NAME = re.compile(
-    r"^(licen[cs]e|copying|unlicense)(\.lesser)?([-_][a-z0-9.]+)?(\.(md|txt|rst))?$", re.I
+# `LICENSE`, `LICENCE.md`, `COPYING.LESSER`, `LICENSE-CC-BY-NC-SA`, `LICENSE_MIT.txt`, ...
+_NAME = re.compile(r"^(?:licen[cs]e|copying|unlicense)(?:[-_.]([a-z0-9][a-z0-9.+_-]*))?$", re.I)
+# Endings that make a file code, data or an image, never a licence text reprobot reads.
+_NOT_TEXT = frozenset(
+    [
+        "py",
+        "pyc",
+        "r",
+        "jl",
+        "m",
+        "sh",
+        "js",
+        "ts",
+        "json",
+        "yml",
+        "yaml",
+        "toml",
+        "cfg",
+        "ini",
+        "xml",
+        "html",
+        "htm",
+        "css",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "pdf",
+        "doc",
+        "docx",
+        "odt",
+        "ipynb",
+        "csv",
+    ]
 )
+_TEXT_ENDINGS = (".md", ".txt", ".rst", ".markdown", ".adoc")
+# Creative Commons names (`CC-BY-NC-SA`, `cc_by_4.0`) and the version a text states.
+_CC_NAME = re.compile(r"^cc[-_ ]?(0|by(?:[-_ ](?:nc|nd|sa)){0,2})(?:[-_ ]?v?(\d\.\d))?$", re.I)
+_CC_VERSION = re.compile(r"\b([1-4]\.0)\s+(?:international|generic|unported|universal)\b", re.I)
+
+
+def is_licence_name(name: str) -> bool:
+    """Whether a root file name is one a licence is kept under."""
+    if _NAME.match(name) is None:
+        return False
+    return "." not in name or name.rsplit(".", 1)[1].lower() not in _NOT_TEXT
+
+
+def from_name(name: str, text: str) -> str | None:
+    """The licence a compound file name names (`LICENSE-MIT`, `LICENSE.APACHE-2.0`,
+    `LICENSE-CC-BY-NC-SA` with the version its text states), or None."""
+    match = _NAME.match(name)
+    tail = (match.group(1) or "") if match else ""
+    for ending in _TEXT_ENDINGS:
+        tail = tail[: -len(ending)] if tail.lower().endswith(ending) else tail
+    if not tail or tail.lower() in ("md", "txt", "rst", "lesser", "code", "text", "docs", "data"):
+        return None
+    cc = _CC_NAME.match(tail)
+    if cc is not None:
+        kind = "CC0" if cc.group(1) == "0" else "CC-" + re.sub(r"[-_ ]", "-", cc.group(1)).upper()
+        version = cc.group(2) or next(iter(_CC_VERSION.findall(text[:20_000])), None)
+        if kind == "CC0":
+            return "CC0-1.0"
+        return f"{kind}-{version}" if version else None
+    return canonical(tail)
 
 
 @dataclass(frozen=True)
@@ -236,10 +299,11 @@ def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
     """Licence files at the root (and REUSE-style `LICENSES/<SPDX>.txt`), identified."""
     found: list[LicenceFile] = []
     for path in ctx.snapshot.top_level():
-        if not _NAME.match(path):
+        if not is_licence_name(path):
             continue
         read = ctx.snapshot.read_text(path, cap=LICENCE_CAP)
-        found.append(LicenceFile(path, identify(read.text) if read.ok else None, read.problem))
+        spdx = (identify(read.text) or from_name(path, read.text)) if read.ok else None
+        found.append(LicenceFile(path, spdx, read.problem))
     for path in ctx.snapshot.glob("LICENSES/*"):
         stem = path.split("/", 1)[1].rsplit(".", 1)[0]
         if "/" not in path.split("/", 1)[1] and (spdx := canonical(stem)):

@@ -121,7 +121,8 @@ def test_every_registered_check_is_documented_and_its_requirements_exist() -> No
     codes = [c.code() for c in checks]
     assert len(codes) == len(set(codes))
     prefixes = {"citation": "CIT", "licence": "LIC", "docs": "DOC", "dependencies": "DEP",
-                "build": "BLD", "tests": "TST", "portability": "PTH"}  # fmt: skip
+                "build": "BLD", "tests": "TST", "portability": "PTH",
+                "languages": "LNG"}  # fmt: skip
     for check in checks:
         assert check.code().startswith(prefixes[check.family]), check.code()
         assert check.title() != check.code() and len(check.title()) < 80, check.code()
