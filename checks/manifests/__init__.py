@@ -188,17 +188,20 @@ def _choose(snapshot: Snapshot, read: _Read) -> _Chosen:
     named = named_in_readme(snapshot)
     if named is not None:
         readme, line, target = named
-        because = f"the install instructions of {readme} (line {line})"
+        because = f"the install instructions in {readme} line {line} name it"
         if target == "package" and package_file is not None:
             return _Chosen("package", None, because)
         for route, files in (*routes.items(), *((r, [f]) for f, r in folders.items())):
             if target in files and route != "package":
                 return _Chosen(route, target, because)
     if package_file is not None:
-        return _Chosen("package", None, f"the package's own metadata ({package_file})")
+        return _Chosen("package", None, "it is the package's own metadata")
     for route in ("conda", "pipfile"):
         if found := routes.get(route):
-            return _Chosen(route, found[0], f"repo2docker's choice ({found[0]})")
+            return _Chosen(route, found[0], "repo2docker would use it")
+    if not snapshot.find_root_file("requirements.txt") and folders:
+        path, route = next(iter(folders.items()))  # a folder's recipe is the only one
+        return _Chosen(route, path, "it is the only recipe")
     return _Chosen("package", None, "")
 
 

@@ -19,6 +19,7 @@ from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
 from checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements, read_file
 from checks.manifests.requirement import (
+    LOCAL,
     Requirements,
     included_path,
     logical_lines,
@@ -197,12 +198,19 @@ def _pip_list(
         if line.startswith("-") and not line.startswith(("-e ", "--editable ")):
             lines.append(line)
             continue
-        target = line.split(None, 1)[1] if line.startswith("-") else line
-        if (why := refusal(target.strip())) is not None:
+        flag, target = line.split(None, 1) if line.startswith("-") else ("", line)
+        target = target.strip()
+        if LOCAL.match(target) and not target.lower().startswith("file:"):
+            # conda runs pip beside the environment file: paths are relative to it
+            target = included_path(path, target)
+            if target != ".." and not target.startswith(("../", "/")):
+                lines.append(f"{flag} ./{target}".strip() if target != "." else f"{flag} .".strip())
+                continue
+        if (why := refusal(target)) is not None:
             found.refuse(f"{where}: {why}", number)
             continue
         lines.append(line)
-        if target.strip() in (".", "./") or target.startswith(("./", "../", "/", "git+", "http")):
+        if target.startswith(("git+", "http")):
             continue
         found.add(target, number, "main")
     return lines

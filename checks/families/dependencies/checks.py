@@ -113,7 +113,7 @@ def _declared(found: Manifest) -> Outcome:
     message = f"declared in {files} ({plural(count, 'requirement')})"
     if len(found.recipes) > 1 and found.chosen_because:
         primary = ", ".join(r.path for r in found.recipes if r.role == "primary")
-        message += f"; {primary} checked first, as {found.chosen_because} name it"
+        message += f"; {primary} checked first: {found.chosen_because}"
     return passed(message)
 
 

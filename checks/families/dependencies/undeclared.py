@@ -25,8 +25,15 @@ from checks.manifests.edit import Addition, add_requirements, add_to_group
 from checks.repo.import_names import accepted, distribution_for, known_distribution
 from checks.repo.imports import ImportScan, ImportSite, imports
 
-# Files whose imports are build or tooling needs, not the study's own.
-_TOOLING = ("setup.py", "noxfile.py", "docs/conf.py", "doc/conf.py", "fabfile.py")
+# Files whose imports are build or tooling needs, not the study's own (in any folder).
+_TOOLING = ("setup.py", "noxfile.py", "fabfile.py")
+_TOOLING_PATHS = ("docs/conf.py", "doc/conf.py")
+
+
+def _tooling(path: str) -> bool:
+    return path in _TOOLING_PATHS or path.rsplit("/", 1)[-1] in _TOOLING
+
+
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 _DOC_DIRS = frozenset({"doc", "docs"})
 _EXAMPLE_DIRS = frozenset(
@@ -108,7 +115,7 @@ def undeclared_imports(
         dotted = next((s.dotted for s in all_sites if s.dotted), module)
         providers = set((installed or {}).get(module, ())) | set(accepted(module, dotted))
         sites = tuple(
-            s for s in all_sites if s.path not in _TOOLING and not providers & declared_for(s)
+            s for s in all_sites if not _tooling(s.path) and not providers & declared_for(s)
         )
         if not sites:
             continue
