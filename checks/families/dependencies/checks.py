@@ -31,6 +31,7 @@ from checks.families.dependencies.words import (
     fix_words,
     installed_message,
     lock_fix,
+    not_python_words,
     other_recipes,
     undeclared_findings,
     undeclared_fix,
@@ -66,20 +67,7 @@ def _not_python(ctx: Context, found: Manifest) -> str | None:
     code = ctx.fact(python_code)
     if code.any:
         return None
-    others = (
-        f" (the notebooks are {', '.join(code.other_notebooks[:3])}...)"
-        if len(code.other_notebooks) > 3
-        else (
-            f" (the notebooks are not Python: {', '.join(code.other_notebooks)})"
-            if code.other_notebooks
-            else ""
-        )
-    )
-    return (
-        "no Python code and no Python recipe: there are no .py files or Python notebooks"
-        f"{others}, and no requirements.txt, pyproject.toml, setup.py, Pipfile or "
-        "environment.yml, so there are no Python dependencies to examine"
-    )
+    return not_python_words(code.other_notebooks)
 
 
 def _declared(found: Manifest) -> Outcome:
@@ -287,8 +275,11 @@ class DEP005(Check):
     install misses it and the code stops at `ModuleNotFoundError`. reprobot reads every
     `import` (standard library and the repository's own modules excluded) and maps import
     names to distributions (`sklearn` is scikit-learn, `cv2` is opencv-python, `PIL` is
-    Pillow). Imports inside `try: ... except ImportError` are optional and only warned
-    about.
+    Pillow); an import no known distribution provides is named as such, never guessed.
+    Imports inside `try: ... except ImportError` are optional and only warned about. The
+    fix declares each import where it is used: package code in the dependencies, tests
+    in the test extra or dev group, docs (and a package's notebooks and examples) in a
+    group of their own, optional imports in an `optional` extra.
     """
 
     def evaluate(self, ctx: Context) -> Outcome:

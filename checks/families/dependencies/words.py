@@ -196,6 +196,17 @@ def unknown_words(missing: Undeclared) -> str:
     )
 
 
+def not_python_words(other_notebooks: Sequence[str]) -> str:
+    """Why the Python dependency checks skip a repository with no Python in it."""
+    shown = ", ".join(other_notebooks[:3]) + (", ..." if len(other_notebooks) > 3 else "")
+    notebooks = f" (its notebooks are not Python: {shown})" if other_notebooks else ""
+    return (
+        f"no Python code and no Python recipe: there are no .py files or Python notebooks"
+        f"{notebooks}, and no requirements.txt, pyproject.toml, setup.py, Pipfile or "
+        "environment.yml, so there are no Python dependencies to examine"
+    )
+
+
 def other_recipes(found: Manifest) -> str:
     """`binder/environment.yml, docs/requirements.txt`: the recipes with problems that are
     not the one a stranger follows."""
