@@ -18,7 +18,14 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
 from checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements, read_file
-from checks.manifests.requirement import Requirements, logical_lines
+from checks.manifests.requirement import (
+    LOCAL,
+    Requirements,
+    included_path,
+    logical_lines,
+    outside,
+    refusal,
+)
 
 _CONDA_SPEC = re.compile(
     r"^(?:[\w.-]+::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9._-]*)\s*"
@@ -169,21 +176,41 @@ def _pip_list(
         return []
     numbers = [_line(items, i) for i in range(len(items))]
     lines: list[str] = []
-    base = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
     for index, line in logical_lines("\n".join(str(i) for i in items)):
         number = numbers[index - 1] if index - 1 < len(numbers) else None
+        where = f"{path} line {number}" if number else path
         if line.startswith(("-r ", "--requirement ", "-c ", "--constraint ")):
             flag, target = line.split(None, 1)
-            joined = base + target.strip()
-            lines.append(f"{flag} {joined}")
-            for part in requirements(snapshot, joined, scope="main").values():
+            joined = included_path(path, target.strip())
+            if outside(joined, target.strip()):
+                found.refuse(
+                    f"{where} includes {target.strip()}, which is outside the repository: "
+                    "it is not read and not installed",
+                    number,
+                )
+                continue
+            parts = requirements(snapshot, joined, scope="main").values()
+            for part in parts:
                 found.extend(part)
+            if not any(part.refused for part in parts):
+                lines.append(f"{flag} {joined}")  # else the include is not installed at all
+            continue
+        if line.startswith("-") and not line.startswith(("-e ", "--editable ")):
+            lines.append(line)
+            continue
+        flag, target = line.split(None, 1) if line.startswith("-") else ("", line)
+        target = target.strip()
+        if LOCAL.match(target) and not target.lower().startswith("file:"):
+            # conda runs pip beside the environment file: paths are relative to it
+            target = included_path(path, target)
+            if target != ".." and not target.startswith(("../", "/")):
+                lines.append(f"{flag} ./{target}".strip() if target != "." else f"{flag} .".strip())
+                continue
+        if (why := refusal(target)) is not None:
+            found.refuse(f"{where}: {why}", number)
             continue
         lines.append(line)
-        if line.startswith("-") and not line.startswith(("-e ", "--editable ")):
-            continue
-        target = line.split(None, 1)[1] if line.startswith("-") else line
-        if target.strip() in (".", "./") or target.startswith(("./", "../", "/", "git+", "http")):
+        if target.startswith(("git+", "http")):
             continue
         found.add(target, number, "main")
     return lines

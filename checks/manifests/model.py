@@ -76,6 +76,32 @@ class Part:
     install_lines: tuple[str, ...] | None = None
     portability: tuple[Finding, ...] = ()
     pins: frozenset[str] = frozenset()  # names a constraints file pins
+    # Lines that are never installed: includes and local paths outside the repository
+    # (`-r /etc/passwd`, `-e /home/ada/pkg`, `file:///...`); each is also a problem.
+    refused: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One way the repository says to install it: a manifest file and what it gave.
+
+    `role` is "primary" for the recipe a stranger would follow (the package's metadata,
+    or the file the README's install instructions name), "auxiliary" for the others at
+    the root or in `binder/`, and "folder" for an environment that serves one folder
+    (`paper1/environment.yml`): its requirements count for that folder's code only.
+    """
+
+    path: str
+    route: str  # "conda", "pipfile", "requirements" or "package"
+    role: str
+    folder: str = ""  # for a folder recipe: the folder it serves ("paper1")
+    requirements: tuple[Declared, ...] = ()
+    unverified: tuple[Declared, ...] = ()
+    problems: tuple[Finding, ...] = ()
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(d.name for d in (*self.requirements, *self.unverified) if d.name)
 
 
 @dataclass(frozen=True)
@@ -93,10 +119,28 @@ class Manifest:
     install_files: tuple[str, ...] = ()  # files uv reads directly, relative to the root
     install_lines: tuple[str, ...] | None = None  # or lines to write for it
     primary: str | None = None  # the file new requirements belong in
+    # Every recipe found, the primary one first. `problems` above are the primary
+    # recipe's (what stops a stranger's install); the other recipes' are `other_problems`.
+    recipes: tuple[Recipe, ...] = ()
+    other_problems: tuple[Finding, ...] = ()
+    chosen_because: str = ""  # why the primary recipe is the one a stranger follows
 
     @property
     def declared(self) -> bool:
         return bool(self.files)
+
+    @property
+    def folders(self) -> tuple[Recipe, ...]:
+        return tuple(r for r in self.recipes if r.role == "folder")
+
+    def names_for(self, path: str) -> frozenset[str]:
+        """What counts as declared for the code in `path`: the repository's recipes, and
+        the recipes of the folders that hold it."""
+        names = set(self.names)
+        for recipe in self.folders:
+            if path.startswith(recipe.folder + "/"):
+                names |= recipe.names
+        return frozenset(names)
 
     @property
     def names(self) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """`pyproject.toml`'s PEP 621 `[project]` table: dependencies, optional dependencies,
-`requires-python`, and setuptools' dynamic dependencies read from requirements files.
+`requires-python`, PEP 735 `[dependency-groups]` (scope "dev"), and setuptools' dynamic
+dependencies read from requirements files.
 A file with Poetry's `[tool.poetry]` and no `[project]` is Poetry's (`manifests.poetry`)."""
 
 from __future__ import annotations
@@ -48,6 +49,17 @@ def parse_pyproject(
         for extra, values in extras.items():
             scope, what = f"extra:{extra}", f"extra `{extra}`"
             _strings(found, values, text, start=at, scope=scope, what=what)
+    groups = data.get("dependency-groups", {})
+    if isinstance(groups, dict):
+        at = section_line(text, "dependency-groups") or start
+        for group, values in groups.items():
+            strings = (
+                [v for v in values if isinstance(v, str)] if isinstance(values, list) else values
+            )
+            what = f"dependency group `{group}`"
+            _strings(
+                found, strings, text, start=at, scope="dev", what=what
+            )  # include-group: skipped
     dynamic = project.get("dynamic", [])
     if isinstance(dynamic, list) and "dependencies" in dynamic:
         found.declared += _setuptools_dynamic(snapshot, tool, requirements)

@@ -4,6 +4,7 @@ Pipfile's and Poetry's (`table_requirement`). `Requirements` gathers what one fi
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,53 @@ from checks.core.model import Finding
 from checks.manifests.model import Declared, Part
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
+LOCAL = re.compile(r"^(\.{1,2}(/|$)|/|[A-Za-z]:[\\/]|file:)")
+BARE_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+DIRECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@\s*(\S+)")
+MACHINE = re.compile(r"^(/|~|[A-Za-z]:[\\/]|\\\\)")
+
+
+def outside_reference(target: str) -> str | None:
+    """Why the local path or `file:` URL `target` is not the repository's own (it names
+    the author's machine, or climbs out of the repository); None when it stays inside,
+    or is no local reference at all (a name, an https or VCS URL)."""
+    path = target.split("#", 1)[0].split(";", 1)[0].strip()
+    if path.lower().startswith("file:"):
+        path = re.sub(r"^file:(//[^/]*)?", "", path, flags=re.IGNORECASE) or "."
+    elif BARE_URL.match(path) or not (LOCAL.match(path) or MACHINE.match(path)):
+        return None
+    if MACHINE.match(path):
+        return (
+            f"`{target}` is a path on the author's machine: it exists there only, so this "
+            "line installs nowhere else (publish the package, or commit it to the repository "
+            "and name it by a relative path)"
+        )
+    joined = posixpath.normpath(path)
+    if joined == ".." or joined.startswith("../"):
+        return f"`{target}` points outside the repository, which a stranger does not have"
+    return None
+
+
+def refusal(target: str) -> str | None:
+    """Why the requirement `target` (a path, a URL or `name @ url`) is never installed:
+    it is a local reference outside the repository (`outside_reference`)."""
+    direct = DIRECT.match(target)
+    return outside_reference(direct.group(2) if direct else target)
+
+
+def included_path(parent: str, name: str) -> str:
+    """The repository path of the file `name` that `parent` includes (relative to it)."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(parent), name))
+
+
+def outside(joined: str, name: str) -> bool:
+    """Whether an included file (`joined`, from `included_path`) leaves the repository."""
+    return (
+        joined in ("..", ".")
+        or joined.startswith(("../", "/"))
+        or name.startswith(("/", "~"))
+        or MACHINE.match(name) is not None
+    )
 
 
 def is_pinned(req: Requirement) -> bool:
@@ -54,6 +102,7 @@ class Requirements:
     path: str
     declared: list[Declared] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
+    refused: list[Finding] = field(default_factory=list)  # also in `problems`
 
     def add(
         self,
@@ -64,6 +113,10 @@ class Requirements:
         pinned_names: frozenset[str] = frozenset(),
     ) -> Declared | None:
         """Parse one requirement string: keep it, or keep the problem. Returns what was kept."""
+        if (why := refusal(text.strip())) is not None:
+            where = f"{self.path} line {line}" if line else self.path
+            self.refuse(f"{where}: {why}", line)
+            return None
         found, problem = declared_from(text, self.path, line, scope, pinned_names=pinned_names)
         if found is not None:
             self.declared.append(found)
@@ -74,13 +127,21 @@ class Requirements:
     def problem(self, message: str, line: int | None = None) -> None:
         self.problems.append(Finding(message, self.path, line))
 
+    def refuse(self, message: str, line: int | None = None) -> None:
+        """A line that is never installed (see `outside_reference`): a problem too."""
+        finding = Finding(message, self.path, line)
+        self.problems.append(finding)
+        self.refused.append(finding)
+
     def extend(self, part: Part) -> None:
         """Take in what another file (an included requirements file) declares."""
         self.declared.extend(part.requirements)
         self.problems.extend(part.problems)
+        self.refused.extend(part.refused)
 
     def part(self, **fields: Any) -> Part:
         """The file's `Part`: what was gathered, plus `fields` (python, package, ...)."""
+        fields.setdefault("refused", tuple(self.refused))
         return Part(tuple(self.declared), problems=tuple(self.problems), **fields)
 
 

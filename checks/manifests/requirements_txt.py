@@ -1,6 +1,11 @@
 """requirements.txt as pip reads it: comments, line continuations, `-r`/`-c` includes
 (relative to the including file), per-requirement options such as `--hash`, markers,
-editable and direct-URL lines. Every requirement keeps its file and line."""
+editable and direct-URL lines. Every requirement keeps its file and line.
+
+The file is untrusted: an include or a local path outside the repository (`-r
+/etc/passwd`, `-r ../../outside.txt`, `-e /home/ada/pkg`, `file:///...`) is a problem of
+its line and is `refused`, and `safe_lines` gives what may be installed without it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,15 @@ from packaging.utils import canonicalize_name
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
 from checks.manifests.model import Declared, Part, read_file
-from checks.manifests.requirement import Requirements, logical_lines
+from checks.manifests.requirement import (
+    BARE_URL,
+    LOCAL,
+    Requirements,
+    included_path,
+    logical_lines,
+    outside,
+    refusal,
+)
 
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=\S))(\S.*)$")
 _FLAGS = {False: ("-r", "--requirement"), True: ("-c", "--constraint")}  # by `constraint`
@@ -22,8 +35,6 @@ _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PER_REQUIREMENT = re.compile(
     r"\s+--(hash|config-settings|global-option|install-option)(=|\s+)\S+", re.IGNORECASE
 )
-_LOCAL = re.compile(r"^(\.{1,2}(/|$)|/|[A-Za-z]:[\\/]|file:)")
-_BARE_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _DEV_WORDS = ("dev", "test", "doc", "lint", "ci")
 
 
@@ -127,7 +138,10 @@ def _own_part(
         target = _PER_REQUIREMENT.sub("", f" {target}").strip()
         if target.startswith("-"):
             continue  # global options: --index-url, --find-links, --pre, ...
-        if editable is not None or _LOCAL.match(target) or _BARE_URL.match(target):
+        if (why := refusal(target)) is not None:
+            found.refuse(f"{path} line {number}: {why}", number)
+            continue
+        if editable is not None or LOCAL.match(target) or BARE_URL.match(target):
             local = target.split("[")[0].rstrip("/") in (".", "", "file:.")
             installs_project = installs_project or local
             name = "" if local else _name_of_target(target)
@@ -137,7 +151,7 @@ def _own_part(
         found.add(target, number, scope, pinned_names=pins)
     if constraint:
         pinned = frozenset(d.name for d in found.declared if d.pinned)
-        return Part(problems=tuple(found.problems), pins=pinned)
+        return Part(problems=tuple(found.problems), pins=pinned, refused=tuple(found.refused))
     return found.part(installs_project=installs_project)
 
 
@@ -155,12 +169,16 @@ def _include(
         name = shlex.split(target)[0]
     except ValueError:
         name = target.strip()
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(parent), name))
     if "://" in name:
         return {}
-    if joined.startswith("../") or joined == ".." or name.startswith("/"):
-        message = f"{parent} line {line} includes {name}, which is outside the repository"
-        return {parent + f"#{line}": Part(problems=(Finding(message, parent, line),))}
+    joined = included_path(parent, name)
+    if outside(joined, name):
+        message = (
+            f"{parent} line {line} includes {name}, which is outside the repository: it "
+            "is not read and not installed; commit the file and include it by a relative path"
+        )
+        problem = Finding(message, parent, line)
+        return {parent + f"#{line}": Part(problems=(problem,), refused=(problem,))}
     if joined in seen:
         return {}
     if not snapshot.exists(joined):
@@ -170,3 +188,47 @@ def _include(
         )
         return {parent + f"#{line}": Part(problems=(Finding(message, parent, line),))}
     return parse_requirements(snapshot, joined, seen=seen, scope=scope, constraint=constraint)
+
+
+def safe_lines(snapshot: Snapshot, path: str, *, seen: frozenset[str] = frozenset()) -> list[str]:
+    """The lines of `path` that may be installed, its `-r` includes read in (with theirs):
+    no include or local path outside the repository, `-c` kept for constraints files that
+    hold no such line. Paths are relative to the repository root, as uv is given them."""
+    text = read_file(snapshot, path)
+    if isinstance(text, Part):
+        return []
+    seen = seen | {path}
+    out: list[str] = []
+    for _number, line in logical_lines(text):
+        match = _INCLUDE.match(line)
+        if match is None:
+            editable = _EDITABLE.match(line)
+            target = editable.group(2).strip() if editable else line
+            if refusal(_PER_REQUIREMENT.sub("", f" {target}").strip()) is None:
+                out.append(line)
+            continue
+        flag, target = match.group(1), match.group(2)
+        try:
+            name = shlex.split(target)[0]
+        except (ValueError, IndexError):
+            continue
+        if "://" in name:
+            out.append(f"{flag} {name}")
+            continue
+        joined = included_path(path, name)
+        if outside(joined, name) or joined in seen or not snapshot.exists(joined):
+            continue
+        included = safe_lines(snapshot, joined, seen=seen)
+        if flag in _FLAGS[False]:
+            out += included
+        elif not any(_INCLUDE.match(i) for i in included) and _clean(snapshot, joined):
+            out.append(f"-c {joined}")
+    return out
+
+
+def _clean(snapshot: Snapshot, path: str) -> bool:
+    """Whether `path` has no line that `safe_lines` would leave out."""
+    text = read_file(snapshot, path)
+    if isinstance(text, Part):
+        return False
+    return len(list(logical_lines(text))) == len(safe_lines(snapshot, path))

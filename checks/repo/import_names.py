@@ -3,8 +3,10 @@
 From the fresh environment when there is one (the import names its installed
 distributions provide, read by `checks.environment.distributions.environment_names` and
 passed in as `installed`), and otherwise from a table of the usual surprises (`sklearn` is
-scikit-learn, `cv2` is opencv-python, `PIL` is Pillow, ...), falling back to the import
-name itself.
+scikit-learn, `cv2` is opencv-python, `PIL` is Pillow, ...) and of the common
+distributions named as they are imported (`numpy`, `pandas`). `known_distribution` says
+None beyond what these know: a name guessed from the import can install an unrelated
+project. `distribution_for` falls back to the import name itself, for words only.
 """
 
 from __future__ import annotations
@@ -39,6 +41,20 @@ def accepted(module: str, dotted: str = "") -> frozenset[str]:
     for key in _prefixes(dotted or module):
         names.update(canonicalize_name(d) for d in _table().get(key, ()))
     return frozenset(names)
+
+
+def known_distribution(
+    module: str,
+    dotted: str = "",
+    *,
+    installed: Mapping[str, tuple[str, ...]] | None = None,
+    declared: Iterable[str] = (),
+) -> str | None:
+    """The distribution that provides `import module`, when the fresh environment or the
+    table knows it; None when it would be a guess."""
+    if (installed or {}).get(module) or any(k in _table() for k in _prefixes(dotted or module)):
+        return distribution_for(module, dotted, installed=installed, declared=declared)
+    return None
 
 
 def distribution_for(

@@ -7,8 +7,14 @@ from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, sk
 from checks.core.templates import render
 from checks.core.words import plural
 from checks.environment.failures import build_log, classify
-from checks.environment.fresh import fresh_environment, resolved_count
+from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
+from checks.families.dependencies.conda_env import (
+    conda_environment,
+    conda_packages,
+    pypi_counterparts,
+)
 from checks.families.dependencies.locks import committed_locks
+from checks.families.dependencies.python_code import python_code
 from checks.families.dependencies.undeclared import (
     Undeclared,
     declaration,
@@ -16,6 +22,7 @@ from checks.families.dependencies.undeclared import (
     undeclared_imports,
 )
 from checks.families.dependencies.words import (
+    conda_verdict,
     consistency_findings,
     consistency_message,
     failure_findings,
@@ -24,10 +31,11 @@ from checks.families.dependencies.words import (
     fix_words,
     installed_message,
     lock_fix,
+    not_python_words,
+    other_recipes,
     undeclared_findings,
     undeclared_fix,
-    unverified_findings,
-    unverified_message,
+    unknown_words,
 )
 from checks.manifests import Manifest, manifest
 from checks.repo.imports import imports
@@ -46,16 +54,36 @@ class DEP001(Check):
         found = ctx.fact(manifest)
         if found.declared:
             return _declared(found)
+        if (why := _not_python(ctx, found)) is not None:
+            return skipped(why)
         return _nothing_declared(undeclared_imports(ctx.fact(imports), found))
+
+
+def _not_python(ctx: Context, found: Manifest) -> str | None:
+    """Why the Python dependency checks do not apply: no Python recipe and no Python code
+    (an R or Julia analysis); None when they do."""
+    if found.declared:
+        return None
+    code = ctx.fact(python_code)
+    if code.any:
+        return None
+    return not_python_words(code.other_notebooks)
 
 
 def _declared(found: Manifest) -> Outcome:
     files = ", ".join(found.files)
     if found.problems:
+        recipe = ", ".join(r.path for r in found.recipes if r.role == "primary") or files
         return failed(
-            f"{plural(len(found.problems), 'line')} in {files} cannot be read by pip "
+            f"{plural(len(found.problems), 'line')} in {recipe} cannot be read by pip "
             "or uv, so the install stops there",
             findings=found.problems,
+        )
+    if found.other_problems:
+        return warned(
+            f"{other_recipes(found)}: {plural(len(found.other_problems), 'line')} there "
+            "cannot be read (the install a stranger follows is not affected)",
+            findings=found.other_problems,
         )
     if found.portability:
         path = found.portability[0].path or "environment.yml"
@@ -70,7 +98,11 @@ def _declared(found: Manifest) -> Outcome:
             fixes=(fix,),
         )
     count = len(found.requirements) + len(found.unverified)
-    return passed(f"declared in {files} ({plural(count, 'requirement')})")
+    message = f"declared in {files} ({plural(count, 'requirement')})"
+    if len(found.recipes) > 1 and found.chosen_because:
+        primary = ", ".join(r.path for r in found.recipes if r.role == "primary")
+        message += f"; {primary} checked first: {found.chosen_because}"
+    return passed(message)
 
 
 def _nothing_declared(missing: tuple[Undeclared, ...]) -> Outcome:
@@ -80,12 +112,27 @@ def _nothing_declared(missing: tuple[Undeclared, ...]) -> Outcome:
             "no manifest, and none needed: the code imports only the standard library "
             "and its own modules"
         )
-    lines = sorted({m.distribution for m in required}, key=str.lower)
+    lines = sorted({m.distribution for m in required if m.known}, key=str.lower)
+    unknown = sorted({m.module for m in required if not m.known}, key=str.lower)
     findings = tuple(
-        Finding(f"imports {m.module} (distribution {m.distribution})", s.path, s.line)
+        Finding(
+            f"imports {m.module} (distribution {m.distribution})"
+            if m.known
+            else f"imports {m.module}: {unknown_words(m)}",
+            s.path,
+            s.line,
+        )
         for m in required
         for s in m.sites[:1]
     )
+    said = ", ".join([*lines, *(f"`{u}` (distribution unknown)" for u in unknown)])
+    count = len(lines) + len(unknown)
+    if not lines:
+        return failed(
+            f"nothing declares what the code needs: it imports "
+            f"{plural(count, 'third-party package')} ({said})",
+            findings=findings,
+        )
     fix = Fix(
         "Add a requirements.txt",
         fix_words("requirements"),
@@ -93,7 +140,7 @@ def _nothing_declared(missing: tuple[Undeclared, ...]) -> Outcome:
     )
     return failed(
         f"nothing declares what the code needs: it imports "
-        f"{plural(len(lines), 'third-party package')} ({', '.join(lines)})",
+        f"{plural(count, 'third-party package')} ({said})",
         findings=findings,
         fixes=(fix,),
     )
@@ -116,12 +163,11 @@ class DEP002(Check):
         env = ctx.fact(fresh_environment)
         if env.problem is not None:
             return errored(env.problem)
+        if (why := _not_python(ctx, env.manifest)) is not None:
+            return skipped(why)
         note = f" ({env.python_note})" if env.python_note else ""
         if env.resolve is None:
-            if env.venv is None:
-                return skipped("nothing is declared, so there is nothing to resolve")
-            # DEP001 passed: the code needs only the standard library.
-            return passed(f"nothing to resolve: Python {env.python_version}{note} is all it needs")
+            return _nothing_to_resolve(ctx, env, note)
         if env.install is not None:
             count = resolved_count(env.resolve)
             return passed(
@@ -140,6 +186,26 @@ class DEP002(Check):
         )
 
 
+def _nothing_to_resolve(ctx: Context, env: FreshEnvironment, note: str) -> Outcome:
+    """DEP002 when uv had nothing to resolve: nothing declared, only conda packages (which
+    a conda tool may resolve), or only the standard library needed."""
+    if env.venv is None:
+        return skipped("nothing is declared, so there is nothing to resolve")
+    if conda := conda_packages(env.manifest):
+        return conda_verdict(ctx.fact(conda_environment), conda, None, resolve_only=True)
+    # DEP001 passed: the code needs only the standard library.
+    return passed(f"nothing to resolve: Python {env.python_version}{note} is all it needs")
+
+
+def _nothing_to_install(ctx: Context, env: FreshEnvironment) -> Outcome:
+    """DEP003 when uv had nothing to install: only conda packages, or nothing at all."""
+    if env.venv is None:
+        return skipped("nothing to install")
+    if conda := conda_packages(env.manifest):
+        return conda_verdict(ctx.fact(conda_environment), conda, ctx.fact(pypi_counterparts))
+    return passed(f"nothing to install: a fresh Python {env.python_version} environment")
+
+
 class DEP003(Check):
     """The dependencies install in a fresh environment
 
@@ -147,20 +213,23 @@ class DEP003(Check):
     from source, which needs compilers and system libraries a stranger may not have. The
     install runs in a new virtual environment, as an unprivileged user with an empty home
     directory and no access to secrets. conda packages from `environment.yml` are listed
-    as not verified: reprobot installs only its `pip:` part.
+    of the environment file are installed with micromamba, mamba or conda where the machine
+    has one (GitHub's runners do); elsewhere they are listed as not verified, with those
+    that have a distribution of the same name on the package index.
     """
 
     requires = frozenset({"DEP002"})
 
     def evaluate(self, ctx: Context) -> Outcome:
         env = ctx.fact(fresh_environment)
+        if (why := _not_python(ctx, env.manifest)) is not None:
+            return skipped(why)
         outcome = env.install
+        conda = conda_packages(env.manifest)
         if env.resolve is not None and not env.resolve.ok:
             outcome = env.resolve  # a build needed to read requirements failed
         if outcome is None:
-            if env.venv is None:
-                return skipped("nothing to install")
-            return passed(f"nothing to install: a fresh Python {env.python_version} environment")
+            return _nothing_to_install(ctx, env)
         if not outcome.ok:
             failure = classify(outcome)
             log = build_log(outcome.output) if failure.kind == "build" else outcome.tail(20)
@@ -173,12 +242,9 @@ class DEP003(Check):
                 fixes=failure_fixes(failure, env),
             )
         message = installed_message(env)
-        unverified = env.manifest.unverified
-        if unverified:
-            return warned(
-                f"{message}; {unverified_message(unverified)}",
-                findings=unverified_findings(unverified),
-            )
+        if conda:
+            found = ctx.fact(conda_environment)
+            return conda_verdict(found, conda, ctx.fact(pypi_counterparts), prefix=message)
         return passed(message)
 
 
@@ -209,13 +275,18 @@ class DEP005(Check):
     install misses it and the code stops at `ModuleNotFoundError`. reprobot reads every
     `import` (standard library and the repository's own modules excluded) and maps import
     names to distributions (`sklearn` is scikit-learn, `cv2` is opencv-python, `PIL` is
-    Pillow). Imports inside `try: ... except ImportError` are optional and only warned
-    about.
+    Pillow); an import no known distribution provides is named as such, never guessed.
+    Imports inside `try: ... except ImportError` are optional and only warned about. The
+    fix declares each import where it is used: package code in the dependencies, tests
+    in the test extra or dev group, docs (and a package's notebooks and examples) in a
+    group of their own, optional imports in an `optional` extra.
     """
 
     def evaluate(self, ctx: Context) -> Outcome:
-        missing = ctx.fact(undeclared)
         scan = ctx.fact(imports)
+        if not scan.sites and (why := _not_python(ctx, ctx.fact(manifest))) is not None:
+            return skipped(why)
+        missing = ctx.fact(undeclared)
         if not scan.sites and scan.problems:
             return failed("no imports could be read", findings=scan.problems)
         if not missing:
@@ -229,8 +300,10 @@ class DEP005(Check):
         required = [m for m in missing if not m.optional]
         optional = [m for m in missing if m.optional]
         findings = undeclared_findings((*required, *optional)) + scan.problems
-        fix = undeclared_fix(ctx.fact(declaration), required or optional, optional)
-        names = ", ".join(sorted({m.distribution for m in (required or optional)}))
+        fix = undeclared_fix(ctx.fact(declaration))
+        names = ", ".join(
+            sorted({m.distribution if m.known else f"`{m.module}`" for m in required or optional})
+        )
         if not required:
             return warned(f"optional imports not declared: {names}", findings=findings, fixes=fix)
         return failed(

@@ -4,19 +4,19 @@ every distribution named comes with the manifest file and line that asked for it
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding, Fix
+from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, warned
 from checks.core.templates import render
 from checks.core.words import plural
 from checks.environment.failures import InstallFailure
 from checks.environment.fresh import FreshEnvironment
 from checks.environment.lock import LOCK_FILE, lock_command, lock_sources
-from checks.families.dependencies.undeclared import Undeclared
+from checks.families.dependencies.conda_env import NO_TOOL, CondaEnvironment
+from checks.families.dependencies.undeclared import Placed, Undeclared
 from checks.manifests import Declared, Manifest
-from checks.manifests.edit import Addition
 
 _CHECK = re.compile(r"The package `([^`]+)` requires `([^`]+)`, but (?:`([^`]+)` is|it's not) ")
 
@@ -115,9 +115,17 @@ def failure_fixes(failure: InstallFailure, env: FreshEnvironment) -> tuple[Fix, 
     return (Fix(title.format(names=names), description),)
 
 
-def unverified_findings(unverified: Sequence[Declared]) -> tuple[Finding, ...]:
+def unverified_findings(
+    unverified: Sequence[Declared], on_index: Set[str] = frozenset()
+) -> tuple[Finding, ...]:
+    said = " (a distribution of the same name is on the package index)"
     return tuple(
-        Finding(f"`{d.requirement}` is a conda package: not verified", d.path, d.line)
+        Finding(
+            f"`{d.requirement}` is a conda package: not verified"
+            + (said if d.name in on_index else ""),
+            d.path,
+            d.line,
+        )
         for d in unverified
     )
 
@@ -151,22 +159,109 @@ def lock_fix(env: FreshEnvironment, count: int) -> Fix:
     return Fix(f"Commit {LOCK_FILE}", description, files, (command,))
 
 
-def undeclared_fix(
-    addition: Addition, missing: Sequence[Undeclared], optional: Sequence[Undeclared]
-) -> tuple[Fix, ...]:
-    """Declaring `missing` (the required imports, else the optional ones) as `addition` says."""
-    names = list(dict.fromkeys(m.distribution for m in missing))
-    description = render(
-        "dependencies-add.md.j2",
-        lines=list(addition.lines),
-        where=addition.where,
-        path=addition.path,
-        edited=addition.content is not None,
-        optional=[m.distribution for m in optional if m not in missing],
+_PLACE_WORDS = {
+    "runtime": "",
+    "test": "only the tests import them",
+    "docs": "only the documentation imports them",
+    "examples": "only the notebooks and examples import them",
+    "optional": "they are imported only inside `try: ... except ImportError` (optional)",
+}
+
+
+def undeclared_fix(placed: Sequence[Placed]) -> tuple[Fix, ...]:
+    """One fix for each place the undeclared imports belong (runtime, test, ...)."""
+    fixes = []
+    for each in placed:
+        addition = each.addition
+        names = list(dict.fromkeys(m.distribution for m in each.missing))
+        description = render(
+            "dependencies-add.md.j2",
+            lines=list(addition.lines),
+            where=addition.where,
+            path=addition.path,
+            edited=addition.content is not None,
+            because=_PLACE_WORDS[each.place],
+        )
+        files = {addition.path: addition.content} if addition.content is not None else {}
+        fixes.append(Fix(f"Add {', '.join(names)} {addition.where}", description, files))
+    return tuple(fixes)
+
+
+def unknown_words(missing: Undeclared) -> str:
+    """What to say of an import whose distribution reprobot does not know."""
+    return (
+        f"no distribution is known to provide `{missing.module}`, and a name guessed from "
+        "the import can install an unrelated project: find the one whose documentation "
+        f"says `import {missing.module}` and declare it"
     )
-    files = {addition.path: addition.content} if addition.content is not None else {}
-    title = f"Add {', '.join(names)} {addition.where}"
-    return (Fix(title, description, files),)
+
+
+def not_python_words(other_notebooks: Sequence[str]) -> str:
+    """Why the Python dependency checks skip a repository with no Python in it."""
+    shown = ", ".join(other_notebooks[:3]) + (", ..." if len(other_notebooks) > 3 else "")
+    notebooks = f" (its notebooks are not Python: {shown})" if other_notebooks else ""
+    return (
+        f"no Python code and no Python recipe: there are no .py files or Python notebooks"
+        f"{notebooks}, and no requirements.txt, pyproject.toml, setup.py, Pipfile or "
+        "environment.yml, so there are no Python dependencies to examine"
+    )
+
+
+def other_recipes(found: Manifest) -> str:
+    """`binder/environment.yml, docs/requirements.txt`: the recipes with problems that are
+    not the one a stranger follows."""
+    paths = dict.fromkeys(f.path for f in found.other_problems if f.path)
+    return ", ".join(paths) or "another recipe"
+
+
+def conda_verdict(
+    found: CondaEnvironment,
+    conda: Sequence[Declared],
+    counterparts: Sequence[str] | None,
+    *,
+    prefix: str = "",
+    resolve_only: bool = False,
+) -> Outcome:
+    """The conda packages of the environment file: installed with a conda tool, failed,
+    or (no tool) not verified, with those the package index has under the same name."""
+    path = found.path or conda[0].path
+    head = f"{prefix}; " if prefix else ""
+    count = plural(len(conda), "conda package")
+    if found.outcome is not None:
+        tool = found.tool_name
+        if found.outcome.ok:
+            verb = "resolved" if resolve_only else "installed"
+            return passed(f"{head}{count} of {path} {verb} with {tool} in a fresh prefix")
+        if found.outcome.returncode is None or found.outcome.limit_hit:
+            return errored(f"{tool} did not finish creating {path}: {found.outcome.tail(5)}")
+        return failed(
+            f"{head}{tool} could not create the environment of {path}",
+            findings=(
+                Finding(f"{tool} (last lines):\n{found.outcome.tail(20)}", path),
+                *(Finding(f"`{d.requirement}` is declared here", d.path, d.line) for d in conda),
+            ),
+        )
+    if found.problem != NO_TOOL:
+        return errored(found.problem or "the conda environment could not be made")
+    if resolve_only:
+        return warned(
+            f"nothing for uv to resolve: {path} declares only {count}, which reprobot "
+            f"could not resolve ({NO_TOOL}); DEP003 lists them"
+        )
+    on_index = set(counterparts or ())
+    if counterparts is None:
+        index = "; the package index could not be asked which of them it has"
+    elif on_index:
+        index = (
+            f"; {len(on_index)} of them {'has' if len(on_index) == 1 else 'have'} a "
+            f"distribution of the same name on the package index ({', '.join(sorted(on_index))})"
+        )
+    else:
+        index = "; none of them has a distribution of the same name on the package index"
+    return warned(
+        f"{head}{count} of {path} not verified ({NO_TOOL}){index}",
+        findings=unverified_findings(conda, on_index),
+    )
 
 
 def installed_message(env: FreshEnvironment) -> str:
@@ -177,13 +272,6 @@ def installed_message(env: FreshEnvironment) -> str:
     )
 
 
-def unverified_message(unverified: Sequence[Declared]) -> str:
-    return (
-        f"{plural(len(unverified), 'conda package')} not verified "
-        "(reprobot installs only the pip: part of an environment file)"
-    )
-
-
 def consistency_message(count: int) -> str:
     """`N installed distributions lack what they require`."""
     lacks = "lacks what it requires" if count == 1 else "lack what they require"
@@ -191,6 +279,9 @@ def consistency_message(count: int) -> str:
 
 
 def undeclared_words(missing: Undeclared) -> str:
+    if not missing.known:
+        words = f"`{missing.module}` is imported but not declared: {unknown_words(missing)}"
+        return words + (" (optional import)" if missing.optional else "")
     words = f"`{missing.module}` is imported but {missing.distribution} is not declared"
     if missing.provider:
         words += f" (installed today only as a dependency of {missing.provider})"

@@ -8,6 +8,7 @@ import pytest
 
 from checks import check_repository
 from checks.core.model import CheckResult, Status
+from checks.families.dependencies import conda_env
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.usefixtures("local_index")
@@ -259,7 +260,10 @@ def test_exported_conda_environment_is_called_out(tmp_path: Path) -> None:
     assert _places(dep001) == [("environment.yml", 3), ("environment.yml", 7)]
 
 
-def test_conda_only_packages_are_listed_as_unverified(tmp_path: Path) -> None:
+def test_conda_only_packages_are_listed_as_unverified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conda_env, "conda_tool", lambda: None)
     results = _check(
         tmp_path,
         {
@@ -278,7 +282,8 @@ def test_conda_only_packages_are_listed_as_unverified(tmp_path: Path) -> None:
     )
     dep003 = results["DEP003"]
     assert dep003.status is Status.WARN
-    assert "2 conda packages not verified" in dep003.message
+    assert "2 conda packages of environment.yml not verified" in dep003.message
+    assert "none of them has a distribution of the same name" in dep003.message
     assert _places(dep003) == [("environment.yml", 5), ("environment.yml", 6)]
     assert results["DEP005"].status is Status.PASS  # gdal (conda) provides osgeo
 

@@ -10,8 +10,15 @@ from checks.core.model import Finding, Status
 from checks.core.runner import RunOutcome
 from checks.environment.fresh import FreshEnvironment, fresh_environment
 from checks.families.dependencies.checks import DEP001, DEP002, DEP003, DEP004, DEP005, DEP006
+from checks.families.dependencies.conda_env import (
+    NO_TOOL,
+    CondaEnvironment,
+    conda_environment,
+    pypi_counterparts,
+)
 from checks.families.dependencies.locks import committed_locks
-from checks.families.dependencies.undeclared import Undeclared, declaration, undeclared
+from checks.families.dependencies.python_code import PythonCode, python_code
+from checks.families.dependencies.undeclared import Placed, Undeclared, declaration, undeclared
 from checks.manifests import Declared, Manifest, manifest
 from checks.manifests.edit import Addition
 from checks.repo.imports import ImportScan, ImportSite, imports
@@ -28,6 +35,7 @@ DECLARED = Manifest(
 )
 NOTHING = Manifest("none")
 NO_IMPORTS = ImportScan((), frozenset())
+SOME_PYTHON = PythonCode(files=1, notebooks=0)
 
 
 def _run(output: str = "", returncode: int = 0) -> RunOutcome:
@@ -75,13 +83,16 @@ def test_dep001_fails_on_an_unreadable_line() -> None:
 
 
 def test_dep001_passes_without_a_manifest_for_the_standard_library() -> None:
-    outcome = evaluate(DEP001, {manifest: NOTHING, imports: _scan("json")})
+    outcome = evaluate(
+        DEP001, {manifest: NOTHING, imports: _scan("json"), python_code: SOME_PYTHON}
+    )
     assert outcome.status is Status.PASS
     assert outcome.message.startswith("no manifest, and none needed")
 
 
 def test_dep001_fails_without_a_manifest_and_offers_a_requirements_file() -> None:
-    outcome = evaluate(DEP001, {manifest: NOTHING, imports: _scan("numpy", "cv2")})
+    facts = {manifest: NOTHING, imports: _scan("numpy", "cv2"), python_code: SOME_PYTHON}
+    outcome = evaluate(DEP001, facts)
     assert outcome.status is Status.FAIL
     assert "2 third-party packages (numpy, opencv-python)" in outcome.message
     (fix,) = outcome.fixes
@@ -131,14 +142,25 @@ def test_dep003_passes_and_warns_about_conda_packages() -> None:
 
     gdal = Declared("gdal", "gdal", "environment.yml", 4, pinned=False, scope="conda")
     conda = Manifest("conda", files=("environment.yml",), unverified=(gdal,))
-    outcome = evaluate(DEP003, {fresh_environment: _env(conda, resolve=run, install=run)})
+    facts = {
+        fresh_environment: _env(conda, resolve=run, install=run),
+        conda_environment: CondaEnvironment("environment.yml", None, problem=NO_TOOL),
+        pypi_counterparts: ("gdal",),
+    }
+    outcome = evaluate(DEP003, facts)
     assert outcome.status is Status.WARN
     assert outcome.message.endswith(
-        "; 1 conda package not verified (reprobot installs only the pip: part of an "
-        "environment file)"
+        "; 1 conda package of environment.yml not verified (neither micromamba, mamba nor "
+        "conda is on this machine); 1 of them has a distribution of the same name on the "
+        "package index (gdal)"
     )
     assert outcome.findings == (
-        Finding("`gdal` is a conda package: not verified", "environment.yml", 4),
+        Finding(
+            "`gdal` is a conda package: not verified (a distribution of the same name is "
+            "on the package index)",
+            "environment.yml",
+            4,
+        ),
     )
 
 
@@ -188,7 +210,8 @@ def test_dep005_fails_on_an_undeclared_import_and_offers_the_line() -> None:
         "requests\nsix==1.16.0\nscikit-learn\n",
         "to requirements.txt",
     )
-    facts = {undeclared: missing, imports: _scan("sklearn"), declaration: addition}
+    placed = (Placed("runtime", missing, addition),)
+    facts = {undeclared: missing, imports: _scan("sklearn"), declaration: placed}
     outcome = evaluate(DEP005, facts)
     assert outcome.status is Status.FAIL
     assert outcome.message == "1 imported package not declared: scikit-learn"
@@ -204,7 +227,8 @@ def test_dep005_only_warns_about_optional_imports() -> None:
     site = ImportSite("yaml", "run.py", 2, optional=True)
     missing = (Undeclared("yaml", "PyYAML", (site,), optional=True, provider="requests"),)
     addition = Addition("requirements.txt", ("PyYAML",), None, "to requirements.txt")
-    facts = {undeclared: missing, imports: _scan("yaml"), declaration: addition}
+    placed = (Placed("optional", missing, addition),)
+    facts = {undeclared: missing, imports: _scan("yaml"), declaration: placed}
     outcome = evaluate(DEP005, facts)
     assert outcome.status is Status.WARN
     assert outcome.message == "optional imports not declared: PyYAML"
