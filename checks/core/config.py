@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from checks.core import settings as setting_types
+from checks.core.model import cut
 from checks.core.snapshot import read_regular_text
 from checks.core.toml import parse_toml
 from checks.core.yaml import YamlProblem, load_yaml
@@ -36,6 +37,7 @@ class ConfigError(Exception):
 
     def __init__(self, path: str, line: int | None, message: str) -> None:
         where = f"{path}:{line}" if line else path
+        message = cut(message)  # a value quoted from a hostile file can be long
         super().__init__(f"{where}: {message}")
         self.path, self.line, self.message = path, line, message
 

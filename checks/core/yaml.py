@@ -144,4 +144,6 @@ def load_yaml(text: str, *, yaml: YAML | None = None) -> Any:
         raise YamlProblem(f"not read: nested more than {MAX_DEPTH} levels deep") from None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "digits" in first:  # Python refuses to convert integers of thousands of digits
+            first = "a number has too many digits"
         raise YamlProblem(f"not valid YAML: {first[:300]}") from None
