@@ -61,11 +61,11 @@ SKIP_DIRS = frozenset(
 
 
 def size_words(size: int) -> str:
-    """`5.0 MB`, `12 KB`, `300 bytes`."""
+    """`5.0 MB`, `12.5 KB`, `300 bytes`."""
     if size >= 1_048_576:
         return f"{size / 1_048_576:.1f} MB"
     if size >= 1024:
-        return f"{size // 1024} KB"
+        return f"{size / 1024:.1f} KB"
     return f"{size} bytes"
 
 

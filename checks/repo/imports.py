@@ -216,7 +216,7 @@ def _read(snapshot: Snapshot, path: str) -> tuple[bytes, str | None]:
     no named pipe or device, a size cap)."""
     data, problem = snapshot.read_bytes(path)
     if problem is not None:
-        return b"", f"{problem}; its imports were not checked"
+        return b"", f"{problem.removesuffix('; not read')}; its imports were not checked"
     return data, None
 
 
