@@ -153,8 +153,11 @@ def _read_regular(path: Path | str, cap: int, seconds: float) -> bytes:
 
 
 def _too_large(size: int, cap: int, *, grew: bool = False) -> str:
-    size_text = f"more than {size_words(cap)}" if grew else size_words(size)
-    return f"is {size_text}, larger than the {size_words(cap)} reprobot reads; not read"
+    limit, found = size_words(cap), size_words(size)
+    if found == limit:  # "2.0 MB, larger than the 2.0 MB" reads wrong: say the bytes
+        limit, found = f"{cap:,} bytes", f"{size:,} bytes"
+    size_text = f"more than {limit}" if grew else found
+    return f"is {size_text}, larger than the {limit} reprobot reads; not read"
 
 
 def read_regular_text(

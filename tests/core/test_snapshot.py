@@ -155,3 +155,12 @@ def test_reads_stop_at_the_cap_and_sizes_read_in_words(tmp_path: Path) -> None:
 def test_a_byte_order_mark_is_removed(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_bytes(b"\xef\xbb\xbf[project]\nname = 'x'\n")
     assert Snapshot(tmp_path).read_text("pyproject.toml").text == "[project]\nname = 'x'\n"
+
+
+def test_a_file_just_over_the_cap_says_its_bytes(tmp_path: Path) -> None:
+    from checks.core.snapshot import read_regular
+
+    (tmp_path / "nb.ipynb").write_bytes(b"x" * (2 * 1024 * 1024 + 10))
+    assert read_regular(tmp_path / "nb.ipynb", 2 * 1024 * 1024)[1] == (
+        "is 2,097,162 bytes, larger than the 2,097,152 bytes reprobot reads; not read"
+    )
