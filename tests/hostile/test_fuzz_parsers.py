@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -60,6 +60,26 @@ BREAKERS = [
     "(" * 1200,
     "-" * 60_000,
 ]
+
+
+# Shapes random generation seldom reaches, tried first by every parser: nesting past
+# Python's stack, integers Python refuses to convert, a byte-order mark, an alias bomb.
+DEEP_LIST = "[" * 100_000 + "]" * 100_000
+LONG_INT = "9" * 5000
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdef", "bcdefg", strict=True)
+)
+
+
+def hard(*texts: str) -> Callable[[Any], Any]:
+    """`@example` for each text (the first argument of a one-argument test)."""
+
+    def mark(test: Any) -> Any:
+        for text in reversed(texts):
+            test = example(text)(test)
+        return test
+
+    return mark
 
 
 @st.composite
@@ -146,6 +166,7 @@ CFF_KEYS = ["cff-version", "message", "title", "authors", "date-released", "doi"
 
 
 @FUZZ
+@hard(DEEP_LIST, ALIAS_BOMB, "title: " + LONG_INT, "\ufeffcff-version: 1.2.0\n")
 @given(yaml_text(CFF_KEYS))
 def test_citation_file_loads_and_validates(text: str) -> None:
     cff = load_cff(text, "CITATION.cff")
@@ -153,6 +174,7 @@ def test_citation_file_loads_and_validates(text: str) -> None:
 
 
 @FUZZ
+@hard(DEEP_LIST, ALIAS_BOMB, "tests:\n  timeout: " + LONG_INT, "select: [" + "[" * 500)
 @given(yaml_text([*schema(FAMILIES), "select", "ignore"]))
 def test_reprobot_yml(text: str) -> None:
     with repository({".reprobot.yml": as_bytes(text)}) as root:
@@ -163,6 +185,7 @@ def test_reprobot_yml(text: str) -> None:
 
 
 @FUZZ
+@hard(DEEP_LIST, ALIAS_BOMB, "dependencies:\n  - pip:\n    - " + DEEP_LIST)
 @given(yaml_text(["name", "channels", "dependencies", "prefix"]))
 def test_environment_yml(text: str) -> None:
     manifest_of("environment.yml", text)
@@ -189,6 +212,7 @@ REQUIREMENT_LINES = st.one_of(
 
 
 @FUZZ
+@hard("x" * 100_000, "numpy==" + LONG_INT, "\\\n" * 1000, "-r requirements.txt")
 @given(mutated(st.lists(REQUIREMENT_LINES, max_size=12).map("\n".join)))
 def test_requirements_txt(text: str) -> None:
     manifest_of("requirements.txt", text)
@@ -218,6 +242,7 @@ toml_lines = st.one_of(
 
 
 @FUZZ
+@hard("[project]\ndependencies = " + DEEP_LIST, "x = " + LONG_INT, "\ufeff[project]\nname='x'")
 @given(mutated(st.lists(toml_lines, max_size=12).map("\n".join)))
 def test_pyproject_toml(text: str) -> None:
     manifest_of("pyproject.toml", text)
@@ -244,6 +269,7 @@ python_values = st.one_of(
         )
     )
 )
+@hard("setup(install_requires=" + "-" * 100_000 + "1)", "X = " + "(" * 5000, "x = " + LONG_INT)
 def test_setup_py(text: str) -> None:
     manifest_of("setup.py", text)
 
@@ -271,6 +297,7 @@ notebooks = st.fixed_dictionaries(
 
 
 @FUZZ
+@hard(DEEP_LIST, '{"nbformat": 4, "cells": ' + LONG_INT + "}", '{"cells": [' + "{" * 100 + "]}")
 @given(mutated(notebooks.map(json.dumps)))
 def test_notebooks(text: str) -> None:
     data = as_bytes(text)
@@ -304,6 +331,7 @@ junit = st.builds(
 
 
 @FUZZ
+@hard("<a>" * 100_000, '<!DOCTYPE x [<!ENTITY a "b">]><testsuite/>', "<testsuite>" + LONG_INT)
 @given(mutated(junit))
 def test_junit(text: str) -> None:
     with suppress(JUnitError):
@@ -333,7 +361,15 @@ def _as_file(text: str) -> Callable[[Callable[[Path], Any]], Any]:
     return run
 
 
-@FUZZ
+@pytest.mark.xfail(
+    raises=(RecursionError, ValueError),
+    strict=False,  # XPASS once bot/event.py catches them: then remove this mark
+    reason="bot/event.py load_event lets json.loads raise RecursionError (deep payloads) "
+    "and ValueError (integers of more than 4300 digits)",
+)
+@settings(FUZZ, report_multiple_bugs=False)
+@example("push", DEEP_LIST)
+@example("pull_request", '{"pull_request": {"number": ' + LONG_INT + "}}")
 @given(st.sampled_from(["push", "pull_request", "workflow_run"]), mutated(events.map(json.dumps)))
 def test_event_payload(name: str, text: str) -> None:
     event = _as_file(text)(lambda path: load_event(name, path))
@@ -357,7 +393,17 @@ def _report(checks: Any) -> str:
     )
 
 
-@FUZZ
+@pytest.mark.xfail(
+    raises=RecursionError,
+    strict=False,  # XPASS once bot/reportfile.py catches it: then remove this mark
+    reason="bot/reportfile.py _read_json lets json.loads raise RecursionError (deep JSON)",
+)
+@settings(FUZZ, report_multiple_bugs=False)
+@hard(
+    DEEP_LIST,
+    _report([]).replace('"duration_s": 1.0', f'"duration_s": {LONG_INT}'),
+    _report([]).replace('"checks": []', f'"checks": {DEEP_LIST}'),
+)
 @given(mutated(st.one_of(st.just([]), st.lists(values, max_size=3)).map(_report)))
 def test_report_artifact(text: str) -> None:
     with suppress(ReportFileError):
@@ -371,3 +417,9 @@ def test_deep_json_payloads_are_problems(depth: int) -> None:
     _sites, problem = scan_notebook(deep.encode(), "nb.ipynb")
     assert problem is not None
     assert check_notebook("nb.ipynb", deep.encode())[0].message.startswith("not a notebook")
+
+
+def test_a_notebook_with_an_integer_of_thousands_of_digits_is_a_problem() -> None:
+    data = b'{"nbformat": 4, "cells": [], "x": ' + b"9" * 5000 + b"}"
+    (problem,) = check_notebook("nb.ipynb", data)
+    assert problem.message == "not valid JSON: a number has too many digits"

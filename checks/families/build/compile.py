@@ -186,6 +186,8 @@ def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
         return (CompileProblem(path, NOTEBOOK, "not valid JSON: not UTF-8 text"),)
     except RecursionError:
         return (CompileProblem(path, NOTEBOOK, "not a notebook: JSON nested too deeply"),)
+    except ValueError:  # an integer of more digits than Python converts
+        return (CompileProblem(path, NOTEBOOK, "not valid JSON: a number has too many digits"),)
     if not isinstance(nb, dict):
         return (CompileProblem(path, NOTEBOOK, "not a notebook: the JSON is not an object"),)
     version = nb.get("nbformat")
