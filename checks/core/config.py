@@ -5,16 +5,17 @@ Unknown keys and broken files are usage errors that name the file and the line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from checks.core import settings as setting_types
+from checks.core.model import cut
+from checks.core.snapshot import read_regular_text
 from checks.core.toml import parse_toml
+from checks.core.yaml import YamlProblem, load_yaml
 
 CONFIG_FILE = ".reprobot.yml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -36,6 +37,7 @@ class ConfigError(Exception):
 
     def __init__(self, path: str, line: int | None, message: str) -> None:
         where = f"{path}:{line}" if line else path
+        message = cut(message)  # a value quoted from a hostile file can be long
         super().__init__(f"{where}: {message}")
         self.path, self.line, self.message = path, line, message
 
@@ -151,29 +153,29 @@ def _family(
 
 
 def _yaml_config(path: Path, display: str, schema: Schema) -> Config:
-    if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
-        raise ConfigError(display, None, "must be a regular file under 1 MB")
+    text, problem = read_regular_text(path, MAX_CONFIG_BYTES)
+    if problem is not None:
+        raise ConfigError(
+            display, None, f"{problem}; the configuration must be a YAML file of at most 1 MB"
+        )
     try:
-        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(display, line, f"not valid YAML: {exc.problem or exc.context}") from None
-    except (YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(display, None, f"not valid YAML: {exc}") from None
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        raise ConfigError(display, exc.line, exc.message) from None
     return _parse(data, display, _line_of, schema)
 
 
 def _toml_config(path: Path, schema: Schema) -> Config | None:
-    try:
-        if path.is_symlink() or path.stat().st_size > MAX_CONFIG_BYTES:
-            return None
-        data, _problem = parse_toml(path.read_text(encoding="utf-8"), path.name)
-    except (UnicodeDecodeError, OSError):
+    """`[tool.reprobot]`, or None when there is none. A pyproject.toml that cannot be read
+    or parsed is a finding of the checks that read it, not a usage error."""
+    text, problem = read_regular_text(path, MAX_CONFIG_BYTES)
+    if problem is not None:
         return None
-    if data is None:  # a broken pyproject.toml is a finding of the checks, not a usage error
+    data, _problem = parse_toml(text, path.name)
+    if data is None:
         return None
-    section = data.get("tool", {}).get("reprobot")
+    tool = data.get("tool")
+    section = tool.get("reprobot") if isinstance(tool, dict) else None
     if section is None:
         return None
     return _parse(section, "pyproject.toml [tool.reprobot]", lambda *_: None, schema)
@@ -182,12 +184,8 @@ def _toml_config(path: Path, schema: Schema) -> Config | None:
 def load_config(root: Path, schema: Schema) -> Config:
     """`.reprobot.yml` wins over `[tool.reprobot]`; having both is an error."""
     yml = root / CONFIG_FILE
-    toml = (
-        _toml_config(root / "pyproject.toml", schema)
-        if (root / "pyproject.toml").is_file()
-        else None
-    )
-    if yml.exists():
+    toml = _toml_config(root / "pyproject.toml", schema)
+    if os.path.lexists(yml):
         if toml is not None:
             raise ConfigError(
                 CONFIG_FILE, None, "configuration also in pyproject.toml [tool.reprobot]; keep one"

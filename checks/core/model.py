@@ -1,13 +1,49 @@
-"""The data that crosses modules: findings, fixes, results and the versioned report."""
+"""The data that crosses modules: findings, fixes, results and the versioned report.
+
+Messages come from hostile input (a file's contents, a tool's output), so each is bounded
+where it is made: a message longer than `MAX_MESSAGE` characters is cut and says how much
+was left out, a result keeps its first `MAX_FINDINGS` findings and says how many more there
+were, and the report as a whole trims findings until it fits in `MAX_REPORT` characters.
+"""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 REPORT_SCHEMA = "reprobot.report/1"
+MAX_MESSAGE = 4096  # characters of one message or finding
+MAX_DESCRIPTION = 4 * MAX_MESSAGE  # characters of a fix's description
+MAX_FINDINGS = 200  # findings of one result
+MAX_REPORT = 2_000_000  # characters of the report's JSON, fix contents aside
+_MORE = re.compile(r"^… (\d+) more findings?$")
+
+
+def cut(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text`, or its first `limit` characters and how many more there were."""
+    if len(text) <= limit:
+        return text
+    rest = len(text) - limit
+    return f"{text[:limit]}… {rest} more character{'s' if rest != 1 else ''}"
+
+
+def _more(count: int) -> Finding:
+    return Finding(f"… {count} more finding{'s' if count != 1 else ''}")
+
+
+def cap_findings(findings: Sequence[Finding], limit: int = MAX_FINDINGS) -> tuple[Finding, ...]:
+    """The first `limit` findings and, when there were more, one that says how many;
+    capping capped findings again adds up the counts."""
+    real, extra = list(findings), 0
+    if real and real[-1].path is None and (match := _MORE.match(real[-1].message)):
+        real, extra = real[:-1], int(match.group(1))
+    if len(real) > limit:
+        real, extra = real[:limit], extra + len(real) - limit
+    return (*real, _more(extra)) if extra else tuple(real)
 
 
 class Status(str, enum.Enum):
@@ -26,6 +62,10 @@ class Finding:
     path: str | None = None
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", cut(self.message))
+
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "message": self.message}
 
@@ -38,6 +78,12 @@ class Fix:
     description: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
     commands: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.title) > MAX_MESSAGE:
+            object.__setattr__(self, "title", cut(self.title))
+        if len(self.description) > MAX_DESCRIPTION:
+            object.__setattr__(self, "description", cut(self.description, MAX_DESCRIPTION))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +102,16 @@ class Outcome:
     message: str = ""
     findings: tuple[Finding, ...] = ()
     fixes: tuple[Fix, ...] = ()
+
+    def __post_init__(self) -> None:
+        _bound_message_and_findings(self)
+
+
+def _bound_message_and_findings(result: Any) -> None:
+    if len(result.message) > MAX_MESSAGE:
+        object.__setattr__(result, "message", cut(result.message))
+    if len(result.findings) > MAX_FINDINGS:
+        object.__setattr__(result, "findings", cap_findings(result.findings))
 
 
 def passed(message: str = "", *, findings: tuple[Finding, ...] = ()) -> Outcome:
@@ -93,6 +149,11 @@ class CheckResult:
     findings: tuple[Finding, ...] = ()
     fixes: tuple[Fix, ...] = ()
     duration_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        _bound_message_and_findings(self)
+        if len(self.explanation) > MAX_DESCRIPTION:
+            object.__setattr__(self, "explanation", cut(self.explanation, MAX_DESCRIPTION))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,5 +240,32 @@ class Report:
             "isolation": self.isolation,
             "status": self.status.value,
             "score": self.score.to_dict(),
-            "checks": [c.to_dict() for c in self.checks],
+            "checks": bounded_checks([c.to_dict() for c in self.checks]),
         }
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False))
+
+
+def bounded_checks(checks: list[dict[str, Any]], limit: int = MAX_REPORT) -> list[dict[str, Any]]:
+    """The checks' dictionaries, with fewer findings per check until their JSON fits in
+    `limit` characters (fix contents are not counted: a cut fix could not be applied)."""
+
+    def measured(check: dict[str, Any]) -> int:
+        files = [f.get("files", {}) for f in check.get("fixes", ())]
+        return _size(check) - sum(_size(f) for f in files)
+
+    if sum(measured(c) for c in checks) <= limit:
+        return checks
+    keep = MAX_FINDINGS
+    while keep > 0:
+        keep //= 2
+        trimmed = []
+        for check in checks:
+            findings = [Finding(f["message"], f["path"], f["line"]) for f in check["findings"]]
+            capped = [f.to_dict() for f in cap_findings(findings, keep)]
+            trimmed.append({**check, "findings": capped})
+        if sum(measured(c) for c in trimmed) <= limit:
+            return trimmed
+    return trimmed

@@ -38,13 +38,27 @@ class LimitSettings:
 
     memory_mb: int = field(
         default=8192,
-        metadata={"help": "address space of each process, in MB", "positive": True},
+        metadata={
+            "help": "address space of each process, in MB",
+            "positive": True,
+            "at_most": 16 * 1024 * 1024,
+        },
     )
     processes: int = field(
-        default=1024, metadata={"help": "processes the code may run at once", "positive": True}
+        default=1024,
+        metadata={
+            "help": "processes the code may run at once",
+            "positive": True,
+            "at_most": 4 * 1024 * 1024,
+        },
     )
     file_size_mb: int = field(
-        default=4096, metadata={"help": "largest file it may write, in MB", "positive": True}
+        default=4096,
+        metadata={
+            "help": "largest file it may write, in MB",
+            "positive": True,
+            "at_most": 16 * 1024 * 1024,
+        },
     )
 
     def limits(self) -> Limits:

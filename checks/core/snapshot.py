@@ -1,15 +1,20 @@
 """One scan of the repository: which files exist, and safe reads of them.
 
-Reads never follow a symlink out of the repository, never read more than a cap,
-and survive binary and non-UTF-8 files: they return a `FileText` whose `problem`
-says what was wrong instead of raising.
+Everything the repository (or the code under test) wrote is hostile input. Reads never
+follow a symlink out of the repository, open nothing but a regular file (a named pipe, a
+device or a socket would block or never end), never read more than a cap or for longer
+than a deadline, and survive binary and non-UTF-8 files: they return a `FileText` whose
+`problem` says what was wrong instead of raising. `read_regular` is the one open every
+read in `checks/` goes through.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +24,15 @@ from typing import Any, TypeVar
 from checks.core import runner
 
 DEFAULT_READ_CAP = 2 * 1024 * 1024  # bytes
+READ_SECONDS = 10.0  # a regular file on a sane disk reads in far less
+_CHUNK = 1024 * 1024
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 T = TypeVar("T")
 SKIP_DIRS = frozenset(
     {
@@ -44,6 +58,120 @@ SKIP_DIRS = frozenset(
         ".reprobot-cache",
     }
 )
+
+
+def size_words(size: int) -> str:
+    """`5.0 MB`, `12.5 KB`, `300 bytes`."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size} bytes"
+
+
+_KINDS = (
+    (stat.S_ISLNK, "is a symbolic link; not followed"),
+    (stat.S_ISDIR, "is a directory, not a file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file; not read"),
+    (stat.S_ISSOCK, "is a socket, not a regular file; not read"),
+    (stat.S_ISCHR, "is a device file, not a regular file; not read"),
+    (stat.S_ISBLK, "is a device file, not a regular file; not read"),
+)
+
+
+class _Unreadable(Exception):
+    """Why a file is not read, as words that follow its name."""
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((words for test, words in _KINDS if test(mode)), "is not a regular file")
+
+
+def _os_words(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link; not followed"
+    if isinstance(exc, FileNotFoundError):
+        return "does not exist"
+    return f"could not be read ({exc.strerror or exc})"
+
+
+def read_regular(
+    path: Path | str, cap: int = DEFAULT_READ_CAP, *, seconds: float = READ_SECONDS
+) -> tuple[bytes, str | None]:
+    """The bytes of `path` if it is a regular file of at most `cap` bytes, else (b"", what
+    is wrong, as words that follow the file's name: "is a directory, not a file").
+
+    `path` itself is never followed when it is a link; it is checked with `lstat`, opened
+    non-blocking, checked again on the open descriptor (the file may be swapped between
+    the two), and read in chunks that stop at `cap` and after `seconds`."""
+    try:
+        return _read_regular(path, cap, seconds), None
+    except _Unreadable as exc:
+        return b"", str(exc)
+    except OSError as exc:
+        return b"", _os_words(exc)
+
+
+def _read_regular(path: Path | str, cap: int, seconds: float) -> bytes:
+    before = os.lstat(path)
+    kind = _not_regular(before.st_mode)
+    if kind is not None:
+        raise _Unreadable(kind)
+    if before.st_size > cap:
+        raise _Unreadable(_too_large(before.st_size, cap))
+    fd = os.open(path, _OPEN_FLAGS)
+    deadline = time.monotonic() + seconds
+    try:
+        now = os.fstat(fd)
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (
+            before.st_dev,
+            before.st_ino,
+        ):
+            raise _Unreadable("was replaced while reprobot read it; not read")
+        chunks: list[bytes] = []
+        got = 0
+        while got <= cap:
+            if time.monotonic() > deadline:
+                raise _Unreadable(f"took longer than {seconds:.0f} s to read; not read")
+            try:
+                chunk = os.read(fd, min(_CHUNK, cap + 1 - got))
+            except BlockingIOError:
+                time.sleep(0.01)
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    finally:
+        os.close(fd)
+    if got > cap:
+        raise _Unreadable(_too_large(got, cap, grew=True))
+    return b"".join(chunks)
+
+
+def _too_large(size: int, cap: int, *, grew: bool = False) -> str:
+    limit, found = size_words(cap), size_words(size)
+    if found == limit:  # "2.0 MB, larger than the 2.0 MB" reads wrong: say the bytes
+        limit, found = f"{cap:,} bytes", f"{size:,} bytes"
+    size_text = f"more than {limit}" if grew else found
+    return f"is {size_text}, larger than the {limit} reprobot reads; not read"
+
+
+def read_regular_text(
+    path: Path | str, cap: int = DEFAULT_READ_CAP, *, errors: str = "strict"
+) -> tuple[str, str | None]:
+    """`read_regular`, decoded as UTF-8 with a leading BOM removed."""
+    data, problem = read_regular(path, cap)
+    if problem is not None:
+        return "", problem
+    try:
+        return data.decode("utf-8-sig", errors=errors), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", f"line {line} is not valid UTF-8; save the file as UTF-8"
 
 
 @dataclass(frozen=True)
@@ -177,16 +305,8 @@ class Snapshot:
             if os.path.lexists(self.root / path):
                 return b"", f"{path} is a link that points outside the repository; not read"
             return b"", f"{path} does not exist"
-        if not real.is_file():
-            return b"", f"{path} is not a regular file"
-        size = real.stat().st_size
-        if size > cap:
-            return b"", (
-                f"{path} is {size / 1_048_576:.1f} MB, larger than the "
-                f"{cap / 1_048_576:.1f} MB reprobot reads; not read"
-            )
-        with real.open("rb") as handle:
-            return handle.read(cap + 1), None
+        data, problem = read_regular(real, cap)
+        return data, None if problem is None else f"{path} {problem}"
 
     def read_text(self, path: str, *, cap: int = DEFAULT_READ_CAP) -> FileText:
         data, problem = self.read_bytes(path, cap=cap)

@@ -64,15 +64,27 @@ def key_line(text: str, key: str, start: int = 0, *, ignore_case: bool = False) 
 
 
 def parse_toml(text: str, path: str) -> tuple[dict[str, Any] | None, Finding | None]:
-    """The table `text` holds, or the problem naming `path` and, when TOML says, the line."""
+    """The table `text` holds, or the problem naming `path` and, when TOML says, the line.
+    A leading byte-order mark is legal in a UTF-8 file and removed; nesting deep enough to
+    exhaust Python's stack and integers too long to convert are problems, never raised."""
+    text = text.removeprefix("\ufeff")
     try:
         return loads(text), None
+    except RecursionError:
+        message = (
+            f"{path} is nested too deeply for reprobot to read (arrays or inline tables "
+            "inside each other); simplify it"
+        )
+        return None, Finding(message, path)
     except TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
         if line is None and "end of document" in str(exc):
             line = len(text.splitlines()) or None
         return None, Finding(f"{path} is not valid TOML: {exc}", path, line)
+    except ValueError as exc:  # an integer of more digits than Python converts
+        what = "a number has too many digits" if "digits" in str(exc) else str(exc)[:200]
+        return None, Finding(f"{path} is not valid TOML: {what}", path)
 
 
 def load_toml(snapshot: Snapshot, path: str) -> tuple[dict[str, Any] | None, str, Finding | None]:

@@ -1,6 +1,10 @@
 """What got installed in a venv, read from each distribution's `.dist-info` (no process
 started): names, versions and requirements, what pulled in what, and which import names
-each distribution provides."""
+each distribution provides.
+
+The install ran the repository's build code, so every file it wrote is hostile input: each
+is read through `read_regular` (a regular file only, a size cap, never a named pipe that
+would block), and one that cannot be read counts as missing."""
 
 from __future__ import annotations
 
@@ -12,6 +16,17 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+
+from checks.core.snapshot import read_regular_text
+
+DIST_INFO_CAP = 32 * 1024 * 1024  # bytes; the RECORD of the largest wheels is a few MB
+
+
+def _read(path: Path, *, replace: bool = True) -> str | None:
+    """The text of one `.dist-info` file, or None when it is missing or not readable."""
+    errors = "replace" if replace else "strict"
+    text, problem = read_regular_text(path, DIST_INFO_CAP, errors=errors)
+    return None if problem is not None else text
 
 
 @dataclass(frozen=True)
@@ -32,9 +47,10 @@ def dist_infos(venv: Path) -> Iterator[Path]:
 
 
 def _direct_url(dist_info: Path) -> tuple[str | None, bool]:
+    text = _read(dist_info / "direct_url.json", replace=False)
     try:
-        data = json.loads((dist_info / "direct_url.json").read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
         return None, False
     if not isinstance(data, dict):
         return None, False
@@ -61,9 +77,8 @@ def _requirements(lines: Sequence[str]) -> tuple[str, ...]:
 
 
 def _distribution(dist_info: Path) -> Distribution | None:
-    try:
-        text = (dist_info / "METADATA").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = _read(dist_info / "METADATA")
+    if text is None:
         return None
     headers = HeaderParser().parsestr(text)
     name, version = headers.get("Name"), headers.get("Version")
@@ -99,17 +114,15 @@ def required_by(dists: Sequence[Distribution]) -> dict[str, tuple[str, ...]]:
 def _top_levels(dist_info: Path) -> set[str]:
     """The import names a distribution provides: its `top_level.txt`, else the top-level
     entries of its `RECORD`."""
-    top = dist_info / "top_level.txt"
-    try:
-        names = {n.strip().replace("/", ".") for n in top.read_text("utf-8").splitlines()}
+    top = _read(dist_info / "top_level.txt", replace=False)
+    if top is not None:
+        names = {n.strip().replace("/", ".") for n in top.splitlines()}
         return {n.split(".")[0] for n in names if n}
-    except OSError:
-        pass
     found: set[str] = set()
-    try:
-        rows = (dist_info / "RECORD").read_text("utf-8", errors="replace").splitlines()
-    except OSError:
+    record = _read(dist_info / "RECORD")
+    if record is None:
         return found
+    rows = record.splitlines()
     for row in rows:
         path = row.split(",", 1)[0]
         head = path.split("/", 1)[0]

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from checks.core.model import Finding
 from checks.core.snapshot import Snapshot
+from checks.core.yaml import YamlProblem, load_yaml
 from checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements, read_file
 from checks.manifests.requirement import (
     LOCAL,
@@ -63,14 +62,9 @@ def _load(snapshot: Snapshot, path: str) -> dict[str, Any] | Part:
     if isinstance(text, Part):
         return text
     try:
-        data = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = f"{path} is not valid YAML: {exc.problem or exc.context}"
-        return Part(problems=(Finding(problem, path, line),))
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
-        return Part(problems=(Finding(f"{path} is not valid YAML: {exc}", path),))
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        return Part(problems=(Finding(f"{path} is {exc.message}", path, exc.line),))
     if not isinstance(data, dict):
         return Part(problems=(Finding(f"{path} must be a mapping with `dependencies:`", path),))
     return data

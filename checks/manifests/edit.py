@@ -18,10 +18,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from checks.core.snapshot import Snapshot
+from checks.core.yaml import loader as bounded_loader
 from checks.manifests.model import Manifest
 
 
@@ -147,7 +147,7 @@ def _toml_table(text: str, header: str, entries: Sequence[str]) -> str:
 
 
 def _conda(text: str, names: Sequence[str]) -> str | None:
-    yaml = YAML(typ="rt")
+    yaml = bounded_loader()
     yaml.indent(mapping=2, sequence=4, offset=2)
     try:
         data = yaml.load(text)

@@ -59,6 +59,13 @@ def read_setup_py(snapshot: Snapshot, path: str) -> Part:
         line = getattr(exc, "lineno", None)
         message = f"{path} is not valid Python: {getattr(exc, 'msg', exc)}"
         return Part(problems=(Finding(message, path, line),), package=True)
+    except (RecursionError, MemoryError):
+        # An expression nested thousands of levels deep exhausts the parser's stack.
+        message = (
+            f"{path} is nested too deeply for Python to parse (an expression inside "
+            "thousands of others); reprobot could not read its requirements"
+        )
+        return Part(problems=(Finding(message, path),), package=True)
     call = _setup_call(tree)
     if call is None:
         return Part(package=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 
 from checks.core.check import Context
 from checks.core.model import Finding
-from checks.core.snapshot import DEFAULT_READ_CAP, Snapshot
+from checks.core.snapshot import Snapshot
 from checks.core.words import where
 from checks.repo.notebooks import code_cells
 
@@ -213,15 +212,11 @@ def first_party(files: Iterable[str]) -> frozenset[str]:
 
 
 def _read(snapshot: Snapshot, path: str) -> tuple[bytes, str | None]:
-    """The file's bytes; a plain open when it is no symlink (the common, fast case)."""
-    try:
-        fd = os.open(snapshot.root / path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return snapshot.read_bytes(path)
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(DEFAULT_READ_CAP + 1)
-    if len(data) > DEFAULT_READ_CAP:
-        return b"", f"{path} is larger than reprobot reads; its imports were not checked"
+    """The file's bytes through the snapshot's safe read (no link out of the repository,
+    no named pipe or device, a size cap)."""
+    data, problem = snapshot.read_bytes(path)
+    if problem is not None:
+        return b"", f"{problem.removesuffix('; not read')}; its imports were not checked"
     return data, None
 
 

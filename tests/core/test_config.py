@@ -80,3 +80,78 @@ def test_runs_honours_select_prefixes_and_ignores() -> None:
     assert Config(select=("DEP",)).runs("DEP002")
     assert not Config(select=("DEP005",)).runs("DEP002")
     assert not Config(ignore={"dep": "not now"}).runs("DEP002")
+
+
+def test_a_config_that_is_no_regular_file_is_a_usage_error(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "dir" / ".reprobot.yml").mkdir(parents=True)
+    (tmp_path / "pipe").mkdir()
+    os.mkfifo(tmp_path / "pipe" / ".reprobot.yml")  # reading it would block for ever
+    for name, words in (("dir", "is a directory"), ("pipe", "is a named pipe (FIFO)")):
+        with pytest.raises(ConfigError) as info:
+            load_config(tmp_path / name)
+        assert str(info.value).startswith(f".reprobot.yml: {words}")
+        assert "must be a YAML file" in str(info.value)
+
+
+def test_pyproject_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(
+        b'\xef\xbb\xbf[tool.reprobot]\nignore = {TST001 = "no tests for data"}\n'
+    )
+    assert load_config(tmp_path).ignore == {"TST001": "no tests for data"}
+
+
+def test_an_alias_bomb_in_the_config_is_refused_briefly(tmp_path: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdef", "bcdefg", strict=True)
+    ]
+    (tmp_path / ".reprobot.yml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.line == 5
+    assert "YAML aliases expand to more than" in str(info.value)
+    assert len(str(info.value)) < 300
+
+
+def _numeric_settings() -> list[tuple[str, str]]:
+    from checks.core import settings
+    from checks.core.engine import schema
+    from checks.families import FAMILIES
+
+    return [
+        (family, name)
+        for family, kind in schema(FAMILIES).items()
+        for name, (kinds, _field) in settings.fields(kind).items()
+        if int in kinds or float in kinds
+    ]
+
+
+@pytest.mark.parametrize(("family", "key"), _numeric_settings())
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("-1", "must be a positive number"),
+        ("0", "must be a positive number"),
+        (".nan", "must be"),
+        (".inf", "must be"),
+        ("1e30", "must be"),
+        ("99999999999999999999999", "must be at most"),
+        ("true", "must be a number"),
+        ("'10'", "must be a number"),
+        ("[1]", "must be a number"),
+    ],
+)
+def test_every_numeric_setting_refuses_out_of_range_values(
+    tmp_path: Path, family: str, key: str, value: str, words: str
+) -> None:
+    (tmp_path / ".reprobot.yml").write_text(f"# settings\n{family}:\n  {key}: {value}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith(f".reprobot.yml:3: `{family}.{key}` {words}")
+
+
+def test_numeric_settings_are_all_tested() -> None:
+    found = set(_numeric_settings())
+    assert {("tests", "timeout"), ("limits", "memory_mb"), ("limits", "processes")} <= found

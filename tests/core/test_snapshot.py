@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from checks.core.snapshot import Snapshot
 
@@ -92,3 +95,72 @@ def test_linked_directory_swapped_in_after_commit_is_not_followed(tmp_path: Path
     text = snap.read_text("data/passwd")
     assert not text.ok and "outside the repository" in (text.problem or "")
     assert "root:" not in text.text
+
+
+def _socket_at(path: Path) -> object:
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    return sock
+
+
+def test_only_regular_files_are_opened(tmp_path: Path) -> None:
+    from checks.core.snapshot import read_regular
+
+    os.mkfifo(tmp_path / "pipe.py")  # opening it for reading would block for ever
+    (tmp_path / "folder").mkdir()
+    sock = _socket_at(tmp_path / "sock.py")
+    (tmp_path / "link.py").symlink_to(tmp_path / "folder")
+    expected = {
+        "pipe.py": "is a named pipe (FIFO), not a regular file; not read",
+        "folder": "is a directory, not a file",
+        "sock.py": "is a socket, not a regular file; not read",
+        "link.py": "is a symbolic link; not followed",
+        "absent.py": "does not exist",
+    }
+    for name, words in expected.items():
+        assert read_regular(tmp_path / name) == (b"", words), name
+    del sock
+    snap = Snapshot(tmp_path)
+    assert "pipe.py" in snap.files
+    assert snap.read_text("pipe.py").problem == (
+        "pipe.py is a named pipe (FIFO), not a regular file; not read"
+    )
+
+
+def test_a_device_file_is_not_read(tmp_path: Path) -> None:
+    from checks.core.snapshot import read_regular
+
+    try:
+        os.mknod(tmp_path / "zero", 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("making a device file needs root")
+    assert read_regular(tmp_path / "zero") == (
+        b"",
+        "is a device file, not a regular file; not read",
+    )
+
+
+def test_reads_stop_at_the_cap_and_sizes_read_in_words(tmp_path: Path) -> None:
+    from checks.core.snapshot import read_regular
+
+    (tmp_path / "small.txt").write_bytes(b"x" * 5000)
+    assert read_regular(tmp_path / "small.txt", 5000) == (b"x" * 5000, None)
+    data, problem = read_regular(tmp_path / "small.txt", 4096)
+    assert data == b""
+    assert problem == "is 4.9 KB, larger than the 4.0 KB reprobot reads; not read"
+
+
+def test_a_byte_order_mark_is_removed(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b"\xef\xbb\xbf[project]\nname = 'x'\n")
+    assert Snapshot(tmp_path).read_text("pyproject.toml").text == "[project]\nname = 'x'\n"
+
+
+def test_a_file_just_over_the_cap_says_its_bytes(tmp_path: Path) -> None:
+    from checks.core.snapshot import read_regular
+
+    (tmp_path / "nb.ipynb").write_bytes(b"x" * (2 * 1024 * 1024 + 10))
+    assert read_regular(tmp_path / "nb.ipynb", 2 * 1024 * 1024)[1] == (
+        "is 2,097,162 bytes, larger than the 2,097,152 bytes reprobot reads; not read"
+    )

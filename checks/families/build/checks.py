@@ -18,6 +18,7 @@ from checks.families.build.words import (
     compile_finding,
     compiled,
     import_failures,
+    not_read,
 )
 from checks.manifests import Manifest, manifest
 
@@ -40,7 +41,9 @@ class BLD001(Check):
     def evaluate(self, ctx: Context) -> Outcome:
         static = ctx.fact(static_build)
         found = ctx.fact(manifest)
-        if not (static.scripts or static.notebooks or found.package):
+        if not (static.compiled_scripts or static.compiled_notebooks or found.package):
+            if static.unread:
+                return skipped(f"nothing to build could be read: {not_read(static)}")
             return skipped("no Python code, notebooks or package to build")
         problems = static.failures
         findings = [compile_finding(p) for p in problems[:MAX_FINDINGS]]

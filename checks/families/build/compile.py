@@ -43,6 +43,10 @@ class CompileProblem:
 
 @dataclass(frozen=True)
 class StaticBuild:
+    """Every script and notebook found, and the problems; a file that could not be read
+    (a link out of the repository, a named pipe, too large) is `unread`, never counted
+    as compiled."""
+
     scripts: tuple[str, ...]
     notebooks: tuple[str, ...]
     problems: tuple[CompileProblem, ...]
@@ -50,6 +54,22 @@ class StaticBuild:
     @property
     def failures(self) -> tuple[CompileProblem, ...]:
         return tuple(p for p in self.problems if p.kind != UNREAD)
+
+    @property
+    def unread(self) -> tuple[CompileProblem, ...]:
+        return tuple(p for p in self.problems if p.kind == UNREAD)
+
+    @property
+    def compiled_scripts(self) -> tuple[str, ...]:
+        """The scripts that were read and compiled (whether or not they compile)."""
+        unread = {p.path for p in self.unread}
+        return tuple(s for s in self.scripts if s not in unread)
+
+    @property
+    def compiled_notebooks(self) -> tuple[str, ...]:
+        """The notebooks that were read and checked (whether or not they are valid)."""
+        unread = {p.path for p in self.unread}
+        return tuple(n for n in self.notebooks if n not in unread)
 
     @property
     def python2(self) -> tuple[CompileProblem, ...]:
@@ -166,6 +186,8 @@ def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
         return (CompileProblem(path, NOTEBOOK, "not valid JSON: not UTF-8 text"),)
     except RecursionError:
         return (CompileProblem(path, NOTEBOOK, "not a notebook: JSON nested too deeply"),)
+    except ValueError:  # an integer of more digits than Python converts
+        return (CompileProblem(path, NOTEBOOK, "not valid JSON: a number has too many digits"),)
     if not isinstance(nb, dict):
         return (CompileProblem(path, NOTEBOOK, "not a notebook: the JSON is not an object"),)
     version = nb.get("nbformat")
@@ -234,14 +256,14 @@ def compile_files(snapshot: Snapshot) -> StaticBuild:
     for path in scripts:
         data, problem = snapshot.read_bytes(path, cap=SCRIPT_CAP)
         if problem is not None:
-            problems.append(CompileProblem(path, UNREAD, f"not compiled: {problem}"))
+            problems.append(CompileProblem(path, UNREAD, problem))
         else:
             sources.append((data, path))
     problems.extend(_compile_all(sources))
     for path in notebooks:
         data, problem = snapshot.read_bytes(path, cap=NOTEBOOK_CAP)
         if problem is not None:
-            problems.append(CompileProblem(path, UNREAD, f"not checked: {problem}"))
+            problems.append(CompileProblem(path, UNREAD, problem))
             continue
         problems.extend(check_notebook(path, data))
     return StaticBuild(scripts, notebooks, tuple(problems))

@@ -74,16 +74,30 @@ def compile_failure(problems: tuple[CompileProblem, ...]) -> tuple[str, tuple[Fi
 
 
 def compiled(static: StaticBuild) -> str:
-    """`3 Python files and 1 notebook compile`, or nothing when there is neither."""
+    """`3 Python files and 1 notebook compile`, then what could not be read (`1 notebook
+    was not read: nb.ipynb is a link ...`); nothing when there is neither."""
+    scripts, notebooks = static.compiled_scripts, static.compiled_notebooks
     counted = [
-        plural(len(static.scripts), "Python file") if static.scripts else "",
-        plural(len(static.notebooks), "notebook") if static.notebooks else "",
+        plural(len(scripts), "Python file") if scripts else "",
+        plural(len(notebooks), "notebook") if notebooks else "",
     ]
     what = " and ".join(c for c in counted if c)
-    if not what:
-        return ""
-    total = len(static.scripts) + len(static.notebooks)
-    return f"{what} {'compiles' if total == 1 else 'compile'}"
+    total = len(scripts) + len(notebooks)
+    parts = [f"{what} {'compiles' if total == 1 else 'compile'}"] if what else []
+    if static.unread:
+        parts.append(not_read(static))
+    return "; ".join(parts)
+
+
+def not_read(static: StaticBuild) -> str:
+    """`2 files were not read (first: x.py is a link that points outside the repository)`."""
+    unread = static.unread
+    notebooks = sum(p.path.endswith(".ipynb") for p in unread)
+    noun = "notebook" if notebooks == len(unread) else "Python file" if not notebooks else "file"
+    first = unread[0].message.removesuffix("; not read")
+    lead = "first: " if len(unread) > 1 else ""
+    verb = "was" if len(unread) == 1 else "were"
+    return f"{plural(len(unread), noun)} {verb} not read, so not compiled ({lead}{first})"
 
 
 def built(build: PackageBuild) -> str:

@@ -22,10 +22,10 @@ from jsonschema import Draft7Validator, FormatChecker
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from checks.core.check import Context
 from checks.core.model import Finding
+from checks.core.yaml import YamlProblem, load_yaml, loader
 from checks.families.citation.settings import CitationSettings
 
 CFF_VERSION = "1.2.0"
@@ -51,11 +51,9 @@ _CffConstructor.add_constructor(
 
 
 def yaml_loader() -> YAML:
-    """A round-trip loader that keeps comments and lines and survives impossible dates."""
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _CffConstructor
-    yaml.allow_duplicate_keys = False
-    return yaml
+    """reprobot's bounded round-trip loader (comments and lines kept, aliases and nesting
+    bounded), surviving impossible dates."""
+    return loader(_CffConstructor)
 
 
 @dataclass(frozen=True)
@@ -103,28 +101,12 @@ def to_plain(node: Any, budget: list[int] | None = None) -> Any:
     return str(node)
 
 
-def _mark_line(exc: MarkedYAMLError) -> int | None:
-    mark = exc.problem_mark or exc.context_mark
-    return mark.line + 1 if mark is not None else None
-
-
 def load_cff(text: str, path: str) -> CffFile:
     """Parse `text`; a YAML error becomes a problem with the parser's line, never a raise."""
     try:
-        document = yaml_loader().load(text)
-    except MarkedYAMLError as exc:
-        what = exc.problem or exc.context or "unreadable YAML"
-        if "\t" in text and "'\\t'" in str(exc):
-            what = "a tab character is used for indentation; YAML allows only spaces"
-        elif exc.context and exc.context_mark is not None and exc.problem:
-            what = f"{exc.problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
-        return CffFile(
-            path, text, problem=Finding(f"not valid YAML: {what}", path, _mark_line(exc))
-        )
-    except (YAMLError, ValueError) as exc:
-        return CffFile(path, text, problem=Finding(f"not valid YAML: {exc}", path))
-    except RecursionError:
-        return CffFile(path, text, problem=Finding("not valid YAML: nested too deeply", path))
+        document = load_yaml(text, yaml=yaml_loader())
+    except YamlProblem as exc:
+        return CffFile(path, text, problem=Finding(exc.message, path, exc.line))
     if not isinstance(document, CommentedMap):
         found = "nothing" if document is None else f"a {type(document).__name__}"
         if isinstance(document, CommentedSeq):

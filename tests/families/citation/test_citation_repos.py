@@ -437,8 +437,8 @@ def test_invalid_file_skips_consistency(tmp_path: Path) -> None:
             "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
             "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
-            None,
-            "too much data",
+            5,
+            "YAML aliases expand to more than",
         ),
     ],
 )
