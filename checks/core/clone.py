@@ -60,7 +60,8 @@ def _clone_head(root: str, dest: Path, commit: str) -> str | None:
     refspecs = [f"+{commit}:{ref}", *(f"+refs/tags/{t}:refs/tags/{t}" for t in tags)]
     fetched = _git(
         "-C", str(dest), "-c", "core.logAllRefUpdates=false", "fetch", "--quiet", "--no-tags",
-        "--no-write-fetch-head", "--no-recurse-submodules", "--update-head-ok", "--update-shallow", "--stdin", root,
+        "--no-write-fetch-head", "--no-recurse-submodules", "--update-head-ok",
+        "--update-shallow", "--stdin", root,
         stdin="\n".join(refspecs) + "\n",
     )  # fmt: skip
     if not fetched.ok:

@@ -230,6 +230,10 @@ def isolation(ctx: Context | None = None) -> str:
     return "; ".join([words, *notes])
 
 
+def _sweep(strays: Strays) -> None:
+    strays.sweep(_remove_any)
+
+
 def _remove_any(path: str) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
         remove_tree(Path(path))
@@ -308,7 +312,7 @@ def workspace(ctx: Context) -> Workspace:
         area = top / "area"
     record = ctx.fact(_record)
     record.strays = strays = Strays.taken([area])
-    ctx.defer(lambda: None if strays.sweep(_remove_any) else None)
+    ctx.defer(lambda: _sweep(strays))
     made = record.made = make_workspace(ctx.snapshot, area)
     if sandbox_owned():
         restore = hide_from_sandbox(_private_places(ctx.snapshot, made.area))

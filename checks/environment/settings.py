@@ -27,3 +27,19 @@ class EnvironmentSettings:
             "at_most": MAX_TIMEOUT,
         },
     )
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """The `build` section: the package build runs in the environment layer, whose wheel
+    the fresh environment installs."""
+
+    timeout: float = field(
+        default=600.0,
+        metadata={
+            "help": "seconds allowed for building",
+            "positive": True,
+            "unit": " of seconds",
+            "at_most": MAX_TIMEOUT,
+        },
+    )

@@ -1,20 +1,7 @@
-"""Settings of the build family."""
+"""Settings of the build family (defined beside the build step they time)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from checks.environment.settings import BuildSettings
 
-from checks.core.runner import MAX_TIMEOUT
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    timeout: float = field(
-        default=600.0,
-        metadata={
-            "help": "seconds allowed for building",
-            "positive": True,
-            "unit": " of seconds",
-            "at_most": MAX_TIMEOUT,
-        },
-    )
+__all__ = ["BuildSettings"]
