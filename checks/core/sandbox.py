@@ -231,10 +231,10 @@ def isolation(ctx: Context | None = None) -> str:
 
 
 def _sweep(strays: Strays) -> None:
-    strays.sweep(_remove_any)
+    strays.sweep(remove_path)
 
 
-def _remove_any(path: str) -> None:
+def remove_path(path: str) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
         remove_tree(Path(path))
     else:

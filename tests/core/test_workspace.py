@@ -256,3 +256,39 @@ def test_code_under_test_cannot_read_the_checkout_or_its_credentials(sandbox_tmp
     assert inside.ok and inside.stdout == "print(1)\n"
     ctx.close()
     assert stat.S_IMODE(repo.stat().st_mode) == before  # the checkout's mode is back
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="telling the sandbox user's files apart needs root")
+def test_strays_are_what_the_sandbox_user_made_since_the_start(sandbox_tmp: Path) -> None:
+    from checks.core.sandbox import remove_path
+    from checks.core.strays import Strays, mark_area
+
+    shared = sandbox_tmp / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    uid, gid = runner.UNPRIVILEGED_UID, runner.UNPRIVILEGED_GID
+
+    def made(path: Path, *, directory: bool = False) -> Path:
+        path.mkdir() if directory else path.write_text("x")
+        os.chown(path, uid, gid)
+        return path
+
+    old = made(shared / "there-before")
+    ours = made(shared / "our-area", directory=True)
+    strays = Strays.taken([ours], places=[str(shared)])
+    other_area = made(shared / "another-runs-area", directory=True)
+    mark_area(other_area)
+    fake_area = made(shared / "fake-area", directory=True)
+    (fake_area / ".reprobot-area").write_text(str(other_area))  # not root's: no shield
+    public = shared / "public"
+    public.mkdir()
+    os.chmod(public, 0o1777)
+    litter = [made(shared / "litter"), made(public / "deeper"), fake_area]
+    os.symlink("/etc", shared / "link")
+    os.lchown(shared / "link", uid, gid)
+    removed = strays.sweep(remove_path)
+    assert sorted(removed) == sorted([*map(str, litter), str(shared / "link")])
+    assert old.exists() and ours.exists() and other_area.exists()
+    assert Path("/etc").is_dir()
+    words = strays.words()
+    assert words is not None and str(shared / "litter") in words
