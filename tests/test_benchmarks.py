@@ -166,3 +166,23 @@ def test_bench_imports_against_deptry_from_the_index(tmp_path: Path) -> None:
     assert payload["ratios_vs_deptry"]["deptry ."] == 1.0
     deptry = next(t for t in payload["timings"] if t["name"] == "deptry .")
     assert deptry["summary"].startswith(("Found", "Success"))
+
+
+def test_bench_check_prints_the_ratio_per_repository(
+    real_index: Path, sandbox_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import make_repo
+
+    monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
+    repo = make_repo(
+        sandbox_tmp,
+        {"requirements.txt": "six==1.16.0\n", "tests/test_a.py": "def test_a():\n    pass\n"},
+    )
+    output = run_benchmark(
+        "bench_check", "--repeat", "1", "--repos", str(repo), "--json", str(sandbox_tmp / "c.json")
+    )
+    row = table_rows(output)["repo"]
+    assert float(row[0]) > 0 and float(row[1]) > 0 and float(row[2]) > 0
+    assert "TST002 pass" in row[4]
+    payload = json.loads((sandbox_tmp / "c.json").read_text())
+    assert payload["results"][0]["paired_ratio"] > 0

@@ -118,5 +118,5 @@ def check_repository(
         started_at=started_at,
         duration_s=time.monotonic() - started,
         timings=dict(ctx.timings),
-        isolation=isolation(),
+        isolation=isolation(ctx),
     )

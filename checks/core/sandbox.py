@@ -28,8 +28,10 @@ from pathlib import Path
 
 from checks.core import runner
 from checks.core.check import Context
+from checks.core.clone import copy_committed, copy_files, drop_links_out, uncommitted_note
 from checks.core.runner import Limits, RunOutcome
 from checks.core.snapshot import Snapshot
+from checks.core.strays import AREA_MARKER, Strays, mark_area
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,14 @@ class Workspace:
     path: Path
     home: Path
     problem: str | None = None
-    note: str | None = None  # e.g. uncommitted changes that are not in the clean room
+    notes: tuple[str, ...] = ()  # e.g. uncommitted changes that are not in the clean room
+    git: bool = False  # the copy has the git metadata of HEAD and its tags
+    shallow: bool = False  # the checkout is shallow: its history and tags are cut
+    dropped_links: tuple[str, ...] = ()  # links out of the repository, removed from the copy
+
+    @property
+    def note(self) -> str | None:
+        return "; ".join(self.notes) if self.notes else None
 
     @property
     def area(self) -> Path:
@@ -144,47 +153,23 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, onerror=retry)
 
 
-def _copy_committed(snapshot: Snapshot, dest: Path, area: Path) -> str | None:
-    """Check HEAD out into `dest` through a throw-away index; None when it worked."""
-    index = area / "checkout.index"
-    # Large files in Git LFS stay pointers: a clean room is no place to download them.
-    env = {"GIT_INDEX_FILE": str(index), "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1"}
-    root = str(snapshot.root)
-    read = runner.run(("git", "-C", root, "read-tree", "HEAD"), extra_env=env, timeout=300)
-    if not read.ok:
-        return f"git could not read the committed tree: {read.tail(5)}"
-    out = runner.run(
-        ("git", "-C", root, "checkout-index", "--all", "--force", f"--prefix={dest}/"),
-        extra_env=env,
-        timeout=600,
-    )
-    index.unlink(missing_ok=True)
-    if not out.ok:
-        return f"git could not copy the committed tree: {out.tail(5)}"
-    dest.mkdir(exist_ok=True)
-    return None
-
-
-def _copy_files(snapshot: Snapshot, dest: Path) -> None:
-    dest.mkdir(parents=True, exist_ok=True)
-    for rel in snapshot.files:
-        source, target = snapshot.root / rel, dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_symlink():
-            os.symlink(os.readlink(source), target)
-        elif source.is_file():
-            shutil.copy2(source, target)
-
-
-def _uncommitted_note(snapshot: Snapshot) -> str | None:
-    status = runner.git(snapshot.root, "status", "--porcelain", "--untracked-files=normal")
-    changed = [line for line in status.stdout.splitlines() if line.strip()]
-    if not status.ok or not changed:
-        return None
-    return (
-        f"{len(changed)} uncommitted change(s) are not part of the clean room, which holds "
-        "the last commit only (what a fresh clone gets)"
-    )
+def _copy(snapshot: Snapshot, path: Path, area: Path) -> Workspace:
+    """The repository into `path`: HEAD as a clone has it, else the files as they are."""
+    home = area / "home"
+    if snapshot.is_git and snapshot.commit is not None:
+        copied = copy_committed(snapshot, path, area)
+        if copied.problem is not None:
+            return Workspace(path, home, copied.problem)
+        notes = [*copied.notes]
+        uncommitted = uncommitted_note(snapshot)
+        if uncommitted:
+            notes.insert(0, uncommitted)
+        return Workspace(path, home, notes=tuple(notes), git=copied.git, shallow=copied.shallow)
+    copy_files(snapshot, path)
+    notes = []
+    if snapshot.is_git:
+        notes.append("the repository has no commit yet; its files were copied as they are")
+    return Workspace(path, home, notes=tuple(notes))
 
 
 def make_workspace(snapshot: Snapshot, area: Path) -> Workspace:
@@ -194,22 +179,25 @@ def make_workspace(snapshot: Snapshot, area: Path) -> Workspace:
     os.chmod(area, 0o755)
     if sandbox_owned():
         os.chown(area, runner.UNPRIVILEGED_UID, runner.UNPRIVILEGED_GID)
-    note: str | None = None
     try:
-        for old in (path, home):
+        for old in (path, home, area / AREA_MARKER):
             remove_tree(old)
-        if snapshot.is_git and snapshot.commit is not None:
-            problem = _copy_committed(snapshot, path, area)
-            if problem is not None:
-                return Workspace(path, home, problem)
-            note = _uncommitted_note(snapshot)
-        else:
-            _copy_files(snapshot, path)
-            if snapshot.is_git:
-                note = "the repository has no commit yet; its files were copied as they are"
+        made = _copy(snapshot, path, area)
+        if made.problem is not None:
+            return made
+        dropped = drop_links_out(path)
+        if dropped:
+            shown = ", ".join(f"`{d}`" for d in dropped[:10])
+            more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+            note = (
+                f"{len(dropped)} link(s) out of the repository were left out of the clean "
+                f"room, so nothing follows them: {shown}{more}"
+            )
+            made = replace(made, notes=(*made.notes, note), dropped_links=dropped)
         (home / "tmp").mkdir(parents=True)
         give_to_sandbox(path)
         give_to_sandbox(home)
+        mark_area(area)
     except OSError as exc:
         return Workspace(path, home, f"could not prepare the clean room in {area}: {exc}")
     if not reachable_by_sandbox(path):
@@ -219,21 +207,52 @@ def make_workspace(snapshot: Snapshot, area: Path) -> Workspace:
             f"the unprivileged user cannot reach {area}; set a work directory outside "
             "private home directories",
         )
-    return Workspace(path, home, None, note)
+    return made
 
 
-def isolation() -> str:
-    """How the code under test is kept from reprobot's files and secrets, in words."""
+@dataclass
+class _Record:
+    """What this run's clean room noted, for the report (filled by `workspace`)."""
+
+    made: Workspace | None = None
+    strays: Strays | None = None
+
+
+def _record(ctx: Context) -> _Record:
+    return _Record()
+
+
+def isolation(ctx: Context | None = None) -> str:
+    """How the code under test is kept from reprobot's files and secrets, in words, and
+    what its clean room had to leave out or clean up (when `ctx` made one)."""
     if sandbox_owned():
-        return (
+        words = (
             f"separate user: the code under test runs as uid {runner.UNPRIVILEGED_UID}, "
             "cannot read the checkout, reprobot's environment or its credentials, and "
             "writes only in its clean room"
         )
-    return (
-        "same user: the code under test runs as the user running reprobot and can read "
-        "whatever that user can; run reprobot as root (as the action does) to isolate it"
-    )
+    else:
+        words = (
+            "same user: the code under test runs as the user running reprobot and can read "
+            "whatever that user can; run reprobot as root (as the action does) to isolate it"
+        )
+    record = ctx.fact(_record) if ctx is not None else _Record()
+    notes = list(record.made.notes) if record.made is not None else []
+    swept = record.strays.words() if record.strays is not None else None
+    if swept:
+        notes.append(swept)
+    return "; ".join([words, *notes])
+
+
+def _sweep(strays: Strays) -> None:
+    strays.sweep(remove_path)
+
+
+def remove_path(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        remove_tree(Path(path))
+    else:
+        os.unlink(path)
 
 
 # What the runner keeps beside the checkout: event payload, step files (GITHUB_ENV may hold
@@ -304,14 +323,20 @@ def hide_from_sandbox(places: Sequence[Path]) -> Callable[[], None]:
 
 def workspace(ctx: Context) -> Workspace:
     """Fact provider: the clean room for this run, removed when the run is over. While it
-    exists, the checkout and the runner's files are closed to the sandbox user."""
+    exists, the checkout and the runner's files are closed to the sandbox user; when the
+    run is over, what that user left in shared temporary places is removed."""
     if ctx.work_dir is not None:
-        made = make_workspace(ctx.snapshot, Path(ctx.work_dir))
+        area = Path(ctx.work_dir)
     else:
-        area = Path(tempfile.mkdtemp(prefix="reprobot-"))
-        weakref.finalize(ctx, remove_tree, area)  # also when a caller never closes ctx
-        ctx.defer(lambda: remove_tree(area))
-        made = make_workspace(ctx.snapshot, area)
+        top = Path(tempfile.mkdtemp(prefix="reprobot-"))  # ours: never taken for a stray
+        os.chmod(top, 0o755)
+        weakref.finalize(ctx, remove_tree, top)  # also when a caller never closes ctx
+        ctx.defer(lambda: remove_tree(top))
+        area = top / "area"
+    record = ctx.fact(_record)
+    record.strays = strays = Strays.taken([area])
+    ctx.defer(lambda: _sweep(strays))
+    made = record.made = make_workspace(ctx.snapshot, area)
     if sandbox_owned():
         restore = hide_from_sandbox(_private_places(ctx.snapshot, made.area))
         atexit.register(restore)

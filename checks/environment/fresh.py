@@ -16,31 +16,39 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 
 from checks.core.check import Context
 from checks.core.runner import RunOutcome
 from checks.core.sandbox import Workspace, sandbox_run, workspace
-from checks.environment import python as interpreters
+from checks.environment.build import package_build
+from checks.environment.cache import sandbox_uv_env
 from checks.environment.distributions import read_distributions, required_by
+from checks.environment.interpreter import ChosenPython, chosen_python
 from checks.environment.lock import lock_text
 from checks.environment.machine import machine_settings
 from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import (
     NO_SANDBOX_UV,
-    pythons_dir,
     sandbox_uv,
     uv_binary,
-    uv_env,
     uv_index_args,
     write_install_lines,
 )
-from checks.manifests import Manifest, manifest, wanted_python
+from checks.manifests import Manifest, manifest
+from checks.repo.metadata import project_metadata
 
-__all__ = ["FreshEnvironment", "fresh_environment", "install_extra", "uv_binary"]
+__all__ = [
+    "ChosenPython",
+    "FreshEnvironment",
+    "chosen_python",
+    "fresh_environment",
+    "install_extra",
+    "uv_binary",
+]
 
 RESOLVED = re.compile(r"^Resolved (\d+) packages?", re.MULTILINE)
 
@@ -62,66 +70,13 @@ class FreshEnvironment:
     inputs: tuple[str, ...] = ()  # the manifests installed, relative to the repository root
     problem: str | None = None  # why no environment could be made at all
     required_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # what pulled in what
-
-
-def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:
-    configured = ctx.settings(EnvironmentSettings).python
-    if configured is not None and configured.strip():
-        text = configured.strip()
-        spec = text if text[0] in "<>=!~" else f"=={text}.*" if text.count(".") < 2 else f"=={text}"
-        try:
-            return SpecifierSet(spec), f"Python {text} in the reprobot configuration"
-        except InvalidSpecifier:
-            return None, None
-    if found.python is not None:
-        return found.python.specifier, found.python.source
-    return None, None
+    project: str | None = None  # the project's own distribution name, when it is a package
 
 
 def _failed(found: Manifest, problem: str, requested: str | None = None) -> FreshEnvironment:
     return FreshEnvironment(
         None, None, "", requested, None, found, None, None, None, problem=problem
     )
-
-
-@dataclass(frozen=True)
-class ChosenPython:
-    """The interpreter for the repository, or why there is none (`problem`)."""
-
-    path: Path | None
-    version: str = ""
-    requested: str | None = None  # what the repository asked for, and where
-    note: str | None = None  # when the asked Python could not be had
-    problem: str | None = None
-
-
-def chosen_python(ctx: Context) -> ChosenPython:
-    """Fact provider: the Python the repository asks for (config, requires-python,
-    .python-version, runtime.txt), reachable by the unprivileged user; else the nearest."""
-    spec, requested = _requested_spec(ctx, ctx.fact(manifest))
-    known = ctx.fact(machine_settings)
-    choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary(), known))
-    if not satisfied and spec is not None:
-        managed = interpreters.download(uv_binary(), spec, pythons_dir(known) / "managed", known)
-        if managed is not None:
-            choice, satisfied = managed, True
-    path = interpreters.sandbox_copy(choice, pythons_dir(known)) if choice is not None else None
-    if choice is None or path is None:
-        return ChosenPython(
-            None,
-            requested=requested,
-            problem="no Python interpreter is usable for the fresh environment: install "
-            "the Python the repository asks for, or set `dependencies.python` in "
-            ".reprobot.yml to one this machine has",
-        )
-    note = None
-    if not satisfied and requested:
-        shown = wanted_python(str(spec)) if spec is not None else "?"
-        note = (
-            f"Python {shown} is not available here; used {choice.version}, the nearest "
-            f"(asked for: {requested})"
-        )
-    return ChosenPython(path, str(choice.version), requested, note)
 
 
 def fresh_environment(ctx: Context) -> FreshEnvironment:
@@ -142,7 +97,9 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
         problem = f"uv could not create the environment: {made.tail(10)}"
         return _failed(found, problem, python.requested)
     steps = _install_declared(ctx, uv, venv / "bin" / "python", found)
-    return _read_back(venv, python, found, steps)
+    fresh = _read_back(venv, python, found, steps)
+    name = ctx.fact(project_metadata).name if found.package else None
+    return replace(fresh, project=str(canonicalize_name(name.value)) if name else None)
 
 
 @dataclass(frozen=True)
@@ -157,7 +114,7 @@ class _Steps:
 
 def _make_venv(ctx: Context, uv: str, python: Path, venv: Path) -> RunOutcome:
     ws = ctx.fact(workspace)
-    env = uv_env(ctx.fact(machine_settings))
+    env = sandbox_uv_env(ctx)
     started = time.monotonic()
     made = sandbox_run(
         ctx,
@@ -193,7 +150,7 @@ def _install_declared(ctx: Context, uv: str, python: Path, found: Manifest) -> _
 
 
 def _check(ctx: Context, uv: str, python: Path) -> RunOutcome:
-    env = uv_env(ctx.fact(machine_settings))
+    env = sandbox_uv_env(ctx)
     started = time.monotonic()
     consistency = sandbox_run(
         ctx, (uv, "pip", "check", "--python", python), timeout=120, extra_env=env
@@ -249,10 +206,13 @@ def _install(
     for path in requirements:
         args += ["-r", path]
     if project:
+        # The wheel BLD001 built, so the backend runs once; from source if it did not build.
+        built = ctx.fact(package_build).installable
+        target = str(built) if built is not None else str(ws.path)
         extras = ",".join(settings.extras)
-        args.append(f"{ws.path}[{extras}]" if extras else str(ws.path))
+        args.append(f"{target}[{extras}]" if extras else target)
     started = time.monotonic()
-    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=uv_env(known))
+    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=sandbox_uv_env(ctx))
     ctx.timings["environment.install"] = time.monotonic() - started
     return outcome
 
@@ -268,4 +228,4 @@ def install_extra(
     uv = sandbox_uv(known) or uv_binary()
     args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
     args += [*uv_index_args(known), *requirements]
-    return sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env(known), venv=env.venv)
+    return sandbox_run(ctx, args, timeout=timeout, extra_env=sandbox_uv_env(ctx), venv=env.venv)

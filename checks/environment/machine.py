@@ -1,7 +1,7 @@
 """The machine's settings for the fresh environment, read from the process environment
 once per run into frozen data:
 
-- `REPROBOT_UV_CACHE`: uv's cache (default `<cache home>/reprobot/uv`);
+- `REPROBOT_UV_CACHE`: uv's shared cache (default `<cache home>/reprobot/uv-shared`);
 - `REPROBOT_FIND_LINKS`: install only from these directories of wheels and sdists
   (`--no-index --find-links`), separated like `PATH`;
 - `REPROBOT_PYTHON_DOWNLOADS=never`: use local Pythons only, never a managed download;

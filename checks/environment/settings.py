@@ -1,4 +1,5 @@
-"""Settings of the fresh environment: the `dependencies` section of the configuration."""
+"""Settings of the fresh environment and of the package build that feeds it: the
+`dependencies` and `build` sections of the configuration."""
 
 from __future__ import annotations
 
@@ -19,3 +20,11 @@ class EnvironmentSettings:
         default=(), metadata={"help": "extras to install with the package"}
     )
     timeout: float = seconds(900.0, "seconds allowed for resolving and installing")
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """The `build` section: the package build runs in the environment layer, whose wheel
+    the fresh environment installs."""
+
+    timeout: float = seconds(600.0, "seconds allowed for building")

@@ -1,5 +1,5 @@
 """uv for the fresh environment: the executable (and a copy the unprivileged user can
-run), its cache (shared across runs, writable by that user), the variables and index
+run), its cache (shared across runs, written by reprobot only: see `cache`), the variables and index
 options of every uv command, and the requirement lines uv cannot read itself.
 
 Every function takes the machine's settings (`MachineSettings`, or a mapping to read
@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from checks.core import runner
-from checks.core.sandbox import give_to_sandbox, reachable_by_sandbox, sandbox_owned
+from checks.core.sandbox import reachable_by_sandbox, remove_tree, sandbox_owned
 from checks.environment.machine import MachineLike, machine
 from checks.manifests import Manifest
 
@@ -44,12 +44,16 @@ def cache_root(settings: MachineLike = None) -> Path:
 
 
 def uv_cache_dir(settings: MachineLike = None) -> Path:
-    """`REPROBOT_UV_CACHE`, else `<cache root>/uv`; handed to the unprivileged user."""
+    """`REPROBOT_UV_CACHE`, else `<cache root>/uv-shared`: the shared cache, which the
+    unprivileged user may read but not write. One that user owns (made by an older
+    reprobot, which handed the cache to it) may hold its changes, so it starts afresh."""
     known = machine(settings)
-    path = known.uv_cache or cache_root(known) / "uv"
+    path = known.uv_cache or cache_root(known) / "uv-shared"
+    if sandbox_owned() and path.is_dir() and path.lstat().st_uid == runner.UNPRIVILEGED_UID:
+        remove_tree(path)
     path.mkdir(parents=True, exist_ok=True)
-    if sandbox_owned() and path.stat().st_uid != runner.UNPRIVILEGED_UID:
-        give_to_sandbox(path)
+    if sandbox_owned():
+        os.chmod(path, 0o755)
     return path
 
 

@@ -34,7 +34,7 @@ def test_committed_tree_is_copied_without_uncommitted_changes(
     assert (ws.path / "analysis.py").read_text() == "print('v1')\n"
     assert (ws.path / "data" / "input.csv").read_text() == "a,b\n"
     assert not (ws.path / "scratch.py").exists()
-    assert not (ws.path / ".git").exists()
+    assert (ws.path / ".git").is_dir(), ws.notes  # what a clone has, not the checkout's own
     assert ws.note is not None and "2 uncommitted change(s)" in ws.note
     assert list(ws.home.iterdir()) == [ws.tmp]
 
@@ -138,15 +138,94 @@ def test_private_home_is_not_reachable_by_the_sandbox(tmp_path: Path) -> None:
     assert reachable_by_sandbox(shared)
 
 
-def test_problem_when_the_committed_tree_cannot_be_read(tmp_path: Path, sandbox_tmp: Path) -> None:
+def test_working_tree_is_copied_with_a_note_when_git_cannot_copy_the_commit(
+    tmp_path: Path, sandbox_tmp: Path
+) -> None:
     repo = make_repo(tmp_path, {"run.py": "print(1)\n"})
     ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
-    _ = ctx.snapshot.commit
+    _ = ctx.snapshot.commit, ctx.snapshot.files
     subprocess.run(["rm", "-rf", str(repo / ".git" / "objects")], check=True)
     ws = ctx.fact(workspace)
-    assert ws.problem is not None and "committed tree" in ws.problem
-    out = sandbox_run(ctx, ("true",), timeout=10)
-    assert not out.ran and out.stderr == ws.problem
+    assert ws.problem is None  # a problem of the copy, never the repository's failure
+    assert ws.note is not None and "files of the working tree instead" in ws.note
+    assert (ws.path / "run.py").read_text() == "print(1)\n"
+    assert not ws.git
+    out = sandbox_run(ctx, ("cat", "run.py"), timeout=10)
+    assert out.ok and out.stdout == "print(1)\n"
+
+
+def test_clean_room_has_head_and_its_tags_and_nothing_of_the_checkout_config(
+    tmp_path: Path, sandbox_tmp: Path
+) -> None:
+    canary = "ghs_canary0123456789abcdefCANARY"
+    repo = make_repo(tmp_path, {"pkg.py": "x = 1\n"})
+    git(repo, "tag", "v1.0")
+    (repo / "pkg.py").write_text("x = 2\n")
+    git(repo, "commit", "-qam", "second")
+    git(repo, "remote", "add", "origin", f"https://x-access-token:{canary}@github.com/o/r")
+    git(repo, "config", "http.https://github.com/.extraheader", f"AUTHORIZATION: basic {canary}")
+    git(repo, "checkout", "-qb", "side")
+    (repo / "side.py").write_text("y = 1\n")
+    git(repo, "add", "side.py")
+    git(repo, "commit", "-qm", "side")
+    git(repo, "tag", "v9.9")  # not an ancestor of the commit under test
+    git(repo, "checkout", "-q", "main")
+    ws = Context(Snapshot(repo), work_dir=sandbox_tmp / "area").fact(workspace)
+    assert ws.git and not ws.shallow and ws.notes == ()
+    assert (
+        git(ws.path, "-c", "safe.directory=*", "describe", "--tags").strip().startswith("v1.0-1-g")
+    )
+    assert git(ws.path, "-c", "safe.directory=*", "tag").split() == ["v1.0"]
+    assert git(ws.path, "-c", "safe.directory=*", "status", "--porcelain").strip() == ""
+    assert (
+        git(ws.path, "-c", "safe.directory=*", "rev-parse", "--abbrev-ref", "HEAD").strip()
+        == "main"
+    )
+    assert git(ws.path, "-c", "safe.directory=*", "remote").strip() == ""
+    metadata = b"".join(p.read_bytes() for p in (ws.path / ".git").rglob("*") if p.is_file())
+    assert canary.encode() not in metadata and str(repo).encode() not in metadata
+    assert not (ws.path / ".git" / "hooks").exists()
+    if AS_ROOT:
+        assert (ws.path / ".git" / "config").stat().st_uid == runner.UNPRIVILEGED_UID
+
+
+def test_a_shallow_checkout_is_said_to_be_shallow(tmp_path: Path, sandbox_tmp: Path) -> None:
+    source = make_repo(tmp_path, {"pkg.py": "x = 1\n"}, name="source")
+    git(source, "tag", "v1.0")
+    (source / "pkg.py").write_text("x = 2\n")
+    git(source, "commit", "-qam", "second")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{source}", str(shallow)], check=True
+    )
+    ws = Context(Snapshot(shallow), work_dir=sandbox_tmp / "area").fact(workspace)
+    assert ws.problem is None and ws.git and ws.shallow
+    assert (ws.path / "pkg.py").read_text() == "x = 2\n"
+
+
+def test_links_out_of_the_repository_are_left_out_and_named(
+    tmp_path: Path, sandbox_tmp: Path
+) -> None:
+    repo = make_repo(tmp_path, {"data/a.csv": "a\n", "deep/x/.keep": ""})
+    links = {
+        "root": "/",
+        "up": "../..",
+        "deep/x/up": "..",  # inside: deep
+        "sneaky": "deep/x/up/../..",  # inside by its text, outside once `up` is followed
+        "inside": "data/a.csv",
+    }
+    for name, target in links.items():
+        os.symlink(target, repo / name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "links")
+    ws = Context(Snapshot(repo), work_dir=sandbox_tmp / "area").fact(workspace)
+    assert {d.split(" -> ")[0] for d in ws.dropped_links} == {"root", "up", "sneaky"}
+    for name in ("root", "up", "sneaky"):
+        assert not os.path.lexists(ws.path / name)
+    assert (ws.path / "inside").read_text() == "a\n"
+    assert os.readlink(ws.path / "deep" / "x" / "up") == ".."
+    assert ws.note is not None and "3 link(s) out of the repository" in ws.note
+    assert "`root -> /`" in ws.note
 
 
 @pytest.mark.skipif(not AS_ROOT, reason="only root's private directories are unreachable")
@@ -197,3 +276,39 @@ def test_step_files_are_closed_but_never_the_shared_folder_they_lie_in(
     assert stat.S_IMODE(shared.stat().st_mode) == 0o1777  # still open to everyone
     ctx.close()
     assert stat.S_IMODE(summary.stat().st_mode) == 0o644
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="telling the sandbox user's files apart needs root")
+def test_strays_are_what_the_sandbox_user_made_since_the_start(sandbox_tmp: Path) -> None:
+    from checks.core.sandbox import remove_path
+    from checks.core.strays import Strays, mark_area
+
+    shared = sandbox_tmp / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    uid, gid = runner.UNPRIVILEGED_UID, runner.UNPRIVILEGED_GID
+
+    def made(path: Path, *, directory: bool = False) -> Path:
+        path.mkdir() if directory else path.write_text("x")
+        os.chown(path, uid, gid)
+        return path
+
+    old = made(shared / "there-before")
+    ours = made(shared / "our-area", directory=True)
+    strays = Strays.taken([ours], places=[str(shared)])
+    other_area = made(shared / "another-runs-area", directory=True)
+    mark_area(other_area)
+    fake_area = made(shared / "fake-area", directory=True)
+    (fake_area / ".reprobot-area").write_text(str(other_area))  # not root's: no shield
+    public = shared / "public"
+    public.mkdir()
+    os.chmod(public, 0o1777)
+    litter = [made(shared / "litter"), made(public / "deeper"), fake_area]
+    os.symlink("/etc", shared / "link")
+    os.lchown(shared / "link", uid, gid)
+    removed = strays.sweep(remove_path)
+    assert sorted(removed) == sorted([*map(str, litter), str(shared / "link")])
+    assert old.exists() and ours.exists() and other_area.exists()
+    assert Path("/etc").is_dir()
+    words = strays.words()
+    assert words is not None and str(shared / "litter") in words

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped, warned
+from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.environment.fresh import fresh_environment
 from checks.families.build.compile import SYNTAX, CompileProblem, static_build
 from checks.families.build.import_run import import_run
@@ -18,6 +18,7 @@ from checks.families.build.words import (
     compile_finding,
     compiled,
     import_failures,
+    not_built_here,
     not_read,
 )
 from checks.manifests import Manifest, manifest
@@ -52,8 +53,13 @@ class BLD001(Check):
         built_note = ""
         if found.package:
             build = ctx.fact(package_build)
+            here = None if build.ok else not_built_here(build)
+            if here is not None and not messages:
+                return errored(here)  # a problem of this machine, not of the repository
             if build.ok:
                 built_note = built(build)
+            elif here is not None:
+                messages.append(here)
             else:
                 failure, more, fix = build_failure(build, found.package_file or "pyproject.toml")
                 messages.append(failure)

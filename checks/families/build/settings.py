@@ -1,12 +1,8 @@
-"""Settings of the build family."""
+"""Settings of the build family: the package build lives in the environment layer, whose
+wheel the fresh environment installs, so its settings are declared there."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from checks.environment.settings import BuildSettings
 
-from checks.core.settings import seconds
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    timeout: float = seconds(600.0, "seconds allowed for building")
+__all__ = ["BuildSettings"]

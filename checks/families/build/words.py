@@ -105,6 +105,39 @@ def built(build: PackageBuild) -> str:
     return f"built {build.sdist.name} and {build.wheel.name}"
 
 
+def not_built_here(build: PackageBuild) -> str | None:
+    """Why the package could not be built on this machine, through no fault of the
+    repository (a problem of the clean room or of the network); None when it could."""
+    if build.problem is not None:
+        return f"the package could not be built here: {build.problem}"
+    why = backend_error(build.output)
+    if build.network_failed:
+        return (
+            f"the build backend needed the network and could not reach it ({why}); "
+            "run again where it can"
+        )
+    if build.version_from_git_failed and not build.git:
+        return (
+            f"the package reads its version from git, and the clean room could not be given "
+            f"the git metadata ({why})"
+        )
+    return None
+
+
+def _shallow(build: PackageBuild, why: str) -> tuple[str, tuple[Fix, ...]]:
+    """The version comes from git tags that a shallow checkout does not have."""
+    message = (
+        f"the package reads its version from git tags, and this checkout is shallow: it has "
+        f"neither the tags nor the history to compute it ({why})"
+    )
+    fix = Fix(
+        "Check out the whole history",
+        _describe("build-shallow.md.j2", backend=build.backend),
+        commands=("git fetch --unshallow --tags",),
+    )
+    return message, (fix,)
+
+
 def build_failure(
     build: PackageBuild, package_file: str
 ) -> tuple[str, list[Finding], tuple[Fix, ...]]:
@@ -118,6 +151,9 @@ def build_failure(
     else:
         why = backend_error(log)
     tail = outcome.tail(LOG_LINES) if outcome is not None else ""
+    if build.version_from_git_failed and build.shallow:
+        message, shallow_fixes = _shallow(build, why)
+        return message, [Finding(f"build log (last lines):\n{tail}", package_file)], shallow_fixes
     fixes: tuple[Fix, ...] = ()
     missing = re.search(r"No module named '([\w.]+)'", why)
     if missing:

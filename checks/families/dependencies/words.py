@@ -70,6 +70,8 @@ def failure_message(failure: InstallFailure, env: FreshEnvironment) -> str:
         where = _where(found, names[0])
         python = f" (the environment has Python {env.python_version})"
         return failure.summary + python + (f"; asked for in {where}" if where else "")
+    if failure.kind == "build" and names and names[0] == env.project:
+        return f"{failure.summary}: the project itself, so BLD001 says why"
     if failure.kind == "build" and names:
         where = _where(found, names[0])
         return failure.summary + (f" (asked for in {where})" if where else "")
@@ -107,8 +109,8 @@ def fix_words(fix: str, **values: str) -> str:
 
 def failure_fixes(failure: InstallFailure, env: FreshEnvironment) -> tuple[Fix, ...]:
     title = _FIX_TITLES.get(failure.kind)
-    if title is None:
-        return ()
+    if title is None or (failure.kind == "build" and env.project in failure.names):
+        return ()  # the project's own build is BLD001's to explain and fix
     names = ", ".join(failure.names) or "the requirement"
     fix = "python" if failure.kind == "no-wheel" else failure.kind
     description = fix_words(fix, names=names, python=env.python_version)

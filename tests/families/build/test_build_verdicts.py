@@ -172,3 +172,59 @@ def test_bld002_fails_when_the_package_installs_nothing_importable() -> None:
 def test_bld002_skips_what_is_not_a_package() -> None:
     outcome = evaluate(BLD002, {manifest: Manifest("requirements")})
     assert outcome.status is Status.SKIP
+
+
+SCM_LOG = (
+    "LookupError: setuptools-scm was unable to detect version for /area/repository.\n"
+    "Make sure you're either building from a fully intact git repository or PyPI tarballs.\n"
+)
+
+
+def _failed_build(log: str, **where: bool) -> PackageBuild:
+    outcome = RunOutcome(("uv", "build"), 1, "", log, 2.0)
+    return PackageBuild("setuptools.build_meta", outcome, **where)
+
+
+def test_bld001_says_a_shallow_checkout_lacks_the_tags_and_gives_fetch_depth() -> None:
+    outcome = _bld001(SCRIPTS, PACKAGE, _failed_build(SCM_LOG, git=True, shallow=True))
+    assert outcome.status is Status.FAIL
+    assert "reads its version from git tags, and this checkout is shallow" in outcome.message
+    assert "setuptools-scm was unable to detect version" in outcome.message
+    (fix,) = outcome.fixes
+    assert "fetch-depth: 0" in fix.description
+    assert "ships wheels" not in fix.description
+
+
+def test_bld001_without_git_metadata_in_the_clean_room_is_an_error() -> None:
+    outcome = _bld001(SCRIPTS, PACKAGE, _failed_build(SCM_LOG, git=False))
+    assert outcome.status is Status.ERROR
+    assert "could not be given the git metadata" in outcome.message
+
+
+def test_bld001_full_checkout_whose_version_fails_is_the_repository_failing() -> None:
+    outcome = _bld001(SCRIPTS, PACKAGE, _failed_build(SCM_LOG, git=True, shallow=False))
+    assert outcome.status is Status.FAIL
+    assert "does not build with setuptools.build_meta" in outcome.message
+    assert "shallow" not in outcome.message
+
+
+def test_bld001_build_that_cannot_reach_the_network_is_an_error() -> None:
+    log = "urllib.error.URLError: <urlopen error [Errno -2] Name or service not known>\n"
+    outcome = _bld001(SCRIPTS, PACKAGE, _failed_build(log))
+    assert outcome.status is Status.ERROR
+    assert outcome.message.startswith("the build backend needed the network")
+
+
+def test_bld001_clean_room_problem_is_an_error_not_a_failure() -> None:
+    build = PackageBuild("setuptools.build_meta", problem="could not prepare the clean room")
+    outcome = _bld001(SCRIPTS, PACKAGE, build)
+    assert outcome.status is Status.ERROR
+    assert "could not prepare the clean room" in outcome.message
+
+
+def test_bld001_reports_compile_failures_even_when_the_build_could_not_run() -> None:
+    broken = StaticBuild(("run.py",), (), (CompileProblem("run.py", SYNTAX, "invalid syntax", 3),))
+    build = PackageBuild("setuptools.build_meta", problem="could not prepare the clean room")
+    outcome = _bld001(broken, PACKAGE, build)
+    assert outcome.status is Status.FAIL
+    assert "run.py:3" in outcome.message and "could not be built here" in outcome.message

@@ -1,0 +1,199 @@
+"""uv's cache: shared by every run, written only by reprobot itself; the code under test
+works in a layer of its own over it.
+
+uv runs as the unprivileged user, and so do the build backends and the tests it makes
+room for. Were the shared cache theirs, a test could rewrite a cached wheel (with uv's
+default hard links, editing an installed file is enough) and every later repository's
+environment would get the change. So, when reprobot runs as root:
+
+- the shared cache belongs to root; its unpacked wheels (`archive-v0/<id>`) are read-only
+  to the unprivileged user, who may only add entries beside them (the directory is
+  sticky, like /tmp: nobody removes or renames what is not theirs);
+- each run's uv gets a layer of its own beside the shared cache: directories of the
+  unprivileged user holding hard links to the shared, root-owned index pages and wheel
+  records (uv replaces them there, never in the shared cache), and the shared
+  `archive-v0`. uv installs with symbolic links (`UV_LINK_MODE=symlink`: the unprivileged
+  user may not hard-link files it does not own), so no installed file of the shared cache
+  can be written through;
+- when the run is over, the wheels it downloaded from the package index are fetched
+  again into the shared cache by uv running as root, wheels only (`--only-binary :all:
+  --no-deps`), so nothing of the repository runs and nothing the sandbox wrote is
+  trusted; then the layer and what the unprivileged user added to `archive-v0` go. A
+  later run starts warm.
+
+Runs on one machine at one time share the unprivileged user, so they are not kept apart
+from each other (only from the runs after them). Without root there is one user, and one
+shared cache as before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from checks.core import runner
+from checks.core.check import Context
+from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_owned, workspace
+from checks.environment.interpreter import chosen_python
+from checks.environment.machine import machine_settings
+from checks.environment.uv import uv_binary, uv_cache_dir, uv_env, uv_index_args
+
+ARCHIVE = "archive-v0"
+_CONTROL = frozenset({".lock", ".gitignore", ".git", "CACHEDIR.TAG"})
+_FROM_AN_INDEX = ("pypi", "index")  # wheels-v*/<source>: registry and find-links wheels
+_VERSION = re.compile(r"^([0-9][^-]*)-[^-]+-[^-]+-[^-]+$")  # <version>-<python>-<abi>-<platform>
+MAX_PROMOTED = 500
+
+
+@dataclass(frozen=True)
+class CacheLayer:
+    """This run's uv cache: `path` (the layer, or the shared cache without root)."""
+
+    path: Path
+    shared: Path
+    layered: bool = False
+    known: frozenset[str] = field(default_factory=frozenset)  # wheel entries the shared had
+    before: frozenset[str] = frozenset()  # what the unprivileged user had in archive-v0
+
+
+def _wheel_entries(cache: Path) -> Iterator[tuple[str, str, str]]:
+    """(relative path, name, version) of each wheel uv keeps, from its directory names."""
+    for bucket in sorted(cache.glob("wheels-v*")):
+        for source in _FROM_AN_INDEX:
+            base = bucket / source
+            pattern = "*/*/*" if source == "index" else "*/*"
+            for entry in base.glob(pattern):
+                match = _VERSION.match(entry.name)
+                if match and entry.is_symlink():
+                    yield str(entry.relative_to(cache)), entry.parent.name, match.group(1)
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """Directories of the unprivileged user holding hard links to `source`'s files."""
+    for dirpath, dirnames, filenames in os.walk(source):
+        rel = os.path.relpath(dirpath, source)
+        here = os.path.join(target, rel) if rel != "." else str(target)
+        os.makedirs(here, exist_ok=True)
+        os.lchown(here, runner.UNPRIVILEGED_UID, runner.UNPRIVILEGED_GID)
+        for name in (*dirnames, *filenames):
+            path = os.path.join(dirpath, name)
+            if name in _CONTROL or name.endswith(".lock"):
+                continue
+            if os.path.islink(path):
+                os.symlink(os.readlink(path), os.path.join(here, name))
+                if name in dirnames:
+                    dirnames.remove(name)
+            elif name in filenames:
+                try:
+                    os.link(path, os.path.join(here, name), follow_symlinks=False)
+                except OSError:  # another filesystem: copy (still ours, still read-only)
+                    shutil.copy2(path, os.path.join(here, name))
+
+
+def _archive(shared: Path) -> Path:
+    """The shared `archive-v0`: root's, sticky and open to new entries."""
+    archive = shared / ARCHIVE
+    archive.mkdir(exist_ok=True)
+    os.chmod(archive, 0o1777)
+    return archive
+
+
+def _theirs(archive: Path) -> set[str]:
+    """Entries of the unprivileged user in the shared archive."""
+    return {e.name for e in os.scandir(archive) if _uid(e) == runner.UNPRIVILEGED_UID}
+
+
+def _uid(entry: os.DirEntry[str]) -> int | None:
+    try:
+        return entry.stat(follow_symlinks=False).st_uid
+    except OSError:
+        return None
+
+
+def _build_layer(shared: Path, layer: Path) -> None:
+    give_to_sandbox(layer)
+    for bucket in sorted(shared.iterdir()):
+        if not bucket.is_dir() or bucket.is_symlink() or bucket.name.startswith("builds-"):
+            continue  # build environments are temporary: uv makes its own
+        if bucket.name != ARCHIVE:
+            _mirror(bucket, layer / bucket.name)
+    os.symlink(_archive(shared), layer / ARCHIVE)
+
+
+def cache_layer(ctx: Context) -> CacheLayer:
+    """Fact provider: the uv cache of this run (a layer over the shared cache as root),
+    whose new wheels are fetched into the shared cache when the run is over."""
+    shared = uv_cache_dir(ctx.fact(machine_settings))
+    ws = ctx.fact(workspace)
+    if not sandbox_owned() or ws.problem is not None:
+        return CacheLayer(shared, shared)
+    layers = shared.parent / f"{shared.name}-layers"  # beside it: one filesystem for uv
+    layers.mkdir(mode=0o755, exist_ok=True)
+    layer = Path(tempfile.mkdtemp(prefix="run-", dir=layers))
+    ctx.defer(lambda: remove_tree(layer))
+    _build_layer(shared, layer)
+    known = frozenset(e for e, _, _ in _wheel_entries(shared))
+    made = CacheLayer(layer, shared, True, known, frozenset(_theirs(shared / ARCHIVE)))
+    ctx.defer(lambda: _close(ctx, made))
+    return made
+
+
+def _close(ctx: Context, layer: CacheLayer) -> None:
+    """Promote the new index wheels, then remove what the sandbox added to the archive."""
+    promote(ctx, layer)
+    archive = layer.shared / ARCHIVE
+    for name in _theirs(archive) - layer.before:
+        remove_tree(archive / name)
+
+
+def sandbox_uv_env(ctx: Context) -> dict[str, str]:
+    """The variables of a uv command run as the unprivileged user: its cache layer."""
+    env = uv_env(ctx.fact(machine_settings))
+    layer = ctx.fact(cache_layer)
+    env["UV_CACHE_DIR"] = str(layer.path)
+    if layer.layered:
+        env["UV_LINK_MODE"] = "symlink"
+    return env
+
+
+def new_wheels(layer: CacheLayer) -> list[str]:
+    """`name==version` of the index wheels the layer holds and the shared cache lacks."""
+    found = {}
+    for rel, name, version in _wheel_entries(layer.path):
+        if rel not in layer.known and re.fullmatch(r"[A-Za-z0-9._-]+", name + version):
+            found[canonicalize_name(name)] = version
+    return [f"{name}=={version}" for name, version in sorted(found.items())][:MAX_PROMOTED]
+
+
+def promote(ctx: Context, layer: CacheLayer) -> list[str]:
+    """Fetch the layer's new index wheels into the shared cache, as root and wheels only.
+    Returns what it asked uv for (nothing when the shared cache had it all)."""
+    wanted = new_wheels(layer)
+    python = ctx.fact(chosen_python).path
+    if not wanted or python is None:
+        return []
+    known = ctx.fact(machine_settings)
+    scratch = Path(tempfile.mkdtemp(prefix="reprobot-promote-"))
+    args = [
+        uv_binary(), "pip", "install", "--no-config", "--no-deps", "--only-binary", ":all:",
+        "--python", str(python), "--target", str(scratch), *uv_index_args(known),
+    ]  # fmt: skip
+    env = {**uv_env(known), "UV_CACHE_DIR": str(layer.shared), "UV_LINK_MODE": "hardlink"}
+    mask = os.umask(0o022)  # the unprivileged user must be able to read what is added
+    try:
+        done = runner.run([*args, *wanted], extra_env=env, timeout=600)
+        if not done.ok:  # one of them is no index wheel (a local one): take the rest one by one
+            for one in wanted[:50]:
+                runner.run([*args, one], extra_env=env, timeout=300)
+    finally:
+        os.umask(mask)
+        remove_tree(scratch)
+        _archive(layer.shared)
+    return wanted
