@@ -47,7 +47,7 @@ from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.environment.interpreter import chosen_python
 from checks.environment.uv import uv_binary, uv_index_args
-from checks.families.tests.run import declared_test_requirements
+from checks.families.tests.requirements import declared_for_tests
 from checks.manifests import manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ class Floor:
         if python is None:
             raise SystemExit(f"no Python for {repo}")
         self.python = python
-        wanted = [*declared_test_requirements(found), "pytest"]
+        wanted = [*ctx.fact(declared_for_tests).requirements, "pytest"]
         args: list[str] = []
         for name in found.install_files:
             if name != found.package_file:

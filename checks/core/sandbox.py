@@ -15,20 +15,20 @@ can create the environment and the lock file in it.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import shutil
 import stat
 import sys
 import tempfile
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checks.core import runner
 from checks.core.check import Context
 from checks.core.clone import copy_committed, copy_files, drop_links_out, uncommitted_note
+from checks.core.hiding import hide_from_sandbox, private_places
 from checks.core.runner import Limits, RunOutcome
 from checks.core.snapshot import Snapshot
 from checks.core.strays import AREA_MARKER, Strays, mark_area
@@ -255,72 +255,6 @@ def remove_path(path: str) -> None:
         os.unlink(path)
 
 
-# What the runner keeps beside the checkout: event payload, step files (GITHUB_ENV may hold
-# secrets set by earlier steps), the runner's temp folder.
-_RUNNER_PLACES = (
-    "GITHUB_WORKSPACE",
-    "GITHUB_EVENT_PATH",
-    "GITHUB_ENV",
-    "GITHUB_OUTPUT",
-    "GITHUB_STATE",
-    "GITHUB_PATH",
-    "GITHUB_STEP_SUMMARY",
-    "RUNNER_TEMP",
-)
-
-
-def _shared(path: Path) -> bool:
-    """A folder every user writes in (/tmp, /var/tmp, /dev/shm: world-writable, sticky):
-    closing it would break every other program, so it is never hidden."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return True
-    return bool(mode & stat.S_ISVTX) or bool(mode & stat.S_IWOTH)
-
-
-def _private_places(snapshot: Snapshot, area: Path) -> list[Path]:
-    """The checkout (its git work tree too), and the runner's step files and folders:
-    none of them is for the code under test to read. A step file is closed itself, never
-    the folder it lies in; never a shared folder, nor one that holds the clean room."""
-    places = [snapshot.root]
-    if snapshot.is_git:
-        top = runner.git(snapshot.root, "rev-parse", "--show-toplevel").stdout.strip()
-        if top:
-            places.append(Path(top))
-    places += [Path(v) for name in _RUNNER_PLACES if (v := os.environ.get(name))]
-    area = area.resolve()
-    found = []
-    for place in dict.fromkeys(p.resolve() for p in places):
-        if not place.exists() or place == Path("/") or area.is_relative_to(place):
-            continue
-        if place.is_dir() and _shared(place):
-            continue
-        found.append(place)
-    return found
-
-
-def hide_from_sandbox(places: Sequence[Path]) -> Callable[[], None]:
-    """Take group and other permissions off `places` (the sandbox user can no longer enter
-    or read them); the returned function puts the modes back."""
-    changed: list[tuple[Path, int]] = []
-    for place in places:
-        try:
-            mode = stat.S_IMODE(place.stat().st_mode)
-            if mode & 0o077:
-                os.chmod(place, mode & 0o700)
-                changed.append((place, mode))
-        except OSError:
-            continue
-
-    def restore() -> None:
-        for place, mode in reversed(changed):
-            with contextlib.suppress(OSError):
-                os.chmod(place, mode)
-
-    return restore
-
-
 def workspace(ctx: Context) -> Workspace:
     """Fact provider: the clean room for this run, removed when the run is over. While it
     exists, the checkout and the runner's files are closed to the sandbox user; when the
@@ -338,7 +272,7 @@ def workspace(ctx: Context) -> Workspace:
     ctx.defer(lambda: _sweep(strays))
     made = record.made = make_workspace(ctx.snapshot, area)
     if sandbox_owned():
-        restore = hide_from_sandbox(_private_places(ctx.snapshot, made.area))
+        restore = hide_from_sandbox(private_places(ctx.snapshot, made.area))
         atexit.register(restore)
         weakref.finalize(ctx, restore)
         ctx.defer(restore)

@@ -9,6 +9,7 @@ would block), and one that cannot be read counts as missing."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from email.parser import HeaderParser
@@ -22,10 +23,25 @@ from checks.core.snapshot import read_regular_text
 DIST_INFO_CAP = 32 * 1024 * 1024  # bytes; the RECORD of the largest wheels is a few MB
 
 
+def _target(path: Path) -> Path | None:
+    """Where to read `path` from. uv installs from its cache by symbolic link when the
+    shared cache is not the sandbox user's, so a link is followed, but only to a file in
+    the environment itself or in uv's unpacked wheels (`archive-v0`), never elsewhere."""
+    if not path.is_symlink():
+        return path
+    real = Path(os.path.realpath(path))
+    venv = next((p for p in path.parents if (p / "pyvenv.cfg").is_file()), None)
+    inside = venv is not None and real.is_relative_to(Path(os.path.realpath(venv)))
+    return real if inside or "archive-v0" in real.parts else None
+
+
 def _read(path: Path, *, replace: bool = True) -> str | None:
     """The text of one `.dist-info` file, or None when it is missing or not readable."""
     errors = "replace" if replace else "strict"
-    text, problem = read_regular_text(path, DIST_INFO_CAP, errors=errors)
+    target = _target(path)
+    if target is None:
+        return None
+    text, problem = read_regular_text(target, DIST_INFO_CAP, errors=errors)
     return None if problem is not None else text
 
 

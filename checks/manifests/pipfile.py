@@ -77,7 +77,7 @@ def parse_lock(snapshot: Snapshot, path: str) -> Part:
         return text
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, or an integer too long
         line = getattr(exc, "lineno", None)
         return Part(problems=(Finding(f"{path} is not valid JSON: {exc}", path, line),))
     if not isinstance(data, dict):

@@ -10,12 +10,7 @@ import pytest
 
 from checks.core import runner
 from checks.core.check import Context
-from checks.core.sandbox import (
-    reachable_by_sandbox,
-    remove_tree,
-    sandbox_run,
-    workspace,
-)
+from checks.core.sandbox import reachable_by_sandbox, remove_tree, sandbox_run, workspace
 from checks.core.snapshot import Snapshot
 from tests.helpers import git, make_repo
 

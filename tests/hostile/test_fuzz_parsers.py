@@ -361,12 +361,6 @@ def _as_file(text: str) -> Callable[[Callable[[Path], Any]], Any]:
     return run
 
 
-@pytest.mark.xfail(
-    raises=(RecursionError, ValueError),
-    strict=False,  # XPASS once bot/event.py catches them: then remove this mark
-    reason="bot/event.py load_event lets json.loads raise RecursionError (deep payloads) "
-    "and ValueError (integers of more than 4300 digits)",
-)
 @settings(FUZZ, report_multiple_bugs=False)
 @example("push", DEEP_LIST)
 @example("pull_request", '{"pull_request": {"number": ' + LONG_INT + "}}")
@@ -393,11 +387,6 @@ def _report(checks: Any) -> str:
     )
 
 
-@pytest.mark.xfail(
-    raises=RecursionError,
-    strict=False,  # XPASS once bot/reportfile.py catches it: then remove this mark
-    reason="bot/reportfile.py _read_json lets json.loads raise RecursionError (deep JSON)",
-)
 @settings(FUZZ, report_multiple_bugs=False)
 @hard(
     DEEP_LIST,

@@ -18,11 +18,12 @@ from pathlib import Path
 from checks.core.check import Context
 from checks.core.runner import RunOutcome
 from checks.core.sandbox import reachable_by_sandbox, sandbox_run, workspace
+from checks.environment.cache import sandbox_uv_env
 from checks.environment.failures import classify
 from checks.environment.fresh import fresh_environment
 from checks.environment.machine import machine_settings
 from checks.environment.settings import EnvironmentSettings
-from checks.environment.uv import sandbox_uv, uv_env, uv_index_args
+from checks.environment.uv import sandbox_uv, uv_index_args
 from checks.manifests import Declared, Manifest, manifest
 
 TOOLS = ("micromamba", "mamba", "conda")
@@ -118,7 +119,7 @@ def pypi_counterparts(ctx: Context) -> tuple[str, ...] | None:
             return tuple(exists)
         args = [uv, "pip", "install", "--dry-run", "--no-deps", "--python", str(env.python)]
         args += [*uv_index_args(known), *names]
-        outcome = sandbox_run(ctx, args, timeout=120, extra_env=uv_env(known))
+        outcome = sandbox_run(ctx, args, timeout=120, extra_env=sandbox_uv_env(ctx))
         if outcome.ok:
             return tuple(sorted([*exists, *names]))
         failure = classify(outcome)

@@ -16,11 +16,12 @@ from packaging.utils import canonicalize_name
 
 from checks.core.check import Context
 from checks.core.sandbox import sandbox_run, workspace
+from checks.environment.cache import sandbox_uv_env
 from checks.environment.distributions import environment_names
 from checks.environment.failures import classify
 from checks.environment.fresh import chosen_python
 from checks.environment.machine import machine_settings
-from checks.environment.uv import sandbox_uv, uv_env, uv_index_args
+from checks.environment.uv import sandbox_uv, uv_index_args
 
 MAX_PROBED = 20
 _ROUNDS = 6
@@ -35,7 +36,7 @@ def probed_providers(ctx: Context, guesses: Mapping[str, str]) -> dict[str, str]
     if ws.problem is not None or python.path is None or uv is None or not guesses:
         return {}
     venv = ws.area / "probe"
-    env = uv_env(known)
+    env = sandbox_uv_env(ctx)
     made = sandbox_run(
         ctx,
         (uv, "venv", "--no-config", "--python", python.path, venv),
