@@ -43,6 +43,8 @@ _YOU_REQUIRE = re.compile(
 _BUILD = re.compile(r"Failed to (?:build|download and build|prepare distributions)[^`]*`([^`]+)`")
 _DOWNLOAD = re.compile(r"Failed to (?:download|fetch)[^`]*`([^`]+)`")
 _HINT = re.compile(r"^hint: (.+)$", re.MULTILINE)
+_BAD_METADATA = re.compile(rf"\b({_NAME})==(\S+) has invalid metadata")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,9 @@ def classify(outcome: RunOutcome, *, seconds: float | None = None) -> InstallFai
         failure = reader(output)
         if failure is not None:
             return failure
-    last = next((line for line in reversed(output.detail.splitlines()) if line.strip()), "")
+    # the last line with words in it: uv ends some explanations with a caret line (^^^^)
+    lines = reversed(output.detail.splitlines())
+    last = next((line for line in lines if _WORDS.search(line)), "")
     return InstallFailure("other", (), last.strip() or "uv failed", detail=output.detail)
 
 
@@ -214,6 +218,18 @@ def _download_failed(output: _Output) -> InstallFailure | None:
     return InstallFailure("download", (_canonical(name),), summary, detail=output.detail)
 
 
+def _invalid_metadata(output: _Output) -> InstallFailure | None:
+    bad = _BAD_METADATA.search(output.flat)
+    if not bad:
+        return None
+    name = _canonical(bad.group(1))
+    summary = (
+        f"{name} {bad.group(2)} has metadata that today's tools cannot read (an old release "
+        "with a version specifier no longer valid); ask for a newer release of it"
+    )
+    return InstallFailure("no-version", (name,), summary, detail=output.detail)
+
+
 # In this order: the first reader that recognises the output names the failure.
 _READERS: tuple[Callable[[_Output], InstallFailure | None], ...] = (
     _missing,
@@ -222,6 +238,7 @@ _READERS: tuple[Callable[[_Output], InstallFailure | None], ...] = (
     _needed_version_missing,
     _conflicting,
     _no_version,
+    _invalid_metadata,
     _build_failed,
     _download_failed,
 )

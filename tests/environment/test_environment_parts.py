@@ -143,3 +143,23 @@ def test_installed_distributions_are_read_once_for_everything(tmp_path: Path) ->
     assert lock_command(found) == "uv pip compile requirements.txt -o requirements.lock"
     lock = lock_text(dists, found, "3.11.7")
     assert "requests==2.31.0\nurllib3==2.0.7" in lock
+
+
+def test_unreadable_old_metadata_is_named_not_quoted_as_a_caret_line() -> None:
+    from checks.core.runner import RunOutcome
+    from checks.environment.failures import classify
+
+    text = (
+        "error: No solution found when resolving dependencies\n"
+        "  cause: Because pandas==0.18.1 has invalid metadata and you require pandas==0.18.1,"
+        " we can conclude that your requirements are unsatisfiable.\n\n"
+        "hint: Metadata for `pandas` (v0.18.1) could not be parsed:\n"
+        "  after parsing `2011`, found `k`, which is not part of a valid version\n"
+        "  pytz (>=2011k)\n"
+        "        ^^^^^^^\n"
+    )
+    failure = classify(RunOutcome(("uv",), 1, "", text, 1.0))
+    assert failure.names == ("pandas",)
+    assert failure.summary.startswith("pandas 0.18.1 has metadata that today's tools cannot read")
+    odd = classify(RunOutcome(("uv",), 1, "", "error: something new\n   ^^^^\n", 1.0))
+    assert odd.summary == "error: something new"
