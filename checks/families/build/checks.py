@@ -45,6 +45,8 @@ class BLD001(Check):
         if not (static.compiled_scripts or static.compiled_notebooks or found.package):
             if static.unread:
                 return skipped(f"nothing to build could be read: {not_read(static)}")
+            if static.other_languages:
+                return skipped(f"no Python code to build: {compiled(static)}")
             return skipped("no Python code, notebooks or package to build")
         problems = static.failures
         findings = [compile_finding(p) for p in problems[:MAX_FINDINGS]]

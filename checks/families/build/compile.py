@@ -24,6 +24,8 @@ from checks.core.words import where
 from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells, language
 
 SYNTAX, PYTHON2, NOTEBOOK, UNREAD = "syntax", "python2", "notebook", "unread"
+NOT_PYTHON = "not-python"  # a valid notebook of another kernel: its cells are not compiled
+_KERNEL_NAMES = {"r": "R", "julia": "Julia", "matlab": "MATLAB", "octave": "Octave"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,12 @@ class StaticBuild:
 
     @property
     def failures(self) -> tuple[CompileProblem, ...]:
-        return tuple(p for p in self.problems if p.kind != UNREAD)
+        return tuple(p for p in self.problems if p.kind not in (UNREAD, NOT_PYTHON))
+
+    @property
+    def other_languages(self) -> tuple[CompileProblem, ...]:
+        """Valid notebooks whose kernel is not Python: their cells were not compiled."""
+        return tuple(p for p in self.problems if p.kind == NOT_PYTHON)
 
     @property
     def unread(self) -> tuple[CompileProblem, ...]:
@@ -67,9 +74,9 @@ class StaticBuild:
 
     @property
     def compiled_notebooks(self) -> tuple[str, ...]:
-        """The notebooks that were read and checked (whether or not they are valid)."""
-        unread = {p.path for p in self.unread}
-        return tuple(n for n in self.notebooks if n not in unread)
+        """The Python notebooks that were read and checked (whether or not they are valid)."""
+        left = {p.path for p in (*self.unread, *self.other_languages)}
+        return tuple(n for n in self.notebooks if n not in left)
 
     @property
     def python2(self) -> tuple[CompileProblem, ...]:
@@ -176,6 +183,12 @@ def _validation_message(exc: Exception) -> str:
 
 def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     """Validity as JSON and as nbformat, then every Python code cell compiled."""
+    return tuple(p for p in _notebook_results(path, data) if p.kind != NOT_PYTHON)
+
+
+def _notebook_results(path: str, data: bytes) -> tuple[CompileProblem, ...]:
+    """`check_notebook`'s problems, and a NOT_PYTHON entry for a notebook of another
+    kernel, so that it is never counted as compiled."""
     import nbformat
 
     try:
@@ -208,8 +221,10 @@ def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     except (TypeError, AttributeError, KeyError, ValueError, AssertionError, RecursionError):
         # nbformat trips over some wrong types before its schema can name them.
         return (CompileProblem(path, NOTEBOOK, "invalid notebook: fields have the wrong types"),)
-    if language(nb) not in ("python", "python3", "python2", "ipython"):
-        return ()
+    kernel = language(nb)
+    if kernel not in ("python", "python3", "python2", "ipython"):
+        name = _KERNEL_NAMES.get(kernel, kernel) or "non-Python"
+        return (CompileProblem(path, NOT_PYTHON, f"a {name} notebook"),)
     problems: list[CompileProblem] = []
     for cell in code_cells(nb):
         flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
@@ -265,7 +280,7 @@ def compile_files(snapshot: Snapshot) -> StaticBuild:
         if problem is not None:
             problems.append(CompileProblem(path, UNREAD, problem))
             continue
-        problems.extend(check_notebook(path, data))
+        problems.extend(_notebook_results(path, data))
     return StaticBuild(scripts, notebooks, tuple(problems))
 
 

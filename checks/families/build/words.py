@@ -84,6 +84,16 @@ def compiled(static: StaticBuild) -> str:
     what = " and ".join(c for c in counted if c)
     total = len(scripts) + len(notebooks)
     parts = [f"{what} {'compiles' if total == 1 else 'compile'}"] if what else []
+    others = static.other_languages
+    if others:
+        kernels = ", ".join(
+            sorted({p.message.removeprefix("a ").removesuffix(" notebook") for p in others})
+        )
+        is_are = "is" if len(others) == 1 else "are"
+        parts.append(
+            f"{plural(len(others), 'notebook')} in another language ({kernels}) {is_are} "
+            "valid; their cells are not Python and were not compiled"
+        )
     if static.unread:
         parts.append(not_read(static))
     return "; ".join(parts)

@@ -350,3 +350,29 @@ def test_single_script_summary_reads_right(tmp_path: Path) -> None:
     result = check(repo)["BLD001"]
     assert result.status is Status.PASS
     assert result.message == "1 Python file compiles"
+
+
+def test_a_notebook_of_another_language_is_never_said_to_compile(tmp_path: Path) -> None:
+    r_notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "library(dplyr)\nx <- 1",
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
+        "metadata": {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    only_r = check(make_repo(tmp_path, {"analysis.ipynb": json.dumps(r_notebook)}))["BLD001"]
+    assert only_r.status is Status.SKIP
+    assert "compiles" not in only_r.message
+    assert "1 notebook in another language (R) is valid" in only_r.message
+    mixed = check(
+        make_repo(tmp_path, {"run.py": "x = 1\n", "a.ipynb": json.dumps(r_notebook)}, name="m")
+    )["BLD001"]
+    assert mixed.status is Status.PASS
+    assert mixed.message.startswith("1 Python file compiles; 1 notebook in another language")
