@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,7 @@ def cache_layer(ctx: Context) -> CacheLayer:
     layers = shared.parent / f"{shared.name}-layers"  # beside it: one filesystem for uv
     layers.mkdir(mode=0o755, exist_ok=True)
     layer = Path(tempfile.mkdtemp(prefix="run-", dir=layers))
+    weakref.finalize(ctx, remove_tree, layer)  # also when a caller never closes ctx
     ctx.defer(lambda: remove_tree(layer))
     _build_layer(shared, layer)
     known = frozenset(e for e, _, _ in _wheel_entries(shared))
