@@ -6,6 +6,7 @@ from checks.core.check import Check, Context
 from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
 from checks.core.templates import render
 from checks.core.words import plural
+from checks.environment.build import package_build
 from checks.environment.failures import build_log, classify
 from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
 from checks.families.dependencies.conda_env import (
@@ -212,8 +213,8 @@ class DEP003(Check):
     Resolving is not installing: a distribution without a wheel for this platform is built
     from source, which needs compilers and system libraries a stranger may not have. The
     install runs in a new virtual environment, as an unprivileged user with an empty home
-    directory and no access to secrets. conda packages from `environment.yml` are listed
-    of the environment file are installed with micromamba, mamba or conda where the machine
+    directory and no access to secrets. The conda packages of an environment file are
+    installed with micromamba, mamba or conda where the machine
     has one (GitHub's runners do); elsewhere they are listed as not verified, with those
     that have a distribution of the same name on the package index.
     """
@@ -233,6 +234,11 @@ class DEP003(Check):
         if not outcome.ok:
             failure = classify(outcome)
             log = build_log(outcome.output) if failure.kind == "build" else outcome.tail(20)
+            if _machine_stopped_the_build(ctx, failure.kind, failure.names, env.project):
+                return errored(
+                    f"{failure_message(failure, env)}; the build could not be done on this "
+                    "machine (see BLD001), so this is not the repository's failure"
+                )
             return failed(
                 failure_message(failure, env),
                 findings=(
@@ -346,3 +352,14 @@ class DEP006(Check):
 
 
 __all__ = ["DEP001", "DEP002", "DEP003", "DEP004", "DEP005", "DEP006"]
+
+
+def _machine_stopped_the_build(
+    ctx: Context, kind: str, names: tuple[str, ...], project: str | None
+) -> bool:
+    """Whether the project's own build failed for a reason of this machine (the network,
+    the clean room), which BLD001 reports as an error."""
+    if kind != "build" or not names or project is None or names[0] != project:
+        return False
+    build = ctx.fact(package_build)
+    return build.problem is not None or build.network_failed

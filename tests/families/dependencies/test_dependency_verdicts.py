@@ -262,3 +262,25 @@ def test_dep006_warns_about_unpinned_requirements_with_a_lock_to_commit() -> Non
 def test_dep006_skips_when_nothing_is_declared() -> None:
     outcome = evaluate(DEP006, {manifest: NOTHING, committed_locks: ()})
     assert outcome.status is Status.SKIP
+
+
+def test_dep003_is_an_error_when_the_project_could_not_be_built_on_this_machine() -> None:
+    from checks.environment.build import PackageBuild, package_build
+
+    run = _run(
+        "  × Failed to build `study @ file:///clean-room/repository`\n"
+        "  ├─▶ The build backend returned an error",
+        returncode=1,
+    )
+    env = _env(resolve=run, install=run, project="study")
+    offline = PackageBuild(
+        "setuptools.build_meta",
+        _run("urllib.error.URLError: <urlopen error [Errno -2] Name or service not known>", 1),
+    )
+    outcome = evaluate(DEP003, {fresh_environment: env, package_build: offline})
+    assert outcome.status is Status.ERROR
+    assert "not the repository's failure" in outcome.message
+    broken = PackageBuild("setuptools.build_meta", _run("SyntaxError: invalid syntax", 1))
+    outcome = evaluate(DEP003, {fresh_environment: env, package_build: broken})
+    assert outcome.status is Status.FAIL
+    assert outcome.message.endswith("the project itself, so BLD001 says why")
