@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from checks.core import __version__
@@ -16,7 +17,7 @@ from checks.core.check import Check, Context, Family
 from checks.core.config import Config, load_config, matches
 from checks.core.model import CheckResult, Outcome, Report, Status
 from checks.core.registry import all_checks, run_order
-from checks.core.sandbox import LimitSettings, isolation
+from checks.core.sandbox import LimitSettings, clean_room_paths, isolation
 from checks.core.snapshot import Snapshot
 
 
@@ -25,16 +26,21 @@ def unknown_patterns(patterns: Iterable[str], checks: Iterable[type[Check]]) -> 
     return [p for p in patterns if not any(code.startswith(p.upper()) for code in codes)]
 
 
-def _result(check: type[Check], outcome: Outcome, seconds: float) -> CheckResult:
+def _result(
+    check: type[Check], outcome: Outcome, seconds: float, words: Callable[[str], str]
+) -> CheckResult:
     return CheckResult(
         code=check.code(),
         family=check.family,
         title=check.title(),
         status=outcome.status,
-        message=outcome.message,
+        message=words(outcome.message),
         explanation=check.explanation() if outcome.status in (Status.FAIL, Status.WARN) else "",
-        findings=outcome.findings,
-        fixes=outcome.fixes,
+        findings=tuple(
+            replace(f, message=words(f.message), path=f.path and words(f.path))
+            for f in outcome.findings
+        ),
+        fixes=tuple(replace(f, description=words(f.description)) for f in outcome.fixes),
         duration_s=seconds,
     )
 
@@ -85,7 +91,7 @@ def run_checks(ctx: Context, checks: tuple[type[Check], ...]) -> tuple[CheckResu
                 outcome = Outcome(Status.SKIP, f"skipped because {why} did not pass")
             else:
                 outcome = evaluate_one(check, ctx)
-        results[code] = _result(check, outcome, time.monotonic() - started)
+        results[code] = _result(check, outcome, time.monotonic() - started, clean_room_paths(ctx))
     return tuple(results[c.code()] for c in selected)
 
 

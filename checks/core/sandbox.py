@@ -21,8 +21,8 @@ import stat
 import sys
 import tempfile
 import weakref
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checks.core import runner
@@ -30,6 +30,7 @@ from checks.core.check import Context
 from checks.core.clone import copy_committed, copy_files, drop_links_out, uncommitted_note
 from checks.core.hiding import hide_from_sandbox, private_places
 from checks.core.runner import Limits, RunOutcome
+from checks.core.settings import amount
 from checks.core.snapshot import Snapshot
 from checks.core.strays import AREA_MARKER, Strays, mark_area
 
@@ -38,30 +39,9 @@ from checks.core.strays import AREA_MARKER, Strays, mark_area
 class LimitSettings:
     """Limits on the code under test (the `limits` section of the configuration)."""
 
-    memory_mb: int = field(
-        default=8192,
-        metadata={
-            "help": "address space of each process, in MB",
-            "positive": True,
-            "at_most": 16 * 1024 * 1024,
-        },
-    )
-    processes: int = field(
-        default=1024,
-        metadata={
-            "help": "processes the code may run at once",
-            "positive": True,
-            "at_most": 4 * 1024 * 1024,
-        },
-    )
-    file_size_mb: int = field(
-        default=4096,
-        metadata={
-            "help": "largest file it may write, in MB",
-            "positive": True,
-            "at_most": 16 * 1024 * 1024,
-        },
-    )
+    memory_mb: int = amount(8192, "address space of each process, in MB", at_most=16 * 1024 * 1024)
+    processes: int = amount(1024, "processes the code may run at once", at_most=4 * 1024 * 1024)
+    file_size_mb: int = amount(4096, "largest file it may write, in MB", at_most=16 * 1024 * 1024)
 
     def limits(self) -> Limits:
         return Limits(self.memory_mb, self.processes, self.file_size_mb)
@@ -220,6 +200,27 @@ class _Record:
 
 def _record(ctx: Context) -> _Record:
     return _Record()
+
+
+def clean_room_paths(ctx: Context) -> Callable[[str], str]:
+    """A function that writes this run's clean room paths as a reader knows them: the
+    repository's copy as `./`, the rest of the work area as `<clean room>/` (a message
+    that names /tmp/reprobot-x1y2/repository/a.py means the repository's a.py)."""
+    made = ctx.fact(_record).made
+    if made is None:
+        return lambda text: text
+    places = [(f"{made.path}/", "./"), (str(made.path), "."), (str(made.area), "<clean room>")]
+    real = made.area.resolve()
+    if real != made.area:
+        places += [(f"{real / made.path.name}/", "./"), (str(real), "<clean room>")]
+
+    def rewrite(text: str) -> str:
+        for path, words in places:
+            if path in text:
+                text = text.replace(path, words)
+        return text
+
+    return rewrite
 
 
 def isolation(ctx: Context | None = None) -> str:

@@ -79,3 +79,10 @@ def seconds(default: float, help_text: str) -> Any:
             "at_most": MAX_TIMEOUT,
         },
     )
+
+
+def amount(default: int, help_text: str, *, at_most: int) -> Any:
+    """A positive whole-number setting with an upper bound (megabytes, processes)."""
+    return field(
+        default=default, metadata={"help": help_text, "positive": True, "at_most": at_most}
+    )

@@ -14,14 +14,19 @@ code. It is a lexer per language, written as one regular expression each, not a 
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
-from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, CodeCell, code_cells, language
+from checks.repo.notebooks import (
+    SCRIPT_CAP,
+    CodeCell,
+    code_cells,
+    language,
+    read_notebook,
+)
 
 PYTHON, R, JULIA, MATLAB, STATA, SHELL = "Python", "R", "Julia", "MATLAB", "Stata", "Shell"
 
@@ -136,14 +141,8 @@ def _chunks(text: str, path: str) -> Iterator[CodeUnit]:
 def _notebook(snapshot: Snapshot, path: str) -> tuple[str, tuple[CodeCell, ...]] | None:
     """A notebook's kernel language and code cells; None when it cannot be read as JSON
     (BLD001 reports that). Parsed once per run through `Snapshot.parsed`."""
-    data, problem = snapshot.read_bytes(path, cap=NOTEBOOK_CAP)
-    if problem is not None:
-        return None
-    try:
-        nb = json.loads(data)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(nb, dict):
+    nb = read_notebook(snapshot, path)
+    if nb is None:
         return None
     lang = kernel_language(nb)
     return lang, (() if lang == PYTHON else tuple(code_cells(nb)))

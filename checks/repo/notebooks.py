@@ -8,10 +8,13 @@ Jupyter shows. Cells are read from nbformat 4 (`cells`) and nbformat 3 (`workshe
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from checks.core.snapshot import Snapshot
 
 # Cell magics whose body is Python; any other `%%magic` cell is not Python at all.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit"})
@@ -99,3 +102,20 @@ def code_cells(nb: Mapping[str, Any]) -> Iterator[CodeCell]:
 
 SCRIPT_CAP = 8 * 1024 * 1024
 NOTEBOOK_CAP = 32 * 1024 * 1024
+
+
+def _load(snapshot: Snapshot, path: str) -> Mapping[str, Any] | None:
+    data, problem = snapshot.read_bytes(path, cap=NOTEBOOK_CAP)
+    if problem is not None:
+        return None
+    try:
+        nb = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return nb if isinstance(nb, dict) else None
+
+
+def read_notebook(snapshot: Snapshot, path: str) -> Mapping[str, Any] | None:
+    """The notebook at `path` as JSON, parsed once per run; None when it cannot be read
+    as a JSON object (BLD001 says why)."""
+    return snapshot.parsed(path, _load)

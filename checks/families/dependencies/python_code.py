@@ -3,12 +3,11 @@ recipes and Python imports, and have nothing to say about an R or Julia analysis
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
-from checks.repo.notebooks import NOTEBOOK_CAP, language
+from checks.repo.notebooks import language, read_notebook
 
 _SOURCES = (".py", ".pyx", ".pyi")
 
@@ -30,14 +29,8 @@ class PythonCode:
 def _python_notebook(snapshot: Snapshot, path: str) -> bool:
     """Whether the notebook's kernel is Python (a notebook that cannot be read counts as
     Python: the import scan reports it)."""
-    data, problem = snapshot.read_bytes(path, cap=NOTEBOOK_CAP)
-    if problem is not None:
-        return True
-    try:
-        notebook = json.loads(data)
-    except (ValueError, RecursionError):
-        return True
-    return not isinstance(notebook, dict) or language(notebook) in ("python", "python3")
+    notebook = read_notebook(snapshot, path)
+    return notebook is None or language(notebook) in ("python", "python3")
 
 
 def scan_python_code(snapshot: Snapshot) -> PythonCode:

@@ -376,3 +376,38 @@ def test_a_notebook_of_another_language_is_never_said_to_compile(tmp_path: Path)
     )["BLD001"]
     assert mixed.status is Status.PASS
     assert mixed.message.startswith("1 Python file compiles; 1 notebook in another language")
+
+
+def test_no_message_names_a_temporary_path_of_the_clean_room(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            """
+            [build-system]
+            requires = []
+            build-backend = "backend"
+            backend-path = ["."]
+
+            [project]
+            name = "fastmelt"
+            version = "0.1"
+            """
+        ),
+        "backend.py": textwrap.dedent(
+            """
+            import os
+
+
+            def build_sdist(directory, config_settings=None):
+                raise RuntimeError(f"no compiler for {os.getcwd()}/fastmelt/_melt.c")
+
+
+            build_wheel = build_sdist
+            """
+        ),
+        "fastmelt/__init__.py": "",
+    }
+    bld = check(make_repo(tmp_path, files))["BLD001"]
+    assert bld.status is Status.FAIL
+    said = " ".join([bld.message, *(f.message for f in bld.findings)])
+    assert "no compiler for ./fastmelt/_melt.c" in said  # the repository's own file
+    assert "/repository" not in said and "reprobot-" not in said
