@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import Any
 
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
@@ -186,6 +187,17 @@ def check_notebook(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     return tuple(p for p in _notebook_results(path, data) if p.kind != NOT_PYTHON)
 
 
+def _as_jupyter_reads_it(nb: Any) -> Any:
+    """Cell ids came with nbformat 4.5; a 4.0-4.4 notebook saved by a newer Jupyter has
+    them, and Jupyter opens it as 4.5. Judge it as Jupyter reads it, not as invalid."""
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    minor = nb.get("nbformat_minor") if isinstance(nb, dict) else None
+    has_ids = isinstance(cells, list) and any(isinstance(c, dict) and "id" in c for c in cells)
+    if nb.get("nbformat") == 4 and isinstance(minor, int) and minor < 5 and has_ids:
+        return {**nb, "nbformat_minor": 5}
+    return nb
+
+
 def _notebook_results(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     """`check_notebook`'s problems, and a NOT_PYTHON entry for a notebook of another
     kernel, so that it is never counted as compiled."""
@@ -215,7 +227,7 @@ def _notebook_results(path: str, data: bytes) -> tuple[CompileProblem, ...]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            nbformat.validate(nb)
+            nbformat.validate(_as_jupyter_reads_it(nb))
     except nbformat.ValidationError as exc:
         return (CompileProblem(path, NOTEBOOK, f"invalid notebook: {_validation_message(exc)}"),)
     except (TypeError, AttributeError, KeyError, ValueError, AssertionError, RecursionError):

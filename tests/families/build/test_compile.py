@@ -246,3 +246,21 @@ def test_large_repository_compiles_in_parallel_with_the_same_findings(tmp_path: 
     assert len(result.scripts) == count
     assert [(p.path, p.line) for p in result.problems] == [("m0007.py", 1), ("m0550.py", 1)]
     assert result.problems[1].message.startswith("Python 2 code")
+
+
+def test_cell_ids_in_an_older_minor_version_are_read_as_jupyter_reads_them() -> None:
+    nb = notebook(
+        {
+            "cell_type": "code",
+            "id": "a1",
+            "metadata": {},
+            "source": "x = 1",
+            "outputs": [],
+            "execution_count": None,
+        }
+    )
+    nb["nbformat_minor"] = 4
+    assert check_notebook("saved-by-new-jupyter.ipynb", json.dumps(nb).encode()) == ()
+    nb["cells"][0]["outputs"] = "not a list"
+    (problem,) = check_notebook("broken.ipynb", json.dumps(nb).encode())
+    assert problem.kind == NOTEBOOK and problem.message.startswith("invalid notebook")
