@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from checks.environment.fresh import FreshEnvironment, fresh_environment, instal
 from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import uv_index_args
 from tests.helpers import make_repo
+from tests.repos import study_package
 from tests.wheelhouse import build_sdist
 
 pytestmark = pytest.mark.usefixtures("local_index")
@@ -53,25 +53,7 @@ def test_healthy_requirements_install_into_a_fresh_venv(tmp_path: Path) -> None:
 
 
 def test_package_is_installed_with_its_dependencies(tmp_path: Path) -> None:
-    repo = make_repo(
-        tmp_path,
-        {
-            "pyproject.toml": textwrap.dedent(
-                """
-                [build-system]
-                requires = []
-                build-backend = "backend"
-                backend-path = ["."]
-
-                [project]
-                name = "study"
-                version = "0.1"
-                dependencies = ["six"]
-                """
-            ),
-            "backend.py": _BACKEND,
-        },
-    )
+    repo = make_repo(tmp_path, study_package())
     _, env = _env(repo)
     assert env.install is not None and env.install.ok, env.install.output
     assert env.project_installed
@@ -199,32 +181,6 @@ def test_untrusted_build_cannot_see_secrets(
     assert "HOME" in dumped
     for secret in ("secret-xyz", "input-token-abc", "runtime-token-def"):
         assert secret not in dumped
-
-
-_BACKEND = """
-import base64, hashlib, os, zipfile
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    info = "study-0.1.dist-info"
-    files = {
-        "study/__init__.py": "",
-        f"{info}/METADATA": (
-            "Metadata-Version: 2.2\\nName: study\\nVersion: 0.1\\nRequires-Dist: six\\n"
-        ),
-        f"{info}/WHEEL": "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-    }
-    record = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{path},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\\n".join(record + [f"{info}/RECORD,,"]) + "\\n"
-    name = "study-0.1-py3-none-any.whl"
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as archive:
-        for path, text in files.items():
-            archive.writestr(path, text)
-    return name
-"""
 
 
 def test_choose_the_newest_allowed_else_the_nearest() -> None:

@@ -146,35 +146,33 @@ def test_package_builds_sdist_and_wheel(tmp_path: Path) -> None:
     assert results["BLD002"].message == "`glacier` imports in the fresh environment"
 
 
+def _failing_package(*failing: str) -> dict[str, str]:
+    """The package `fastmelt`, whose in-tree backend runs the lines `failing` and raises."""
+    body = "".join(f"    {line}\n" for line in failing)
+    backend = (
+        "import os\nimport sys\n\n\ndef build_sdist(directory, config_settings=None):\n"
+        f"{body}\n\nbuild_wheel = build_sdist\n"
+    )
+    pyproject = textwrap.dedent(
+        """
+        [build-system]
+        requires = []
+        build-backend = "backend"
+        backend-path = ["."]
+
+        [project]
+        name = "fastmelt"
+        version = "0.1"
+        """
+    )
+    return {"pyproject.toml": pyproject, "backend.py": backend, "fastmelt/__init__.py": ""}
+
+
 def test_package_that_does_not_build_names_the_backend_error(tmp_path: Path) -> None:
-    files = {
-        "pyproject.toml": textwrap.dedent(
-            """
-            [build-system]
-            requires = []
-            build-backend = "backend"
-            backend-path = ["."]
-
-            [project]
-            name = "fastmelt"
-            version = "0.1"
-            """
-        ),
-        "backend.py": textwrap.dedent(
-            """
-            import sys
-
-
-            def build_sdist(directory, config_settings=None):
-                print("compiling _melt.c", file=sys.stderr)
-                raise RuntimeError("Cython is required to build fastmelt from source")
-
-
-            build_wheel = build_sdist
-            """
-        ),
-        "fastmelt/__init__.py": "",
-    }
+    files = _failing_package(
+        'print("compiling _melt.c", file=sys.stderr)',
+        'raise RuntimeError("Cython is required to build fastmelt from source")',
+    )
     results = check(make_repo(tmp_path, files))
     bld = results["BLD001"]
     assert bld.status is Status.FAIL
@@ -379,33 +377,9 @@ def test_a_notebook_of_another_language_is_never_said_to_compile(tmp_path: Path)
 
 
 def test_no_message_names_a_temporary_path_of_the_clean_room(tmp_path: Path) -> None:
-    files = {
-        "pyproject.toml": textwrap.dedent(
-            """
-            [build-system]
-            requires = []
-            build-backend = "backend"
-            backend-path = ["."]
-
-            [project]
-            name = "fastmelt"
-            version = "0.1"
-            """
-        ),
-        "backend.py": textwrap.dedent(
-            """
-            import os
-
-
-            def build_sdist(directory, config_settings=None):
-                raise RuntimeError(f"no compiler for {os.getcwd()}/fastmelt/_melt.c")
-
-
-            build_wheel = build_sdist
-            """
-        ),
-        "fastmelt/__init__.py": "",
-    }
+    files = _failing_package(
+        'raise RuntimeError(f"no compiler for {os.getcwd()}/fastmelt/_melt.c")'
+    )
     bld = check(make_repo(tmp_path, files))["BLD001"]
     assert bld.status is Status.FAIL
     said = " ".join([bld.message, *(f.message for f in bld.findings)])

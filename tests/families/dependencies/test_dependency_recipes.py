@@ -14,44 +14,9 @@ from checks import check_repository
 from checks.core.model import CheckResult, Status
 from checks.families.dependencies import conda_env
 from tests.helpers import make_repo
+from tests.repos import STUDY_BACKEND, STUDY_PYPROJECT
 from tests.wheelhouse import build_wheel
 
-PACKAGE = """
-    [build-system]
-    requires = []
-    build-backend = "backend"
-    backend-path = ["."]
-
-    [project]
-    name = "study"
-    version = "0.1"
-    dependencies = ["six"]
-"""
-# An in-tree build backend (the local index has no setuptools): a wheel of `study`.
-BACKEND = """
-import base64, hashlib, os, zipfile
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    info = "study-0.1.dist-info"
-    files = {
-        "study/__init__.py": "",
-        f"{info}/METADATA": (
-            "Metadata-Version: 2.2\\nName: study\\nVersion: 0.1\\nRequires-Dist: six\\n"
-        ),
-        f"{info}/WHEEL": "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-    }
-    record = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{path},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\\n".join(record + [f"{info}/RECORD,,"]) + "\\n"
-    name = "study-0.1-py3-none-any.whl"
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as archive:
-        for path, text in files.items():
-            archive.writestr(path, text)
-    return name
-"""
 CONDA_ONLY = """
     name: example
     channels: [conda-forge]
@@ -79,8 +44,8 @@ def test_a_broken_binder_environment_does_not_fail_the_package(tmp_path: Path) -
     results = _check(
         tmp_path,
         {
-            "pyproject.toml": PACKAGE,
-            "backend.py": BACKEND,
+            "pyproject.toml": STUDY_PYPROJECT,
+            "backend.py": STUDY_BACKEND,
             "study/__init__.py": "import six\n",
             "binder/environment.yml": """
                 dependencies:
@@ -177,8 +142,8 @@ def test_an_r_analysis_is_not_passed_by_the_python_checks(tmp_path: Path) -> Non
 @pytest.mark.usefixtures("local_index")
 def test_imports_are_placed_where_they_are_used_and_the_fixes_hold(tmp_path: Path) -> None:
     files = {
-        "pyproject.toml": PACKAGE,
-        "backend.py": BACKEND,
+        "pyproject.toml": STUDY_PYPROJECT,
+        "backend.py": STUDY_BACKEND,
         "study/__init__.py": "import six\nimport yaml\n",
         "tests/test_study.py": "import idna\nimport study\n",
         "docs/tutorial.py": "import pandas\n",
