@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from checks.core.check import Check, Context
 from checks.core.config import Config
-from checks.core.model import Outcome
+from checks.core.model import CheckResult, Outcome
 from checks.core.snapshot import Snapshot
 
 T = TypeVar("T")
@@ -74,3 +75,13 @@ def evaluate(
     config = Config(typed={type(s): s for s in settings})
     ctx = SeededContext(Snapshot(Path("/nonexistent-repository")), config, facts=facts)
     return check().evaluate(ctx)
+
+
+def check_files(
+    tmp_path: Path, files: Mapping[str, str], select: tuple[str, ...] = ("DEP",)
+) -> dict[str, CheckResult]:
+    """The checks `select` on a tiny repository of `files` (dedented), by code."""
+    from checks import check_repository
+
+    repo = make_repo(tmp_path, {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()})
+    return {r.code: r for r in check_repository(repo, select=select).checks}

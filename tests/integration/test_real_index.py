@@ -6,14 +6,12 @@ Skipped when the index cannot be reached, except in CI, where they must run.
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from checks import check_repository
 from checks.core.model import CheckResult, Status
-from tests.helpers import make_repo
+from tests.helpers import check_files
 
 pytestmark = pytest.mark.integration
 
@@ -26,9 +24,7 @@ def _real_index(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _check(tmp_path: Path, files: dict[str, str]) -> dict[str, CheckResult]:
-    files = {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()}
-    report = check_repository(make_repo(tmp_path, files), select=("DEP",))
-    results = {r.code: r for r in report.checks}
+    results = check_files(tmp_path, files)
     dep002 = results["DEP002"]
     said = " ".join(f.message for f in dep002.findings).lower()
     unreachable = any(word in said for word in NETWORK_WORDS)

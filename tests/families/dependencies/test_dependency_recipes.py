@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from checks import check_repository
 from checks.core.model import CheckResult, Status
 from checks.families.dependencies import conda_env
-from tests.helpers import make_repo
+from tests.helpers import check_files
 from tests.repos import STUDY_BACKEND, STUDY_PYPROJECT
 from tests.wheelhouse import build_wheel
 
@@ -27,12 +25,7 @@ CONDA_ONLY = """
 """
 
 
-def _check(
-    tmp_path: Path, files: dict[str, str], select: tuple[str, ...] = ("DEP",)
-) -> dict[str, CheckResult]:
-    files = {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()}
-    report = check_repository(make_repo(tmp_path, files), select=select)
-    return {r.code: r for r in report.checks}
+_check = check_files
 
 
 def _messages(results: dict[str, CheckResult]) -> dict[str, str]:

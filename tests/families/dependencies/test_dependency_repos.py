@@ -1,25 +1,18 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from checks import check_repository
 from checks.core.model import CheckResult, Status
 from checks.families.dependencies import conda_env
-from tests.helpers import make_repo
+from tests.helpers import check_files
 
 pytestmark = pytest.mark.usefixtures("local_index")
 
 
-def _check(
-    tmp_path: Path, files: dict[str, str], select: tuple[str, ...] = ("DEP",)
-) -> dict[str, CheckResult]:
-    files = {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()}
-    report = check_repository(make_repo(tmp_path, files), select=select)
-    return {r.code: r for r in report.checks}
+_check = check_files
 
 
 def _places(result: CheckResult) -> list[tuple[str | None, int | None]]:
