@@ -183,7 +183,8 @@ def test_push_life_cycle_issue_and_badge(harness: ActionHarness, server: GitHubS
     assert issue.user.login == BOT_LOGIN
     assert "CIT001" in (issue.body or "")
     assert first.outputs["issue_number"] == str(number)
-    assert badge_json(server)["message"] == "0/1 failing"
+    # only the citation checks ran: the other three questions are named as not checked
+    assert badge_json(server)["message"] == "failing: citation · not checked: build, tests, install"
     url = first.outputs["badge_url"]
     assert parse_qs(urlsplit(url).query)["url"] == [
         f"https://raw.githubusercontent.com/{REPO}/reprobot-badges/reprobot.json"
@@ -205,8 +206,8 @@ def test_push_life_cycle_issue_and_badge(harness: ActionHarness, server: GitHubS
     assert badge_json(server) == {
         "schemaVersion": 1,
         "label": "reproducible",
-        "message": "3/3",
-        "color": "brightgreen",
+        "message": "1/4 · not checked: build, tests, install",
+        "color": "yellow",
         "cacheSeconds": 300,
     }
     assert fixed.outputs["issue_number"] == str(number)
