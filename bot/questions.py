@@ -2,10 +2,11 @@
 fresh, can it be cited. Every report surface (comment, summary, badge, status) leads with
 these, so a reader sees the answer before the checks behind it.
 
-A question's answer comes from the checks of its families: failed if one failed, warned if
-one warned (and none failed), could not be checked if one broke (`error`) and none failed,
-not checked if every one was skipped or none ran, passed otherwise. Not checked is never
-counted as passed.
+A question's answer comes from the checks of its families: failed if one failed, could not
+be checked if one broke (`error`) and none failed; otherwise not checked unless its headline
+check (the one that answers it: the build, the test run, the fresh install, the valid
+citation file) ran and passed; then warned if one warned, passed if none did. Not checked
+is never counted as passed.
 """
 
 from __future__ import annotations
@@ -68,21 +69,28 @@ def _pick(checks: Sequence[Mapping[str, Any]], status: str) -> list[Mapping[str,
 
 
 def answer(question: Question, checks: Sequence[Mapping[str, Any]]) -> Answer:
-    """The answer to `question` from the checks (report dictionaries) of its families."""
+    """The answer to `question` from the checks (report dictionaries) of its families.
+
+    A failure or a broken check answers it whatever else ran; otherwise it is answered only
+    when its headline check ran and passed (or warned): tests that exist but were not run
+    do not say that they pass."""
     mine = [c for c in checks if c.get("family") in question.families]
-    for status, kind in (("fail", FAILED), ("error", BROKEN), ("warn", WARNED)):
+    for status, kind in (("fail", FAILED), ("error", BROKEN)):
         chosen = _pick(mine, status)
         if chosen:
             first = chosen[0]
             return Answer(question, kind, first["code"], _line(first["message"]), len(chosen) - 1)
-    passed = _pick(mine, "pass")
-    if passed:
-        best = next((c for c in passed if c["code"] == question.headline), passed[-1])
-        return Answer(question, PASSED, best["code"], _line(best["message"]))
-    if mine:
-        first = mine[0]
-        return Answer(question, UNCHECKED, first["code"], _line(first["message"]))
-    return Answer(question, UNCHECKED, "", "")
+    head = next((c for c in mine if c["code"] == question.headline), None)
+    if head is None or head.get("status") not in ("pass", "warn"):
+        source = head or next((c for c in mine if c.get("status") == "skip"), None)
+        if source is None or not source.get("message"):
+            return Answer(question, UNCHECKED, question.headline, "")
+        return Answer(question, UNCHECKED, source["code"], _line(source["message"]))
+    warned = _pick(mine, "warn")
+    if warned:
+        first = warned[0]
+        return Answer(question, WARNED, first["code"], _line(first["message"]), len(warned) - 1)
+    return Answer(question, PASSED, head["code"], _line(head["message"]))
 
 
 def answers(data: Mapping[str, Any]) -> tuple[Answer, ...]:

@@ -71,7 +71,7 @@ def make_report(*checks: tuple[str, Status]) -> Report:
 
 
 P, F, W, S, E = Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR
-ALL_PASS = (("BLD001", P), ("TST001", P), ("TST002", P), ("DEP003", P), ("CIT001", P))
+ALL_PASS = (("BLD001", P), ("TST001", P), ("TST002", P), ("DEP003", P), ("CIT002", P))
 
 
 @pytest.mark.parametrize(
@@ -92,11 +92,17 @@ ALL_PASS = (("BLD001", P), ("TST001", P), ("TST002", P), ("DEP003", P), ("CIT001
             "3/4 · not checked: citation",
             "yellow",
         ),
+        # tests that exist but did not run do not say they pass
+        (
+            (("BLD001", P), ("TST001", P), ("TST002", S), ("DEP003", P), ("CIT002", P)),
+            "3/4 · not checked: tests",
+            "yellow",
+        ),
         # a question nobody selected is not checked either; the denominator stays 4
         ((("BLD001", P), ("TST002", P)), "2/4 · not checked: install, citation", "yellow"),
         # a check that broke tells nothing about the repository: not checked, not failing
         (
-            (("BLD001", F), ("TST002", E), ("DEP003", P), ("CIT001", P)),
+            (("BLD001", F), ("TST002", E), ("DEP003", P), ("CIT002", P)),
             "failing: build · not checked: tests",
             "red",
         ),
