@@ -15,11 +15,17 @@ from bot import sarif
 from bot.cli import main
 from checks import all_checks
 from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from tests.actionrun import ActionHarness, event_payload
+from tests.ghserver import GitHubServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads(
     (ROOT / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8")
 )
+
+
+def push_event() -> dict[str, object]:
+    return event_payload("push.json", ref="refs/heads/main")
 
 
 def schema_errors(log: Any) -> list[str]:
@@ -202,3 +208,37 @@ def test_fixes_do_not_change_the_fingerprint_words() -> None:
     (b,) = sarif.to_sarif(report_of(fixed))["runs"][0]["results"]
     assert a["partialFingerprints"] == b["partialFingerprints"]
     assert b["message"]["text"].endswith("Fix: Add a generated CITATION.cff")
+
+
+def test_the_action_writes_the_sarif_input_for_upload_sarif(
+    github_server: GitHubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness = ActionHarness(github_server, tmp_path, monkeypatch)
+    (harness.workspace / "analysis").mkdir()
+    harness.commit({"analysis/README.md": "# Analysis\n"})
+    run = harness.run(
+        "push", push_event(), inputs={"sarif": "results/reprobot.sarif", "path": "analysis"}
+    )
+    assert run.code == 1
+    log = json.loads((harness.workspace / "results" / "reprobot.sarif").read_text("utf-8"))
+    assert schema_errors(log) == []
+    (run_log,) = log["runs"]
+    assert run_log["automationDetails"] == {"id": "reprobot/analysis/"}
+    (missing,) = results_by_rule(log)["CIT001"]
+    assert where(missing) == ("analysis/README.md", "%SRCROOT%", 1)
+
+
+def test_a_sarif_input_out_of_the_workspace_or_through_a_link_is_refused(
+    github_server: GitHubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness = ActionHarness(github_server, tmp_path, monkeypatch)
+    refused = harness.run("push", push_event(), inputs={"sarif": "../reprobot.sarif"})
+    assert refused.code == 2
+    assert "invalid sarif '../reprobot.sarif'" in refused.summary
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (harness.workspace / "out").symlink_to(elsewhere)
+    linked = harness.run("push", push_event(), inputs={"sarif": "out/deep/reprobot.sarif"})
+    assert linked.code == 1
+    assert "no SARIF file was written" in linked.summary
+    assert list(elsewhere.iterdir()) == []
