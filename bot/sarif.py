@@ -4,7 +4,8 @@ One run; the tool's rules are the checks of the report (id = code, short descrip
 title, full description and help = the check's explanation, help link = the check's row in
 the README); a result for each finding of a failed (`error`) or warned (`warning`) check.
 Code scanning places every alert on a file and a line, so a finding that names no file is
-placed on line 1 of the file it is most about: the manifest for the dependency, build and
+placed on line 1 of the file it is most about (so is one that names a file still to be
+written, such as a generated smoke test): the manifest for the dependency, build and
 test checks, the citation file or the README for the citation checks, the README for the
 rest; without such a file the result has no location. A check that broke (`error`) says
 nothing about the repository: it is a tool notification, never an alert.
@@ -129,8 +130,11 @@ def results_of(
 ) -> list[dict[str, Any]]:
     """The SARIF results of one failed or warned check."""
     level = LEVELS[result.status]
+    folder = None if root is None else root / prefix
     placed: list[tuple[Finding, str]] = [
-        (f, _uri(prefix, f.path)) for f in result.findings if f.path and _inside(f.path)
+        (f, _uri(prefix, f.path))
+        for f in result.findings
+        if f.path and _inside(f.path) and (folder is None or (folder / f.path).is_file())
     ]
     out: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -151,7 +155,7 @@ def results_of(
         )
     if out:
         return out
-    where = home(result.family, None if root is None else root / prefix)
+    where = home(result.family, folder)
     uri = _uri(prefix, where) if where else ""
     unplaced: dict[str, Any] = {
         "ruleId": result.code,

@@ -95,6 +95,9 @@ def test_three_runs_on_a_pull_request_leave_one_comment(
     assert first.outputs["report_path"] == ".reprobot/report.json"
     assert first.outputs["badge_url"].startswith("https://img.shields.io/badge/reproducible-")
     assert "CIT001" in first.summary
+    # the output keeps this run's static badge, but the summary offers no README snippet
+    assert "#### Badge" not in first.summary
+    assert first.outputs["badge_url"] not in first.summary
     assert server.calls("POST", r"/repos/[^/]+/[^/]+/issues$") == []
 
 

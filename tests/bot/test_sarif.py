@@ -125,6 +125,12 @@ def test_a_finding_without_a_file_goes_to_the_manifest_or_nowhere(tmp_path: Path
     (tmp_path / "requirements.txt").write_text("x\n")
     (placed,) = sarif.to_sarif(report, root=tmp_path)["runs"][0]["results"]
     assert where(placed)[0] == "requirements.txt"
+    # a finding naming a file still to be written (a generated smoke test) is no place
+    new = Finding("a smoke test to start from", "tests/test_smoke.py")
+    smoke = CheckResult("TST001", "tests", "Tests exist", Status.FAIL, "no tests", findings=(new,))
+    (start,) = sarif.to_sarif(report_of(smoke), root=tmp_path)["runs"][0]["results"]
+    assert where(start) == ("requirements.txt", "%SRCROOT%", 1)
+    assert start["message"]["text"] == "no tests"
     log = sarif.to_sarif(report, root=None)
     (nowhere,) = log["runs"][0]["results"]
     assert "locations" not in nowhere
@@ -132,8 +138,9 @@ def test_a_finding_without_a_file_goes_to_the_manifest_or_nowhere(tmp_path: Path
 
 
 def test_a_checked_folder_prefixes_every_path_and_names_the_analysis(tmp_path: Path) -> None:
-    (tmp_path / "analysis").mkdir()
+    (tmp_path / "analysis" / "src").mkdir(parents=True)
     (tmp_path / "analysis" / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "analysis" / "src" / "run me.py").write_text("print()\n")
     findings = (Finding("absolute path", "src/run me.py", 3), Finding("outside", "../x.py", 1))
     results = (
         CheckResult("PTH001", "portability", "Paths", Status.FAIL, "2 paths", findings=findings),
