@@ -3,10 +3,11 @@
 Descriptions are Markdown-like text made by the checks, quoting the repository (a README
 section to add, a snippet of code, the command to run). Shown as they are, their headings
 and fences would become the comment's own. So each block is rebuilt: prose as inert text
-(code spans kept), code (fenced or indented) in a fence longer than any backtick run inside
-it, and from the first heading on, what is a Markdown document of its own (README
-sections) as its source in one `markdown` fence. A command the fix also lists is shown
-once: in the description's code when it is there, else in a block of its own.
+(code spans kept), list items as a list whose marker is reprobot's, code (fenced or
+indented) in a fence longer than any backtick run inside it, and from the first heading
+on, what is a Markdown document of its own (README sections) as its source in one
+`markdown` fence. A command the fix also lists is shown once: in the description's code
+when it is there, else in a block of its own.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from bot.markdown import Safe
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_ITEM = re.compile(r"^ {0,3}[-*+]\s+(.*)$")
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "prose", "code" or "markdown"
+    kind: str  # "prose", "item" (of a list), "code" or "markdown"
     text: str
     lang: str = ""
 
@@ -64,6 +66,13 @@ def split(description: str) -> list[Block]:
             code = [ln[4:] if ln.startswith("    ") else ln.lstrip("\t") for ln in lines[index:end]]
             blocks.append(Block("code", "\n".join(code).strip("\n")))
             index = end
+        elif item := _ITEM.match(line):
+            flush()
+            blocks.append(Block("item", item.group(1)))
+            index += 1
+        elif blocks and blocks[-1].kind == "item" and not prose and line[:2] == "  ":
+            blocks[-1] = Block("item", f"{blocks[-1].text} {line.strip()}")
+            index += 1
         elif not line.strip():
             flush()
             index += 1
@@ -100,7 +109,13 @@ def to_markdown(description: str, commands: Sequence[str] = ()) -> Safe:
     blocks = split(description)
     parts: list[str] = []
     for block in blocks:
-        if block.kind == "prose":
+        if block.kind == "item":  # the list marker is reprobot's, the words inert
+            item = f"- {markdown.line(block.text)}"
+            if parts and parts[-1].startswith("- "):
+                parts[-1] += f"\n{item}"
+            else:
+                parts.append(item)
+        elif block.kind == "prose":
             parts.append(markdown.text(block.text))
         else:
             lang = block.lang or ("sh" if any(_in_code(c, [block]) for c in commands) else "")

@@ -249,3 +249,20 @@ def test_a_question_not_checked_is_said_so_in_words(tmp_path: Path) -> None:
     )
     text = render.to_text(report)
     assert re.search(r"n/a\s+Tests pass\s+could not be checked: TST002", text)
+
+
+def test_a_fixs_list_stays_a_list_of_inert_words() -> None:
+    description = (
+        "Review it before committing.\n- date-released is today: set it\n"
+        "  to the day 4.0.0 is published\n- <img src=x> @someone\n\nThen commit it."
+    )
+    fix = Fix("Add a generated CITATION.cff", description, {"CITATION.cff": "cff-version: 1.2.0\n"})
+    result = CheckResult("CIT001", "citation", "Cite", Status.FAIL, "no CITATION.cff", fixes=(fix,))
+    report = Report("0.1.0", "/r", None, (result,), "2024-01-01T00:00:00+00:00", 1.0)
+    root = parse(render.to_markdown(report))
+    items = [li.text() for li in root.all("li")]
+    assert items == [
+        "date-released is today: set it to the day 4.0.0 is published",
+        "<img src=x> @\u200bsomeone",
+    ]
+    assert not root.all("img")
