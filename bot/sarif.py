@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -91,10 +92,15 @@ def _inside(path: str) -> bool:
     return not outside and all(p not in ("", ".", "..") for p in parts)
 
 
+def _folder(prefix: str) -> str:
+    """The checked folder as a clean relative path ("" for the repository root)."""
+    clean = posixpath.normpath(prefix.strip().replace("\\", "/") or ".").strip("/")
+    return "" if clean == "." else clean
+
+
 def _uri(prefix: str, path: str) -> str:
-    clean = prefix.strip().strip("/")
-    full = path if clean in ("", ".") else f"{clean}/{path}"
-    return quote(full, safe="/")
+    folder = _folder(prefix)
+    return quote(f"{folder}/{path}" if folder else path, safe="/")
 
 
 def home(family: str, folder: Path | None) -> str | None:
@@ -130,7 +136,7 @@ def results_of(
 ) -> list[dict[str, Any]]:
     """The SARIF results of one failed or warned check."""
     level = LEVELS[result.status]
-    folder = None if root is None else root / prefix
+    folder = None if root is None else root / _folder(prefix)
     placed: list[tuple[Finding, str]] = [
         (f, _uri(prefix, f.path))
         for f in result.findings
@@ -209,8 +215,8 @@ def to_sarif(report: Report, *, prefix: str = "", root: Path | None = None) -> d
         "invocations": [invocation],
         "results": results,
     }
-    folder = prefix.strip().strip("/")
-    if folder not in ("", "."):  # one analysis per checked folder: code scanning's category
+    folder = _folder(prefix)
+    if folder:  # one analysis per checked folder: code scanning's category
         run["automationDetails"] = {"id": f"reprobot/{folder}/"}
     return {"$schema": SCHEMA_URI, "version": VERSION, "runs": [run]}
 

@@ -153,6 +153,12 @@ def test_a_checked_folder_prefixes_every_path_and_names_the_analysis(tmp_path: P
     uris = [where(r)[0] for r in run["results"] if "locations" in r]
     assert uris == ["analysis/src/run%20me.py", "analysis/pyproject.toml"]
     assert "automationDetails" not in sarif.to_sarif(report_of(*results))["runs"][0]
+    for same in ("./analysis", "analysis//", " analysis/. "):
+        log = sarif.to_sarif(report_of(*results), prefix=same, root=tmp_path)
+        assert log["runs"][0]["automationDetails"] == {"id": "reprobot/analysis/"}
+        assert [where(r)[0] for r in log["runs"][0]["results"]] == uris
+    for root in (".", "./", ""):
+        assert "automationDetails" not in sarif.to_sarif(report_of(), prefix=root)["runs"][0]
 
 
 def test_fingerprints_survive_moved_lines_and_tell_findings_apart() -> None:
