@@ -234,8 +234,8 @@ def test_a_question_not_checked_is_said_so_in_words(tmp_path: Path) -> None:
     )
     assert rows["Installs fresh"][2].text() == "not checked: DEP003 did not run"
     assert rows["Citable"][2].text() == "not checked: CIT001 ignored: CIT"
-    assert root.all("h3")[0].text() == (
-        "❌ reprobot: 1 of 4 pass · not checked: Tests pass, Installs fresh, Citable"
+    assert root.all("h3")[0].text() == (  # nothing failed: a check broke, said with ⚠️
+        "⚠️ reprobot: 1 of 4 pass · not checked: Tests pass, Installs fresh, Citable"
     )
     others = (CheckResult("DOC001", "docs", "README", Status.FAIL, "no install section"),)
     complete = dataclasses.replace(report, checks=ALL_ANSWERED + others)
