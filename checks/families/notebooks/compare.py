@@ -97,7 +97,8 @@ def _compare_text(cell: _Cell, stored: str, new: str, place: str) -> list[Differ
     verdict = compare_text(old, fresh, cell.tolerance)
     if verdict.same:
         return []
-    at = f"{place}, line {verdict.line}" if verdict.line and "\n" in old + fresh else place
+    line = f"line {verdict.line}" if verdict.line and "\n" in old + fresh else ""
+    at = ", ".join(part for part in (place, line) if part)
     return [
         cell.difference(
             verdict.kind, verdict.stored, verdict.new, relative=verdict.relative, place=at

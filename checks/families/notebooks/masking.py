@@ -7,8 +7,8 @@ paths, ids and run-time timestamps become placeholders. What is left is compared
 numbers within a tolerance (`checks.families.notebooks.compare`).
 
 Dates alone are data (a time series prints `2021-07-04`) and stay; a timestamp is masked
-when it has the marks of a clock read at run time: microseconds, milliseconds after a comma
-(`logging`), a time zone, or `time.ctime()`'s shape.
+when it has the marks of a clock read at run time: milli- or microseconds (`logging`'s
+`,123`), a time zone, `datetime.now()`'s repr, or `time.ctime()`'s shape.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d"
-            r"(?:\.\d{6}(?!\d)|,\d{3}(?!\d)|(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)(?![\d:]))"
+            r"(?:\.(?:\d{3}|\d{6})(?!\d)|,\d{3}(?!\d)|(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)(?![\d:]))"
         ),
         "<timestamp>",
     ),
@@ -143,9 +143,10 @@ def _keep(lines: Sequence[str]) -> list[str]:
 
 def mask(text: str, sanitize: Sequence[tuple[re.Pattern[str], str]] = ()) -> str:
     """The text with what is volatile dropped or replaced, trailing blanks and blank lines
-    at the ends removed; then the user's `sanitize` replacements."""
+    removed (a dropped progress bar or warning leaves them); then the user's `sanitize`
+    replacements."""
     lines = _keep(play_terminal(text).split("\n"))
-    out = "\n".join(line.rstrip() for line in lines).strip("\n")
+    out = "\n".join(line.rstrip() for line in lines if line.strip())
     for pattern, replacement in _MASKS:
         out = pattern.sub(replacement, out)
     for pattern, replacement in sanitize:
