@@ -12,8 +12,9 @@ unique ids for every code cell, else by their place among the code cells. In eac
 - `execute_result` and `display_data` are the same thing shown two ways.
 
 A cell with no stored output has nothing to compare and counts neither way; nbval's
-markers (`# NBVAL_SKIP`, `# NBVAL_IGNORE_OUTPUT` on the first line, or the cell tags
-`nbval-skip`, `nbval-ignore-output`) leave a cell out, and with `lax=True` only the cells
+markers (`# NBVAL_SKIP`, `# NBVAL_IGNORE_OUTPUT` comment lines, or the cell tags
+`nbval-skip`, `nbval-ignore-output`) leave a cell out, and so do profiling magics (`%prun`,
+`%lprun`, `%memit`, `%mprun`), whose output is never a result; and with `lax=True` only the cells
 marked `# NBVAL_CHECK_OUTPUT` (tag `nbval-check-output`) are compared, as `--nbval-lax`.
 """
 

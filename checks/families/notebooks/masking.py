@@ -67,7 +67,7 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     # durations: `1.2 s`, `34 ms`, `5.1µs`, `00:03` in a log line
     (
         re.compile(
-            r"(?<![\w.])\d+(?:\.\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|mins?|minutes?)"
+            r"(?<![\w.-])\d+(?:\.\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|mins?|minutes?)"
             r"(?![\w/])"
         ),
         "<duration>",
@@ -83,6 +83,12 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:/home|/Users)/[^/\s'\"]+"), "<home>"),
     (re.compile(r"[A-Za-z]:\\Users\\[^\\\s'\"]+"), "<home>"),
     (re.compile(r"\btmp[a-z0-9_]{8}\b"), "<tmp>"),
+    # NumPy 2 shows a scalar with its type (`np.float64(0.5)`), NumPy 1 as the number
+    (re.compile(r"\bnp\.(?:float|int|uint|complex|longdouble|clongdouble)\d*\(([^()]*)\)"), r"\1"),
+    (re.compile(r"\bnp\.(?:str_|bytes_)\(([^()]*)\)"), r"\1"),
+    (re.compile(r"\bnp\.(True|False)_\b"), r"\1"),
+    # `%%writefile` says whether the file was there before
+    (re.compile(r"^Overwriting (?=\S)", re.M), "Writing "),
     # IPython's prompt numbers depend on how often cells were run
     (re.compile(r"\b(Out|In) ?\[\d+\]"), r"\1[_]"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from PIL import Image
 
 from checks.families.notebooks.compare import Difference, compare_notebooks
 from checks.families.notebooks.figures import figure_name, side_by_side, write_figures
+from checks.families.notebooks.images import CHANGED_SHARE, compare_images
 from tests.families.notebooks.compare_data import code, figure, notebook, png, result
 
 
@@ -77,3 +79,20 @@ def test_figure_names_are_safe() -> None:
     difference = _figure_differences()[0]
     assert figure_name("../../etc/passwd", difference, 1) == "etc-passwd-cell1-1.png"
     assert figure_name("...", difference, 2) == "notebook-cell1-2.png"
+
+
+# Drawn with matplotlib 3.11 (Agg, 6x4 inches at 72 dpi): `ax.plot(x, np.sin(x))` with
+# x = np.linspace(0, 10, 200), titled and labelled; `noaa` without anti-aliasing, `shift`
+# with np.sin(x + 0.3), `extra` with np.cos(x) drawn too.
+DRAWN = Path(__file__).parent / "compare_figures"
+
+
+def _drawn(name: str) -> str:
+    return base64.b64encode((DRAWN / f"sine-{name}.png").read_bytes()).decode()
+
+
+@pytest.mark.parametrize(("name", "same"), [("noaa", True), ("shift", False), ("extra", False)])
+def test_real_plots_differ_when_their_lines_do(name: str, same: bool) -> None:
+    verdict = compare_images(_drawn("base"), _drawn(name))
+    assert verdict.same is same
+    assert verdict.changed is not None and (verdict.changed <= CHANGED_SHARE) is same

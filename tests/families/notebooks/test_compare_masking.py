@@ -103,6 +103,12 @@ SAME = [
     # prompt numbers and ids
     ("see Out[12]", "see Out[3]"),
     ("run 9b2f6c1e-5d3a-4f8e-b1c2-0a9d8e7f6a5b", "run 3e1f7a22-1b0c-4d9e-8f7a-6b5c4d3e2f1a"),
+    # found by running the handbook's notebooks again with NumPy 2.4, pandas 3.1:
+    # NumPy 2 names a scalar's type (02.02 cell 12)
+    ("9", "np.int64(9)"),
+    ("(0.5, True, 'a')", "(np.float64(0.5), np.True_, np.str_('a'))"),
+    # `%%file` (01.07 cell 31), when the file was already there
+    ("Overwriting mprun_demo.py\n", "Writing mprun_demo.py\n"),
     # colours and blank ends
     ("\x1b[1;31mred\x1b[0m  \n\n", "red"),
 ]
@@ -126,6 +132,10 @@ DIFFERENT = [
         "2020-07-04    0\n2020-08-04    2\ndtype: int64",
     ),
     ("<function f at 0x10> returned 3", "<function f at 0x10> returned 4"),
+    # a type that is not NumPy's, and pandas 3's string dtype (03.01 cell 34): shown
+    ("Decimal('9')", "9"),
+    ("dtype: object", "dtype: str"),
+    ("Timer unit: 1e-06 s", "Timer unit: 1e-09 s"),
 ]
 
 
@@ -143,6 +153,24 @@ def test_data_that_looks_like_time_is_compared(stored: str, new: str) -> None:
         notebook(code("x", result(stored))), notebook(code("x", result(new))), tolerance=0.0
     )
     assert not comparison.reproduced and comparison.differences
+
+
+def test_arrays_padded_and_wrapped_anew_are_the_same_numbers() -> None:
+    # NumPy pads and wraps arrays as its version and the values like (02.01 cell 38)
+    stored = "array([[-0.46652655, -0.59158776, -1.05392451],\n       [ 0.1, 0.2, 0.3]])"
+    new = "array([[-0.46652655, -0.59158776, -1.05392451], [0.1, 0.2, 0.3]])"
+    assert compare_notebooks(
+        notebook(code("x", result(stored))), notebook(code("x", result(new))), tolerance=0.0
+    ).reproduced
+
+
+def test_profiling_magics_leave_their_cell_out() -> None:
+    profile = "14 function calls in 0.621 seconds\n\n   Ordered by: internal time\n"
+    for source in ("%prun sum_of_lists(1000000)", "from m import f\n%mprun -f f f(10)"):
+        comparison = compare_notebooks(
+            notebook(code(source, result(profile))), notebook(code(source)), tolerance=0.0
+        )
+        assert comparison.cells_ignored == 1 and comparison.nothing_to_compare
 
 
 def test_terminal_overwrites_keep_the_last_version_of_a_line() -> None:
