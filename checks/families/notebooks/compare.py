@@ -20,6 +20,7 @@ marked `# NBVAL_CHECK_OUTPUT` (tag `nbval-check-output`) are compared, as `--nbv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,7 +82,7 @@ class _Cell:
     number: int
     source: str
     tolerance: float
-    sanitize: tuple[Any, ...]
+    sanitize: tuple[tuple[re.Pattern[str], str], ...]
 
     def difference(self, kind: str, stored: str, new: str, **more: Any) -> Difference:
         return Difference(self.number, self.source, kind, stored, new, **more)

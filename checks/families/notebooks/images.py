@@ -31,7 +31,7 @@ SIZE_SLACK = 0.02
 # The longer side of the pictures compared.
 SCALE = 256
 # Larger pictures are not decoded (a hostile notebook's decompression bomb).
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 25_000_000
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,21 @@ when it has the marks of a clock read at run time: milli- or microseconds (`logg
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+# Characters of one output masked and compared; the rest only as a digest.
+MAX_TEXT = 200_000
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 # Whole lines that only say how a run went, never what it computed.
 _PROGRESS_LINES = (
     re.compile(r"\d+%\|"),  # tqdm: ` 45%|████▌     | 45/100 [00:01<00:02, 30.1it/s]`
-    re.compile(r"\[[=>.\s]*\]\s*-?\s*(ETA|\d+s|\d+ms)"),  # keras: `10/10 [=====] - 0s 2ms/step`
+    re.compile(r"\[[=>.]*\]\s*(?:-\s)?(?:ETA|\d+m?s)"),  # keras: `10/10 [=====] - 0s 2ms/step`
     re.compile(r"\d+(\.\d+)?\s*(it/s|s/it)\b"),
     re.compile(r"^\s*\d+/\d+\s+━"),  # keras 3's bar
 )
@@ -147,14 +152,21 @@ def _keep(lines: Sequence[str]) -> list[str]:
     return kept
 
 
-def mask(text: str, sanitize: Sequence[tuple[re.Pattern[str], str]] = ()) -> str:
+@functools.lru_cache(maxsize=256)
+def mask(text: str, sanitize: tuple[tuple[re.Pattern[str], str], ...] = ()) -> str:
     """The text with what is volatile dropped or replaced, trailing blanks and blank lines
     removed (a dropped progress bar or warning leaves them); then the user's `sanitize`
-    replacements."""
+    replacements. Past `MAX_TEXT` characters the rest is not masked but stands as its
+    length and digest, so that a huge output compares in bounded time."""
+    tail = ""
+    if len(text) > MAX_TEXT:
+        rest = text[MAX_TEXT:]
+        digest = hashlib.sha256(rest.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        text, tail = text[:MAX_TEXT], f"\n[{len(rest)} more characters, digest sha{digest}]"
     lines = _keep(play_terminal(text).split("\n"))
     out = "\n".join(line.rstrip() for line in lines if line.strip())
     for pattern, replacement in _MASKS:
         out = pattern.sub(replacement, out)
     for pattern, replacement in sanitize:
         out = pattern.sub(replacement, out)
-    return out
+    return out + tail

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from checks.families.notebooks.compare import compare_notebooks
-from checks.families.notebooks.masking import mask, play_terminal
+from checks.families.notebooks.masking import MAX_TEXT, mask, play_terminal
 from tests.families.notebooks.compare_data import code, notebook, result, stream
 
 HANDBOOK = Path("/work/real/jakevdp+PythonDataScienceHandbook/notebooks")
@@ -236,3 +236,18 @@ def test_the_timing_notebook_has_nothing_left_but_its_results() -> None:
         if output.get("output_type") == "stream":
             output["text"] = "".join(output["text"]).replace("±", "±").replace("1.53 µs", "2.04 µs")
     assert compare_notebooks(stored, new, tolerance=0.0).differences == ()
+
+
+def test_a_huge_output_is_masked_in_part_and_compared_whole() -> None:
+    head = "<Foo object at 0x7f3a2c1b9e50>\n" + "value 1.0\n" * (MAX_TEXT // 10)
+    stored, new = head + "end 1\n", head.replace("0x7f3a2c1b9e50", "0x7f000000aaaa") + "end 1\n"
+    assert compare_notebooks(
+        notebook(code("x", stream(stored))), notebook(code("x", stream(new))), tolerance=0.0
+    ).reproduced
+    changed = compare_notebooks(
+        notebook(code("x", stream(stored))),
+        notebook(code("x", stream(new.replace("end 1", "end 2")))),
+        tolerance=0.5,
+    )
+    assert [d.kind for d in changed.differences] == ["text"]
+    assert "more characters" in changed.differences[0].stored
