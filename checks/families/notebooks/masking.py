@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from checks.core.settings import SettingError
+
 # Characters of one output masked and compared; the rest only as a digest.
 MAX_TEXT = 200_000
 
@@ -126,6 +128,31 @@ def compile_sanitize(
                 f"sanitize entry {number}: {regex!r} is not a regex ({error})"
             ) from None
     return tuple(compiled)
+
+
+def parse_sanitize(value: object) -> tuple[Sanitizer, ...]:
+    """The `sanitize` setting read: a list of `{regex, replace}` tables, each regex valid
+    (a settings `parse`: SettingError says what is wrong, after the key's name)."""
+    if not isinstance(value, list | tuple):
+        raise SettingError(f"must be a list of {{regex, replace}} tables, not {value!r}")
+    entries: list[Sanitizer] = []
+    for number, entry in enumerate(value, start=1):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("regex"), str):
+            raise SettingError(f"entry {number} must be a table with a `regex` string")
+        extra = set(entry) - {"regex", "replace"}
+        if extra:
+            raise SettingError(
+                f"entry {number} has unknown keys: {', '.join(sorted(map(str, extra)))}"
+            )
+        replace = entry.get("replace", "")
+        if not isinstance(replace, str):
+            raise SettingError(f"entry {number}: `replace` must be a string, not {replace!r}")
+        entries.append(Sanitizer(entry["regex"], replace))
+    try:
+        compile_sanitize(entries)
+    except ValueError as error:
+        raise SettingError(str(error).replace("sanitize entry", "entry")) from None
+    return tuple(entries)
 
 
 def play_terminal(text: str) -> str:
