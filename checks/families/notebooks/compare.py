@@ -64,7 +64,7 @@ class Comparison:
     cells_reproduced: int
     differences: tuple[Difference, ...]
     nothing_to_compare: bool
-    cells_ignored: int = 0
+    cells_ignored: int = 0  # cells with stored outputs that nbval's markers or lax left out
 
     @property
     def share(self) -> float:
@@ -197,10 +197,10 @@ def compare_notebooks(
     compared = reproduced = ignored = 0
     differences: list[Difference] = []
     for pair in paired_cells(stored, executed):
+        if pair.stored.empty:
+            continue
         if pair.stored.ignored(lax=lax):
             ignored += 1
-            continue
-        if pair.stored.empty:
             continue
         cell = _Cell(pair.stored.number, pair.stored.first_line, tolerance, rules)
         found = _compare_cell(cell, pair.stored, pair.new)

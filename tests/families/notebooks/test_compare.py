@@ -337,3 +337,10 @@ def test_the_sanitize_setting_is_read_with_plain_complaints() -> None:
     ]:
         with pytest.raises(SettingError, match=words):
             parse_sanitize(bad)
+
+
+def test_only_cells_with_stored_outputs_count_as_left_out() -> None:
+    stored = notebook(code("import x"), code("random()", result("0.1")), code("2", result("2")))
+    comparison = compared(stored, copy.deepcopy(stored), lax=True)
+    assert (comparison.cells_compared, comparison.cells_ignored) == (0, 2)
+    assert comparison.nothing_to_compare
