@@ -22,7 +22,6 @@ from typing import TextIO
 
 from bot import badge as badges
 from bot import bodies, markdown, render, secrets, workflow
-from bot import figures as figure_files
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
@@ -133,6 +132,8 @@ def finish(
         snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
         repository_url=page(runner),
     )
+    from bot import figures as figure_files  # the notebooks' side-by-side figures, if any
+
     shown = f"{REPORT_DIR}/{figure_files.FIGURES_DIR}"
     made = figure_files.listed(report_file(env).parent / figure_files.FIGURES_DIR)
     text += figure_files.section(made, run_url=runner.run_url, folder=shown)
