@@ -2,7 +2,8 @@
 
 GitHub's Markdown drops `data:` images, so a figure cannot be shown inline in a summary
 or a comment; the figures are PNG files in `FIGURES_DIR` beside `report.json`, which the
-example workflow uploads as the `reprobot-figures` artifact, and the summary names each.
+example workflow uploads as the `reprobot-figures` artifact, and the summary names each
+(`summary_addition`, appended to the job summary's text).
 """
 
 from __future__ import annotations
@@ -47,3 +48,10 @@ def section(figures: tuple[str, ...], *, run_url: str | None, folder: str) -> st
         folder=folder,
         limit=LIMIT,
     )
+
+
+def summary_addition(report_dir: Path, *, run_url: str | None, shown_as: str = ".reprobot") -> str:
+    """The section for the figures in `report_dir/figures` (empty when there are none);
+    `shown_as` is how the summary names `report_dir` when there is no run to link to."""
+    folder = f"{shown_as}/{FIGURES_DIR}"
+    return section(listed(report_dir / FIGURES_DIR), run_url=run_url, folder=folder)

@@ -132,11 +132,6 @@ def finish(
         snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
         repository_url=page(runner),
     )
-    from bot import figures as figure_files  # the notebooks' side-by-side figures, if any
-
-    shown = f"{REPORT_DIR}/{figure_files.FIGURES_DIR}"
-    made = figure_files.listed(report_file(env).parent / figure_files.FIGURES_DIR)
-    text += figure_files.section(made, run_url=runner.run_url, folder=shown)
     if runner.summary_path is not None:
         try:
             workflow.append_summary(runner.summary_path, text, bodies.summary_note(runner.run_url))

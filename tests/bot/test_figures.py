@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from bot import figures
-from bot.inputs import ActionEnv, Inputs, RunnerEnv
-from bot.job import REPORT_DIR, finish
-from checks.core.model import CheckResult, Report, Status
 from checks.families.notebooks.compare import compare_notebooks
 from checks.families.notebooks.figures import write_figures
 from tests.families.notebooks.compare_data import code, figure, notebook, png
@@ -24,34 +20,18 @@ def _write_changed_figure(folder: Path) -> tuple[Path, ...]:
     return write_figures(differences, folder, stem="analysis.ipynb")
 
 
-def _report() -> Report:
-    failed = CheckResult("NBK002", "notebooks", "Stored results reproduce", Status.FAIL, "figure")
-    return Report("0.1.0", "/w", None, (failed,), "2024-01-01T00:00:00+00:00", 1.0)
-
-
 def test_the_summary_names_each_figure_and_the_artifact_holding_it(tmp_path: Path) -> None:
-    folder = tmp_path / REPORT_DIR / figures.FIGURES_DIR
-    written = _write_changed_figure(folder)
-    env = ActionEnv(
-        RunnerEnv(
-            summary_path=tmp_path / "summary.md",
-            workspace=tmp_path,
-            repository="o/r",
-            run_id="9",
-        ),
-        Inputs(),
-    )
-    finish(env, _report(), notices=[], out=io.StringIO())
-    summary = (tmp_path / "summary.md").read_text()
-    assert "#### Figures that did not come out again" in summary
-    assert f"- `{written[0].name}`" in summary
-    assert f"[`reprobot-figures` artifact]({RUN}#artifacts)" in summary
+    written = _write_changed_figure(tmp_path / ".reprobot" / figures.FIGURES_DIR)
+    text = figures.summary_addition(tmp_path / ".reprobot", run_url=RUN)
+    assert "#### Figures that did not come out again" in text
+    assert f"- `{written[0].name}`" in text
+    assert f"[`reprobot-figures` artifact]({RUN}#artifacts)" in text
+    local = figures.summary_addition(tmp_path / ".reprobot", run_url=None)
+    assert "in `.reprobot/figures`:" in local
 
 
 def test_no_figures_no_section(tmp_path: Path) -> None:
-    env = ActionEnv(RunnerEnv(summary_path=tmp_path / "summary.md", workspace=tmp_path), Inputs())
-    finish(env, _report(), notices=[], out=io.StringIO())
-    assert "Figures that did not come out again" not in (tmp_path / "summary.md").read_text()
+    assert figures.summary_addition(tmp_path, run_url=RUN) == ""
 
 
 def test_only_regular_png_files_are_listed_never_through_links(tmp_path: Path) -> None:
