@@ -251,3 +251,15 @@ def test_a_huge_output_is_masked_in_part_and_compared_whole() -> None:
     )
     assert [d.kind for d in changed.differences] == ["text"]
     assert "more characters" in changed.differences[0].stored
+
+
+def test_every_handbook_notebook_compared_with_itself_reproduces_fully() -> None:
+    if not HANDBOOK.exists():
+        pytest.skip(f"{HANDBOOK} is not on this machine")
+    judged = 0
+    for path in sorted(HANDBOOK.glob("*.ipynb")):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        comparison = compare_notebooks(stored, copy.deepcopy(stored), tolerance=0.0)
+        assert comparison.differences == (), path.name
+        judged += not comparison.nothing_to_compare
+    assert judged >= 50
