@@ -4,7 +4,9 @@
 terminal overwrites (`\\r`, ANSI colours) are played out, progress bars, warnings and
 timings are dropped or replaced by a placeholder, memory addresses, temporary and home
 paths, ids and run-time timestamps become placeholders. What is left is compared exactly,
-numbers within a tolerance (`checks.families.notebooks.compare`).
+numbers within a tolerance (`checks.families.notebooks.compare`). The items of a set's repr
+are put in order, since the order of a set of strings changes with each interpreter's
+hash seed.
 
 Dates alone are data (a time series prints `2021-07-04`) and stay; a timestamp is masked
 when it has the marks of a clock read at run time: milli- or microseconds (`logging`'s
@@ -101,6 +103,14 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# A set's repr lists its strings in an order that follows PYTHONHASHSEED, new each run.
+_SET = re.compile(r"\{([^{}:\n]*,[^{}:\n]*)\}")
+
+
+def _sorted_set(match: re.Match[str]) -> str:
+    return "{" + ", ".join(sorted(item.strip() for item in match.group(1).split(","))) + "}"
+
+
 @dataclass(frozen=True)
 class Sanitizer:
     """One `{regex, replace}` entry of the `sanitize` setting, as nbval's sanitize files."""
@@ -194,6 +204,7 @@ def mask(text: str, sanitize: tuple[tuple[re.Pattern[str], str], ...] = ()) -> s
     out = "\n".join(line.rstrip() for line in lines if line.strip())
     for pattern, replacement in _MASKS:
         out = pattern.sub(replacement, out)
+    out = _SET.sub(_sorted_set, out)
     for pattern, replacement in sanitize:
         out = pattern.sub(replacement, out)
     return out + tail

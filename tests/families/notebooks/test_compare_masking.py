@@ -109,6 +109,9 @@ SAME = [
     ("(0.5, True, 'a')", "(np.float64(0.5), np.True_, np.str_('a'))"),
     # `%%file` (01.07 cell 31), when the file was already there
     ("Overwriting mprun_demo.py\n", "Writing mprun_demo.py\n"),
+    # a set of strings, printed in the order of this interpreter's hash seed
+    ("{'ham', 'eggs', 'spam'}", "{'spam', 'ham', 'eggs'}"),
+    ("frozenset({'b', 'a'})", "frozenset({'a', 'b'})"),
     # colours and blank ends
     ("\x1b[1;31mred\x1b[0m  \n\n", "red"),
 ]
@@ -135,6 +138,8 @@ DIFFERENT = [
     # a type that is not NumPy's, and pandas 3's string dtype (03.01 cell 34): shown
     ("Decimal('9')", "9"),
     ("dtype: object", "dtype: str"),
+    ("{'ham', 'eggs'}", "{'ham', 'spam'}"),
+    ("{'a': 1, 'b': 2}", "{'b': 2, 'a': 1}"),
     ("Timer unit: 1e-06 s", "Timer unit: 1e-09 s"),
 ]
 
