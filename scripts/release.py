@@ -5,6 +5,7 @@
     python3 scripts/release.py action-yml 1.2.3 [--owner reprobot] [--output action.yml]
     python3 scripts/release.py notes 1.2.3 [--previous v1.2.2] [--output notes.md]
     python3 scripts/release.py check-lock                   # requirements/*.txt match uv.lock
+    python3 scripts/release.py lock                         # uv lock, then write requirements/*.txt
     python3 scripts/release.py dry-run 1.2.3 --out DIR [--skip-image]
 
 On main, action.yml builds the Dockerfile (`image: Dockerfile`). A release's action.yml names
@@ -213,6 +214,27 @@ def stale_exports(root: Path = ROOT) -> list[str]:
     return stale
 
 
+def write_exports(root: Path = ROOT) -> list[str]:
+    """Write requirements/*.txt from uv.lock as it is; returns the files that changed."""
+    changed = stale_exports(root)
+    for path in changed:
+        done = subprocess.run(
+            export_command(path), cwd=root, capture_output=True, text=True, check=True, timeout=300
+        )
+        (root / path).write_text(done.stdout, encoding="utf-8")
+    return changed
+
+
+def relock(root: Path = ROOT) -> list[str]:
+    """`uv lock` (after a change to the dependencies), then the exports."""
+    done = subprocess.run(
+        [uv_command(), "lock"], cwd=root, capture_output=True, text=True, check=False, timeout=900
+    )
+    if done.returncode != 0:
+        raise ReleaseError(f"uv lock failed:\n{done.stderr[-4000:]}")
+    return write_exports(root)
+
+
 def check_lock(root: Path = ROOT) -> None:
     stale = stale_exports(root)
     if stale:
@@ -310,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     notes.add_argument("--head", default="HEAD")
     notes.add_argument("--output")
     sub.add_parser("check-lock", help="requirements/*.txt are the export of uv.lock")
+    sub.add_parser("lock", help="uv lock, then write requirements/*.txt from it")
     dry = sub.add_parser("dry-run", help="build everything locally, publish nothing")
     dry.add_argument("version")
     dry.add_argument("--out", required=True)
@@ -325,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "notes":
             text = release_notes(args.version, args.owner, previous=args.previous, head=args.head)
             write(text, args.output)
+        elif args.command == "lock":
+            changed = relock()
+            print(f"rewrote {', '.join(changed)}" if changed else "requirements/*.txt unchanged")
         elif args.command == "check-lock":
             check_lock()
             print("requirements/action.txt and requirements/build.txt match uv.lock")

@@ -167,6 +167,10 @@ def test_a_stale_export_is_named_with_its_remedy(tmp_path: Path) -> None:
     assert release.stale_exports(tmp_path) == ["requirements/action.txt"]
     with pytest.raises(release.ReleaseError, match=r"action.txt out of step.*uv export --frozen"):
         release.check_lock(tmp_path)
+    # the remedy, applied, makes the check pass
+    assert release.write_exports(tmp_path) == ["requirements/action.txt"]
+    release.check_lock(tmp_path)
+    assert (tmp_path / "requirements" / "action.txt").read_text(encoding="utf-8") == action
 
 
 def test_every_pinned_requirement_carries_a_hash() -> None:
