@@ -13,9 +13,11 @@ from pathlib import Path
 from bot.audit.execute import Limits
 from bot.audit.page import render_page
 from bot.audit.pool import Progress, job_bound, run_audit
-from bot.audit.sources import Lister, SourceError, targets_of
+from bot.audit.sources import Lister, SourceError, Target, targets_of
 from bot.audit.table import audit_document, read_reports, row_of, to_csv
 from checks import __version__, all_checks
+
+MAX_CHUNKS = 256  # jobs in one GitHub Actions matrix
 
 
 class AuditError(Exception):
@@ -29,7 +31,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Check many repositories, each in its own clean room, and write "
         "DIR/reports/<owner>+<name>.json as each finishes, then DIR/audit.json, "
         "DIR/audit.csv and DIR/index.html. `reprobot audit merge DIR...` joins the "
-        "reports of several audits into --out.",
+        "reports of several audits into --out; `reprobot audit plan SOURCES...` splits "
+        "the repositories into chunks for a fanned-out workflow (--out/plan.json).",
         epilog="SOURCES: https://github.com/OWNER/NAME[@REF], OWNER/NAME[@REF], a local "
         "path, a file listing them (one a line, or a CSV with a column named like "
         "'repository'), org:NAME or user:NAME (their public repositories), or "
@@ -125,12 +128,49 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _targets(words: Sequence[str], limit: int) -> list[Target]:
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+    try:
+        targets = targets_of(words, server=server, lister=_lister(limit))
+    except SourceError as exc:
+        raise AuditError(str(exc)) from None
+    if not targets:
+        raise AuditError("the sources name no repository")
+    return targets
+
+
+def plan_chunks(targets: Sequence[Target], size: int) -> list[dict[str, object]]:
+    """The targets in chunks of about `size`, never more than MAX_CHUNKS of them (the
+    jobs of one Actions matrix), each as the lines of a list file."""
+    size = max(size, 1, -(-len(targets) // MAX_CHUNKS))
+    lines = [f"{t.url}@{t.ref}" if t.ref else t.url for t in targets]
+    return [
+        {"index": n, "repositories": "\n".join(lines[i : i + size])}
+        for n, i in enumerate(range(0, len(lines), size), 1)
+    ]
+
+
+def _plan(targets: Sequence[Target], out: Path, size: int) -> int:
+    chunks = plan_chunks(targets, size)
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(chunks)
+    (out / "plan.json").write_text(text + "\n", encoding="utf-8")
+    github_output = os.environ.get("GITHUB_OUTPUT")
+    if github_output:
+        with open(github_output, "a", encoding="utf-8") as handle:
+            handle.write(f"chunks={text}\n")
+    print(f"reprobot: {len(targets)} repositories in {len(chunks)} chunks", file=sys.stderr)
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.sources[0] == "merge":
         if len(args.sources) < 2:
             raise AuditError("audit merge: give the audit folders to merge")
         return _merge(args.sources[1:], out)
+    if args.sources[0] == "plan":
+        return _plan(_targets(args.sources[1:], args.limit), out, args.chunk_size)
     if args.jobs < 1:
         raise AuditError("--jobs: give 1 or more")
     jobs = min(args.jobs, job_bound())
@@ -139,16 +179,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f"reprobot: --jobs {args.jobs} is more than this machine can take; using {jobs}",
             file=sys.stderr,
         )
-    try:
-        targets = targets_of(
-            args.sources,
-            server=os.environ.get("GITHUB_SERVER_URL", "https://github.com"),
-            lister=_lister(args.limit),
-        )
-    except SourceError as exc:
-        raise AuditError(str(exc)) from None
-    if not targets:
-        raise AuditError("the sources name no repository")
+    targets = _targets(args.sources, args.limit)
     limits = Limits(timeout=args.timeout, disk_mb=args.disk_mb)
     progress = Progress(len(targets))
     previous = signal.signal(signal.SIGTERM, _interrupt)
