@@ -49,9 +49,10 @@ def _needs_history(dest: Path) -> bool:
 def _why(outcome: runner.RunOutcome, what: str) -> str:
     if outcome.timed_out:
         return f"{what} took longer than {outcome.seconds:.0f} s"
-    lines = [line for line in outcome.stderr.splitlines() if line.strip()]
-    last = next((line for line in reversed(lines) if "fatal" in line.lower()), None)
-    return f"{what} failed: {(last or (lines[-1] if lines else 'no message')).strip()}"
+    lines = list(
+        dict.fromkeys(line.strip() for line in outcome.stderr.splitlines() if line.strip())
+    )
+    return f"{what} failed: {' / '.join(lines[-3:]) or 'no message'}"
 
 
 def fetch_repository(url: str, dest: Path, ref: str | None, *, timeout: float) -> Fetched:

@@ -5,8 +5,8 @@ resumed, and the page's numbers those of the reports."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 import sys
