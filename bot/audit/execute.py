@@ -95,7 +95,17 @@ def _passage(folder: Path) -> Path:
     return folder
 
 
-def audit_one(target: Target, out: Path, limits: Limits, slot_uid: int | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Slot:
+    """One of an audit's parallel places: its number, and the user its code runs as
+    (None: reprobot's own). Each slot keeps a package cache of its own, so repositories
+    checked at the same time never share one."""
+
+    index: int
+    uid: int | None
+
+
+def audit_one(target: Target, out: Path, limits: Limits, slot: Slot) -> dict[str, Any]:
     """Check one repository: its report, with an `audit` section (written by the caller)."""
     work = _passage(out / "work") / target.slug
     shutil.rmtree(work, ignore_errors=True)
@@ -115,7 +125,7 @@ def audit_one(target: Target, out: Path, limits: Limits, slot_uid: int | None) -
             audit["outcome"] = "clone failed"
         else:
             audit["facts"] = repository_facts(fetched.path)
-            report = _check(target, work, Run(limits, slot_uid, started), audit)
+            report = _check(target, work, Run(limits, slot, started, out), audit)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     audit["seconds"] = round(time.monotonic() - started, 3)
@@ -130,8 +140,9 @@ def write_report(out: Path, target: Target, report: dict[str, Any]) -> None:
 @dataclass(frozen=True)
 class Run:
     limits: Limits
-    slot_uid: int | None  # the user its code runs as (None: reprobot's own)
+    slot: Slot
     started: float
+    out: Path
 
 
 def _check(target: Target, work: Path, run: Run, audit: dict[str, Any]) -> dict[str, Any]:
@@ -141,8 +152,11 @@ def _check(target: Target, work: Path, run: Run, audit: dict[str, Any]) -> dict[
     outcome = run_reprobot(
         ("check", str(work / "repo"), "--output", str(written), "--format", "json"),
         timeout=left,
-        extra_env={"TMPDIR": str(work / "tmp")},
-        sandbox_uid=run.slot_uid,
+        extra_env={
+            "TMPDIR": str(work / "tmp"),
+            "REPROBOT_UV_CACHE": str(_passage(run.out / "caches") / f"slot-{run.slot.index}"),
+        },
+        sandbox_uid=run.slot.uid,
         stop_when=_disk_watch(work, limits.disk_mb),
     )
     report = _read_report(written)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.audit.execute import Limits, audit_one, error_report, write_report
+from bot.audit.execute import Limits, Slot, audit_one, error_report, write_report
 from bot.audit.sources import Target
 from checks import stop_descendants, watch_descendants
 
@@ -105,16 +105,16 @@ def run_audit(
     limits: Limits,
     again: bool = False,
     progress: Progress | None = None,
-    check: Callable[[Target, Path, Limits, int | None], dict[str, Any]] = audit_one,
+    check: Callable[[Target, Path, Limits, Slot], dict[str, Any]] = audit_one,
 ) -> None:
     """Check every target not yet done (all with `again`); reports land in out/reports as
     each finishes. On KeyboardInterrupt (Ctrl-C, or SIGTERM turned into one) every process
     started is killed and no report is written for the repositories cut short."""
     progress = progress or Progress(len(targets))
-    slots: queue.Queue[int | None] = queue.Queue()
+    slots: queue.Queue[Slot] = queue.Queue()
     uids = slot_uids(jobs)
-    for uid in uids:
-        slots.put(uid)
+    for slot in enumerate(uids):
+        slots.put(Slot(*slot))
     stopping = threading.Event()
 
     def one(target: Target) -> None:
@@ -123,15 +123,15 @@ def run_audit(
         if not again and finished(out, target):
             progress.update(target, "done", 0.0, skipped=True)
             return
-        uid = slots.get()
+        slot = slots.get()
         started = time.monotonic()
         try:
-            report = check(target, out, limits, uid)
+            report = check(target, out, limits, slot)
         except Exception as exc:  # noqa: BLE001 - one repository never stops the audit
             report = error_report(target, f"reprobot failed on it: {type(exc).__name__}: {exc}")
             report["audit"] = {"source": target.label, "url": target.url, "outcome": "crashed"}
         finally:
-            slots.put(uid)
+            slots.put(slot)
         if stopping.is_set():
             return
         write_report(out, target, report)
