@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from bot import questions
 from checks.core.model import Report
 
 SHIELDS = "https://img.shields.io"
@@ -29,16 +30,26 @@ class Badge:
 
 
 def badge_for(report: Report) -> Badge:
-    """`4/4` green, `3/4` yellow with warnings, `3/5 failing` red, `no checks` grey."""
-    score = report.score
-    if score.total == 0:
-        return Badge(LABEL, "no checks", "lightgrey")
-    ratio = f"{score.passed}/{score.total}"
-    if score.failed:
-        return Badge(LABEL, f"{ratio} failing", "red")
-    if score.warned:
-        return Badge(LABEL, ratio, "yellow")
-    return Badge(LABEL, ratio, "brightgreen")
+    """The four questions, out of four, whatever was selected: `4/4` green; `4/4` yellow
+    with warnings; `failing: tests, citation` red; a question nobody answered (its checks
+    all skipped, or broken) is named as not checked and never counted: `3/4 · not checked:
+    citation` yellow; `not checked` grey when no question was answered at all."""
+    found = questions.answers(report.to_dict())
+    failing = [a.question.word for a in found if a.status == questions.FAILED]
+    unchecked = [a.question.word for a in found if not a.answered and a.status != questions.FAILED]
+    tail = f" · not checked: {', '.join(unchecked)}" if unchecked else ""
+    if failing:
+        return Badge(LABEL, f"failing: {', '.join(failing)}{tail}", "red")
+    if len(unchecked) == len(found):
+        return Badge(LABEL, "not checked", "lightgrey")
+    ratio = f"{sum(a.answered for a in found)}/{len(found)}{tail}"
+    warned = any(a.status == questions.WARNED for a in found)
+    return Badge(LABEL, ratio, "yellow" if warned or unchecked else "brightgreen")
+
+
+def is_endpoint(url: str | None) -> bool:
+    """Whether `url` is the endpoint badge (kept up to date), not one run's static badge."""
+    return bool(url) and str(url).startswith(f"{SHIELDS}/endpoint?")
 
 
 def endpoint_json(badge: Badge) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import markdown
+from bot.badge import is_endpoint
 from bot.markdown import Safe
-from bot.render import ICONS, render_markdown, render_template
+from bot.render import render_markdown, render_template, report_values
 from bot.truncate import COMMENT_CAP, cut_markdown
 from checks.core.model import Report, Status
 
@@ -57,15 +58,7 @@ class Step:
 
 
 def _values(report: Report, repository_url: str | None = None) -> dict[str, Any]:
-    """What the report templates see. `repository_url` (the repository's page) lets findings
-    link to their files at the checked commit; nothing else in a body is a link."""
-    return {
-        "report": report,
-        "data": report.to_dict(),
-        "icons": ICONS,
-        "run_url": None,
-        "files_url": markdown.blob_url(repository_url, report.commit),
-    }
+    return report_values(report, repository_url=repository_url)
 
 
 def _fit(body: str, run_url: str | None) -> str:
@@ -152,7 +145,9 @@ def summary(
         **{**values, "run_url": run_url},
         notices=notices,
         published=published,
-        badge_url=badge_url,
+        # only the endpoint badge follows the default branch: one run's static badge
+        # (a pull request's, say) would show that run's result in a README for ever
+        badge_url=badge_url if is_endpoint(badge_url) else None,
         snippet=snippet,
     )
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import render, secrets
+from bot import render, sarif, secrets
 from bot.audit.command import AuditError
 from bot.audit.command import add_parser as add_audit_parser
 from bot.exitcode import EXIT_OK, EXIT_USAGE, exit_code
@@ -64,10 +64,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.output:
         write_file(Path(args.output), render.to_json(report))
+    if args.sarif:
+        write_file(Path(args.sarif), sarif.to_text(report, root=root))
     if args.format == "json":
         sys.stdout.write(render.to_json(report))
     elif args.format == "markdown":
         sys.stdout.write(render.to_markdown(report))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif.to_text(report, root=root))
     else:
         sys.stdout.write(render.to_text(report, colour=sys.stdout.isatty()))
     return exit_code(report.status)
@@ -107,8 +111,11 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="run the checks on a repository")
     check.add_argument("path", nargs="?", default=".", help="repository path (default: .)")
-    check.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    check.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
     check.add_argument("--output", metavar="FILE", help="also write the JSON report here")
+    check.add_argument(
+        "--sarif", metavar="FILE", help="also write the report as SARIF 2.1.0 (code scanning)"
+    )
     check.add_argument(
         "--select",
         action="append",

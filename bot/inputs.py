@@ -37,6 +37,7 @@ class Inputs:
     badge_branch: str = "reprobot-badges"
     fix_pr: bool = False
     fail_on: str = "fail"
+    sarif: str = ""  # where to write the SARIF file, relative to the workspace; "" for none
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,10 @@ def read_inputs(environ: Mapping[str, str], problems: list[str]) -> Inputs:
     if Path(path).is_absolute() or ".." in Path(path).parts:
         problems.append(f"invalid path '{path}' (expected: a directory inside the workspace)")
         path = "."
+    sarif = get("sarif", "").strip()
+    if sarif and (Path(sarif).is_absolute() or ".." in Path(sarif).parts or sarif.endswith("/")):
+        problems.append(f"invalid sarif '{sarif}' (expected: a file path inside the workspace)")
+        sarif = ""
     return Inputs(
         path=path,
         select=_codes(get("select", "")),
@@ -151,6 +156,7 @@ def read_inputs(environ: Mapping[str, str], problems: list[str]) -> Inputs:
         badge_branch=get("badge_branch", defaults.badge_branch).strip(),
         fix_pr=_boolean("fix_pr", get("fix_pr", "false"), problems),
         fail_on=_choice("fail_on", get("fail_on", defaults.fail_on), FAIL_ON, problems),
+        sarif=sarif,
     )
 
 

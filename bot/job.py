@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import badge as badges
-from bot import bodies, markdown, render, secrets, workflow
+from bot import bodies, markdown, render, sarif, secrets, workflow
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
@@ -99,6 +99,17 @@ def write_report(env: ActionEnv, report: Report, notices: list[Notice] | None = 
         if notices is not None:
             notices.append(Notice("invalid-input", f"{exc}; the report is at {fallback}"))
         return str(fallback)
+
+
+def write_sarif(env: ActionEnv, report: Report, notices: list[Notice]) -> None:
+    """The `sarif` input's file (never an empty one: that would close every alert)."""
+    top, inputs = env.runner.workspace, env.inputs
+    try:
+        if any(p.is_symlink() for p in (top / inputs.sarif).parents if top in p.parents):
+            raise OSError(f"{inputs.sarif}: a folder on the way is a link; links are not followed")
+        _write_inside(top / inputs.sarif, sarif.to_text(report, prefix=inputs.path, root=top))
+    except OSError as exc:
+        notices.append(Notice("invalid-input", f"{exc}; no SARIF file was written"))
 
 
 def finish(
@@ -279,6 +290,8 @@ def _action(env: ActionEnv, out: TextIO) -> int:
     workflow.emit_untrusted(render.to_text(report), out)
     notices: list[Notice] = []
     report_path = write_report(env, report, notices)
+    if inputs.sarif:
+        write_sarif(env, report, notices)
 
     plan = plan_for(event, inputs, repository=runner.repository, has_token=bool(env.token))
     publication = publish(

@@ -13,12 +13,13 @@ from typing import Any
 
 import jinja2
 
-from bot import markdown
+from bot import blocks, markdown, questions
 from bot.markdown import Safe
-from checks import Check, template_environment
+from checks import Check, all_checks, template_environment
 from checks.core.model import Report
 
 ICONS = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️", "error": "💥"}
+PROBLEMS = ("fail", "error", "warn")  # the order a report shows its problems in
 COLOURS = {"pass": "32", "fail": "31", "warn": "33", "skip": "90", "error": "35"}
 
 
@@ -40,6 +41,9 @@ def environment() -> jinja2.Environment:
         line=markdown.line,
         cell=markdown.cell,
         url=markdown.url,
+        fix_text=blocks.to_markdown,
+        new_commands=blocks.new_commands,
+        language=blocks.language,
     )
     base.globals["place"] = markdown.place
     return base.overlay(finalize=_plain_value, cache_size=400)
@@ -77,22 +81,42 @@ def _paint(colour: bool) -> Any:
 
 
 def to_text(report: Report, *, colour: bool = False) -> str:
-    return render_template(
-        "report.txt.j2", report=report, data=report.to_dict(), paint=_paint(colour)
-    )
+    return render_template("report.txt.j2", **report_values(report), paint=_paint(colour))
+
+
+@cache
+def explanations() -> dict[str, Safe]:
+    """Each registered check's explanation, Markdown reprobot wrote itself: a report read
+    from a file may carry any words, so those are never shown as Markdown."""
+    return {check.code(): Safe(check.explanation()) for check in all_checks()}
+
+
+def report_values(
+    report: Report, *, run_url: str | None = None, repository_url: str | None = None
+) -> dict[str, Any]:
+    """What the report templates see. `repository_url` (the repository's page) lets findings
+    link to their files at the checked commit; nothing else in a body is a link but the run."""
+    data = report.to_dict()
+    checks = data["checks"]
+    return {
+        "report": report,
+        "data": data,
+        "icons": ICONS,
+        "answers": questions.answers(data),
+        "others": questions.other_checks(data),
+        "problems": [c for status in PROBLEMS for c in checks if c["status"] == status],
+        "settled": [c for c in checks if c["status"] not in PROBLEMS],
+        "explanations": explanations(),
+        "run_url": run_url,
+        "files_url": markdown.blob_url(repository_url, report.commit),
+    }
 
 
 def to_markdown(
     report: Report, *, run_url: str | None = None, repository_url: str | None = None
 ) -> str:
-    return render_template(
-        "report.md.j2",
-        report=report,
-        data=report.to_dict(),
-        icons=ICONS,
-        run_url=run_url,
-        files_url=markdown.blob_url(repository_url, report.commit),
-    )
+    values = report_values(report, run_url=run_url, repository_url=repository_url)
+    return render_template("report.md.j2", **values)
 
 
 def to_json(report: Report) -> str:

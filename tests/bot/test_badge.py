@@ -58,24 +58,62 @@ def shields_problems(data: Any) -> list[str]:
     return problems
 
 
-def make_report(*statuses: Status) -> Report:
-    results = tuple(CheckResult(f"CIT00{i}", "citation", "t", s) for i, s in enumerate(statuses, 1))
+FAMILIES = {"BLD": "build", "TST": "tests", "DEP": "dependencies", "CIT": "citation"}
+
+
+def make_report(*checks: tuple[str, Status]) -> Report:
+    """A report of `(code, status)` checks; the family is the code's prefix's."""
+    results = tuple(
+        CheckResult(code, FAMILIES.get(code[:3], "docs"), "t", status, f"{code} said so")
+        for code, status in checks
+    )
     return Report("0.1.0", "/r", None, results, "2024-01-01T00:00:00+00:00", 0.1)
 
 
+P, F, W, S, E = Status.PASS, Status.FAIL, Status.WARN, Status.SKIP, Status.ERROR
+ALL_PASS = (("BLD001", P), ("TST001", P), ("TST002", P), ("DEP003", P), ("CIT002", P))
+
+
 @pytest.mark.parametrize(
-    ("statuses", "message", "color"),
+    ("checks", "message", "color"),
     [
-        ((Status.PASS,) * 4, "4/4", "brightgreen"),
-        ((Status.PASS, Status.WARN, Status.SKIP), "1/2", "yellow"),
-        ((Status.PASS,) * 3 + (Status.FAIL, Status.ERROR), "3/5 failing", "red"),
-        ((Status.SKIP,), "no checks", "lightgrey"),
+        (ALL_PASS, "4/4", "brightgreen"),
+        # a check outside the four questions does not move the denominator
+        ((*ALL_PASS, ("DOC001", F)), "4/4", "brightgreen"),
+        ((*ALL_PASS, ("DEP006", W)), "4/4", "yellow"),
+        (
+            (("BLD001", P), ("TST002", F), ("DEP003", P), ("CIT001", F), ("CIT002", S)),
+            "failing: tests, citation",
+            "red",
+        ),
+        # every check of a question skipped: not checked, never counted as passed
+        (
+            (("BLD001", P), ("TST002", P), ("DEP003", P), ("CIT001", S), ("CIT002", S)),
+            "3/4 · not checked: citation",
+            "yellow",
+        ),
+        # tests that exist but did not run do not say they pass
+        (
+            (("BLD001", P), ("TST001", P), ("TST002", S), ("DEP003", P), ("CIT002", P)),
+            "3/4 · not checked: tests",
+            "yellow",
+        ),
+        # a question nobody selected is not checked either; the denominator stays 4
+        ((("BLD001", P), ("TST002", P)), "2/4 · not checked: install, citation", "yellow"),
+        # a check that broke tells nothing about the repository: not checked, not failing
+        (
+            (("BLD001", F), ("TST002", E), ("DEP003", P), ("CIT002", P)),
+            "failing: build · not checked: tests",
+            "red",
+        ),
+        ((("CIT001", S), ("DOC001", P)), "not checked", "lightgrey"),
+        ((), "not checked", "lightgrey"),
     ],
 )
-def test_endpoint_json_is_what_shields_accepts(
-    statuses: tuple[Status, ...], message: str, color: str
+def test_the_badge_answers_the_four_questions(
+    checks: tuple[tuple[str, Status], ...], message: str, color: str
 ) -> None:
-    text = badge.endpoint_text(badge.badge_for(make_report(*statuses)))
+    text = badge.endpoint_text(badge.badge_for(make_report(*checks)))
     data = json.loads(text)
     assert shields_problems(data) == []
     assert data == {
@@ -85,6 +123,13 @@ def test_endpoint_json_is_what_shields_accepts(
         "color": color,
         "cacheSeconds": 300,
     }
+
+
+def test_only_the_endpoint_badge_is_kept_up_to_date() -> None:
+    raw = "https://raw.githubusercontent.com/o/r/reprobot-badges/reprobot.json"
+    assert badge.is_endpoint(badge.endpoint_url(raw))
+    assert not badge.is_endpoint(badge.static_url(badge.Badge("reproducible", "4/4", "green")))
+    assert not badge.is_endpoint(None)
 
 
 def test_static_url_escapes_dashes_underscores_and_percent() -> None:

@@ -95,6 +95,9 @@ def test_three_runs_on_a_pull_request_leave_one_comment(
     assert first.outputs["report_path"] == ".reprobot/report.json"
     assert first.outputs["badge_url"].startswith("https://img.shields.io/badge/reproducible-")
     assert "CIT001" in first.summary
+    # the output keeps this run's static badge, but the summary offers no README snippet
+    assert "#### Badge" not in first.summary
+    assert first.outputs["badge_url"] not in first.summary
     assert server.calls("POST", r"/repos/[^/]+/[^/]+/issues$") == []
 
 
@@ -183,7 +186,8 @@ def test_push_life_cycle_issue_and_badge(harness: ActionHarness, server: GitHubS
     assert issue.user.login == BOT_LOGIN
     assert "CIT001" in (issue.body or "")
     assert first.outputs["issue_number"] == str(number)
-    assert badge_json(server)["message"] == "0/1 failing"
+    # only the citation checks ran: the other three questions are named as not checked
+    assert badge_json(server)["message"] == "failing: citation · not checked: build, tests, install"
     url = first.outputs["badge_url"]
     assert parse_qs(urlsplit(url).query)["url"] == [
         f"https://raw.githubusercontent.com/{REPO}/reprobot-badges/reprobot.json"
@@ -205,8 +209,8 @@ def test_push_life_cycle_issue_and_badge(harness: ActionHarness, server: GitHubS
     assert badge_json(server) == {
         "schemaVersion": 1,
         "label": "reproducible",
-        "message": "3/3",
-        "color": "brightgreen",
+        "message": "1/4 · not checked: build, tests, install",
+        "color": "yellow",
         "cacheSeconds": 300,
     }
     assert fixed.outputs["issue_number"] == str(number)
