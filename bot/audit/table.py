@@ -13,26 +13,29 @@ from pathlib import Path
 from typing import Any
 
 from bot.audit.causes import causes_of
+from bot.questions import QUESTIONS as FOUR
+from bot.questions import UNCHECKED, Question, answer
 
 AUDIT_SCHEMA = "reprobot.audit/1"
 NOT_CHECKED = "not checked"
 
-# question -> the checks that answer it, in the words of the table's columns
-QUESTIONS: dict[str, tuple[str, ...]] = {
-    "installs": ("DEP001", "DEP002", "DEP003", "DEP004"),
-    "builds": ("BLD001", "BLD002", "LNG003"),
-    "tests pass": ("TST001", "TST002"),
-    "notebooks run": ("NBK001",),
-    "citable": ("CIT001", "CIT002"),
+# The report's four questions, and the one an audit adds: do the notebooks run?
+NOTEBOOKS = Question("notebooks", "Notebooks run", "notebooks", ("notebooks",), "NBK001")
+QUESTIONS: dict[str, Question] = {
+    "installs": next(q for q in FOUR if q.key == "installs"),
+    "builds": next(q for q in FOUR if q.key == "builds"),
+    "tests pass": next(q for q in FOUR if q.key == "tests"),
+    "notebooks run": NOTEBOOKS,
+    "citable": next(q for q in FOUR if q.key == "citable"),
 }
-_RANK = {"fail": 4, "error": 3, "warn": 2, "pass": 1}
+_SHOWN = {UNCHECKED: NOT_CHECKED}
 
 
-def answer(statuses: Mapping[str, str], codes: Sequence[str]) -> str:
-    """One question's answer: its worst examined status; `not checked` when every check
-    that answers it was skipped or absent (never counted as a pass)."""
-    seen = [statuses[c] for c in codes if statuses.get(c) in _RANK]
-    return max(seen, key=_RANK.__getitem__) if seen else NOT_CHECKED
+def answer_of(question: Question, checks: Sequence[Mapping[str, Any]]) -> str:
+    """One question's answer, as the report's comment gives it: failed, error, warn or
+    pass, and `not checked` when its headline check did not run (never counted as a pass)."""
+    status = answer(question, checks).status
+    return _SHOWN.get(status, status)
 
 
 def _year(when: str | None) -> str:
@@ -65,7 +68,7 @@ def row_of(slug: str, report: Mapping[str, Any]) -> dict[str, Any]:
         "status": str(report.get("status", "error")),
         "outcome": audit.get("outcome", "checked"),
         "error": report.get("error", ""),
-        "questions": {q: answer(statuses, codes) for q, codes in QUESTIONS.items()},
+        "questions": {name: answer_of(q, checks) for name, q in QUESTIONS.items()},
         "checks": statuses,
         "causes": causes_of(report),
         "language": _main_language(facts),

@@ -9,12 +9,24 @@ from pathlib import Path
 from typing import Any
 
 from bot.audit.causes import causes_of
-from bot.audit.table import NOT_CHECKED, answer, audit_document, read_reports, row_of, to_csv
+from bot.audit.table import (
+    NOT_CHECKED,
+    QUESTIONS,
+    answer_of,
+    audit_document,
+    read_reports,
+    row_of,
+    to_csv,
+)
+
+FAMILIES = {"DEP": "dependencies", "BLD": "build", "TST": "tests", "CIT": "citation",
+            "NBK": "notebooks", "PTH": "portability", "DAT": "data"}  # fmt: skip
 
 
 def check(code: str, status: str, message: str = "", *findings: str) -> dict[str, Any]:
     return {
         "code": code,
+        "family": FAMILIES[code[:3]],
         "status": status,
         "message": message,
         "findings": [{"path": "a.py", "line": 1, "message": f} for f in findings],
@@ -63,11 +75,15 @@ CRASHED = {
 }
 
 
-def test_a_question_all_of_whose_checks_were_skipped_is_not_checked() -> None:
-    assert answer({"TST001": "skip", "TST002": "skip"}, ("TST001", "TST002")) == NOT_CHECKED
-    assert answer({}, ("NBK001",)) == NOT_CHECKED
-    assert answer({"TST001": "pass", "TST002": "fail"}, ("TST001", "TST002")) == "fail"
-    assert answer({"DEP001": "warn", "DEP002": "pass"}, ("DEP001", "DEP002")) == "warn"
+def test_a_question_answers_as_the_comment_does() -> None:
+    tests = QUESTIONS["tests pass"]
+    skipped = [check("TST001", "pass"), check("TST002", "skip", "no test ran")]
+    assert answer_of(tests, skipped) == NOT_CHECKED  # tests that were not run do not pass
+    assert answer_of(QUESTIONS["notebooks run"], []) == NOT_CHECKED
+    assert answer_of(tests, [check("TST001", "pass"), check("TST002", "fail")]) == "fail"
+    installs = [check("DEP001", "warn"), check("DEP003", "pass")]
+    assert answer_of(QUESTIONS["installs"], installs) == "warn"
+    assert answer_of(QUESTIONS["installs"], [check("DEP003", "error")]) == "error"
 
 
 def test_rows_carry_questions_facts_and_causes() -> None:
