@@ -80,6 +80,15 @@ def _read_report(path: Path) -> dict[str, Any] | None:
     return data if ok and isinstance(data.get("checks"), list) else None
 
 
+def reports_folder(out: Path) -> Path:
+    """out/reports, which no repository's code may read (when reprobot runs as root)."""
+    folder = out / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        folder.chmod(0o700)
+    return folder
+
+
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.part")
@@ -120,6 +129,8 @@ def audit_one(target: Target, out: Path, limits: Limits, slot: Slot) -> dict[str
             full_history=fetched.full_history,
             clone_s=round(time.monotonic() - started, 3),
         )
+        with contextlib.suppress(OSError):
+            (work / "repo").chmod(0o700)  # the clone is root's: other slots' code cannot read it
         if fetched.problem:
             report = error_report(target, f"could not clone it: {fetched.problem}")
             audit["outcome"] = "clone failed"
@@ -134,7 +145,7 @@ def audit_one(target: Target, out: Path, limits: Limits, slot: Slot) -> dict[str
 
 
 def write_report(out: Path, target: Target, report: dict[str, Any]) -> None:
-    _write_atomically(out / "reports" / f"{target.slug}.json", report)
+    _write_atomically(reports_folder(out) / f"{target.slug}.json", report)
 
 
 @dataclass(frozen=True)

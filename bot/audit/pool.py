@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.audit.execute import Limits, Slot, audit_one, error_report, write_report
+from bot.audit.execute import (
+    Limits,
+    Slot,
+    audit_one,
+    error_report,
+    reports_folder,
+    write_report,
+)
 from bot.audit.sources import Target
 from checks import stop_descendants, watch_descendants
 
@@ -116,6 +123,7 @@ def run_audit(
     for slot in enumerate(uids):
         slots.put(Slot(*slot))
     stopping = threading.Event()
+    reports_folder(out)
 
     def one(target: Target) -> None:
         if stopping.is_set():

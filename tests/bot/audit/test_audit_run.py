@@ -173,3 +173,32 @@ def test_merge_joins_the_reports_of_chunks(
     document = json.loads((merged / "audit.json").read_text())
     assert sorted(r["repository"] for r in document["rows"]) == ["lab+s0", "lab+s1"]
     assert sorted(p.name for p in (merged / "reports").iterdir()) == ["lab+s0.json", "lab+s1.json"]
+
+
+def test_two_repositories_checked_at_once_cannot_see_each_other(
+    sandbox_tmp: Path, real_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("slots run as users of their own only when reprobot runs as root")
+    monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_audit_token_never_seen")
+    out = sandbox_tmp / "audit"
+    secret = make_repo(sandbox_tmp, {**HEALTHY, "secret.txt": "the other lab's data\n"},
+                       name="lab+secret")  # fmt: skip
+    spy_test = (
+        "import os, pytest\n\n"
+        "def test_cannot_look():\n"
+        f"    assert 'GITHUB_TOKEN' not in os.environ\n"
+        f"    with pytest.raises(PermissionError):\n"
+        f"        os.listdir({str(out / 'work')!r})\n"
+        f"    with pytest.raises(PermissionError):\n"
+        f"        os.listdir({str(out / 'reports')!r})\n"
+        f"    with pytest.raises((PermissionError, FileNotFoundError)):\n"
+        f"        open({str(out / 'work' / 'lab+secret' / 'repo' / 'secret.txt')!r}).read()\n"
+    )
+    spy = make_repo(sandbox_tmp, {**HEALTHY, "tests/test_analysis.py": spy_test}, name="lab+spy")
+    assert main(["audit", str(secret), str(spy), "--out", str(out), "--jobs", "2"]) == 0
+    reports = _reports(out)
+    statuses = {c["code"]: c for c in reports["lab+spy"]["checks"]}
+    assert statuses["TST002"]["status"] == "pass", statuses["TST002"]["message"]
+    assert "ghs_audit_token_never_seen" not in json.dumps(reports)
