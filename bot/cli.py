@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import render, sarif, secrets
+from bot.audit.command import AuditError
+from bot.audit.command import add_parser as add_audit_parser
 from bot.exitcode import EXIT_OK, EXIT_USAGE, exit_code
 from checks import (
     ConfigError,
@@ -149,6 +151,8 @@ def parser() -> argparse.ArgumentParser:
         "(default: pull-request.json next to the report)",
     )
     publish.set_defaults(func=cmd_publish)
+
+    add_audit_parser(sub)
     return top
 
 
@@ -161,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(words)
     try:
         return int(args.func(args))
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, AuditError) as exc:
         print(f"reprobot: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

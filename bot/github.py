@@ -176,6 +176,25 @@ class GitHub:
     def pull_head_sha(self, number: int) -> str:
         return str(self._repo.get_pull(number).head.sha)
 
+    @api_action("list the repositories of {kind} {value}")
+    def repositories(self, kind: str, value: str, limit: int) -> tuple[list[tuple[str, str]], str]:
+        """(full name, clone URL) of an owner's public repositories or of a search's
+        results, at most `limit`, paged; and the rate limit left, in words."""
+        if kind == "search":
+            listed: Any = self._github.search_repositories(value)
+        else:
+            try:
+                listed = self._github.get_organization(value).get_repos(type="public")
+                listed.totalCount  # noqa: B018 - an owner that is no organisation is a user
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+                listed = self._github.get_user(value).get_repos(type="owner")
+        found = [(r.full_name, r.clone_url) for _, r in zip(range(limit), listed, strict=False)]
+        rate = self._github.get_rate_limit()
+        core = rate.resources.search if kind == "search" else rate.resources.core
+        return found, f"rate limit: {core.remaining} of {core.limit} requests left"
+
     # -- sticky comment ------------------------------------------------------------------
 
     @api_action("comment on #{number}")

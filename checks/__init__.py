@@ -14,10 +14,14 @@ from checks.core import engine, registry
 from checks.core.check import Check, Context, Family
 from checks.core.config import Config, ConfigError
 from checks.core.config import load_config as _load_config
+from checks.core.fetching import Fetched, fetch_repository
 from checks.core.model import Report
+from checks.core.reaping import stop_descendants, watch_descendants
+from checks.core.runner import RunOutcome
 from checks.core.sandbox import sandbox_owned
 from checks.core.templates import template_environment
 from checks.families import FAMILIES
+from checks.survey import repository_facts, run_reprobot
 
 __all__ = [
     "FAMILIES",
@@ -26,14 +30,21 @@ __all__ = [
     "ConfigError",
     "Context",
     "Family",
+    "Fetched",
     "Report",
+    "RunOutcome",
     "__version__",
     "all_checks",
     "check_repository",
+    "fetch_repository",
     "load_config",
+    "repository_facts",
+    "run_reprobot",
     "sandbox_owned",
+    "stop_descendants",
     "template_environment",
     "unknown_patterns",
+    "watch_descendants",
 ]
 
 unknown_patterns = engine.unknown_patterns

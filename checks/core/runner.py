@@ -9,7 +9,6 @@ when reprobot itself runs as root, and every process they leave behind is killed
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fnmatch
 import os
 import shutil
@@ -17,15 +16,21 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from checks.core import reaping
 
 DEFAULT_TIMEOUT = 600.0
 MAX_TIMEOUT = 7 * 24 * 3600.0  # a timer longer than this is a mistake (and may overflow)
 DEFAULT_OUTPUT_CAP = 256 * 1024  # bytes kept per stream (the tail)
-UNPRIVILEGED_UID = 65534  # nobody
-UNPRIVILEGED_GID = 65534
+STOP_POLL = 2.0  # seconds between questions to a command's `stop_when`
+# The unprivileged user of the code under test: nobody, or the user an audit gives each of
+# its parallel slots (so repositories checked at the same time cannot see each other).
+_SLOT_UID = os.environ.get("REPROBOT_SANDBOX_UID", "")
+UNPRIVILEGED_UID = int(_SLOT_UID) if _SLOT_UID.isdigit() and int(_SLOT_UID) > 0 else 65534
+UNPRIVILEGED_GID = UNPRIVILEGED_UID if UNPRIVILEGED_UID != 65534 else 65534
 
 SECRET_PATTERNS = (
     "GITHUB_TOKEN",
@@ -56,6 +61,7 @@ class RunOutcome:
     ran: bool = True
     leftovers_killed: int = 0
     limit_hit: str | None = None  # which resource limit stopped it, when one did
+    stopped: str | None = None  # why `stop_when` stopped it early, when it did
 
     @property
     def ok(self) -> bool:
@@ -107,57 +113,6 @@ class _TailBuffer:
             del self.data[: len(self.data) - self.cap]
             self.truncated = True
         return self.data.decode("utf-8", errors="replace")
-
-
-_subreaper_set = False
-
-
-def _become_subreaper() -> bool:
-    """Orphans of our children are re-parented to us, so we can find and kill them."""
-    global _subreaper_set  # noqa: PLW0603 - a process-wide, set-once kernel flag
-    if _subreaper_set:
-        return True
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        _subreaper_set = libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        _subreaper_set = False
-    return _subreaper_set
-
-
-def _children_of(pid: int) -> set[int]:
-    found: set[int] = set()
-    with contextlib.suppress(OSError):
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                    stat = handle.read()
-            except OSError:
-                continue
-            fields = stat[stat.rfind(b")") + 2 :].split()
-            if len(fields) > 1 and int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _kill_leftovers(before: set[int]) -> int:
-    """Kill and reap every child of ours that this run left behind."""
-    killed = 0
-    for _ in range(50):
-        strays = _children_of(os.getpid()) - before
-        if not strays:
-            break
-        for pid in strays:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError, OSError):
-                os.waitpid(pid, 0)
-            killed += 1
-    return killed
 
 
 def drops_privileges() -> bool:
@@ -265,8 +220,11 @@ def _start(
     return _Started(proc, out, err, readers, started)
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait for the command; at the deadline a timer kills its group. True if it expired.
+def _wait(
+    proc: subprocess.Popen[bytes], timeout: float, stop_when: Callable[[], str | None] | None
+) -> tuple[bool, str | None]:
+    """Wait for the command; at the deadline a timer kills its group. (expired, stopped):
+    `stop_when`, asked every few seconds, gives a reason to stop the command early.
 
     Waiting blocks instead of polling, so short commands (most git calls) return as soon
     as they end."""
@@ -280,16 +238,28 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
     timer = threading.Timer(max(0.0, min(timeout, MAX_TIMEOUT)), expire)
     timer.daemon = True
     timer.start()
+    stopped = None
+    while stop_when is not None and stopped is None:
+        try:
+            proc.wait(timeout=STOP_POLL)
+            break
+        except subprocess.TimeoutExpired:
+            stopped = stop_when()
+    if stopped is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     timer.cancel()
     # Kill the whole group: a finished leader may still have children holding the pipes.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    return expired.is_set()
+    return expired.is_set(), stopped
 
 
-def _collect(run: _Started, argv: tuple[str, ...], *, timed_out: bool, killed: int) -> RunOutcome:
+def _collect(
+    run: _Started, argv: tuple[str, ...], *, timed_out: bool, killed: int, stopped: str | None
+) -> RunOutcome:
     for reader in run.readers:
         reader.join(timeout=5)
     for stream in (run.proc.stdout, run.proc.stderr):
@@ -304,6 +274,7 @@ def _collect(run: _Started, argv: tuple[str, ...], *, timed_out: bool, killed: i
         timed_out=timed_out,
         truncated=run.out.truncated or run.err.truncated,
         leftovers_killed=killed,
+        stopped=stopped,
     )
 
 
@@ -318,20 +289,24 @@ def run(
     untrusted: bool = False,
     stdin_text: str | None = None,
     limits: Limits | None = None,
+    reap_user: int | None = None,
+    stop_when: Callable[[], str | None] | None = None,
 ) -> RunOutcome:
     """Run a command; never raises for a command that fails, hangs or cannot start.
 
     `env` replaces the (scrubbed) environment; `extra_env` adds to it. With `untrusted`,
     the process runs as an unprivileged user when we are root, in its own session, under
-    `limits`, and every descendant is killed when it ends.
+    `limits`, and every descendant is killed when it ends. `reap_user`: every process of
+    that (unprivileged) user is killed when the command ends, for a command of reprobot's
+    own that runs untrusted code as that user.
     """
     argv = tuple(str(a) for a in args)
     as_nobody = untrusted and drops_privileges()
     if untrusted and limits is not None:
         own = 0 if as_nobody else _processes_of(os.getuid())
         argv = (*limits.prefix(own_processes=own), *argv)
-    watch = _become_subreaper() if untrusted else False
-    before = _children_of(os.getpid()) if watch else set()
+    watch = reaping.become_subreaper() if untrusted else False
+    before = reaping.children_of(os.getpid()) if watch else set()
     started = _start(
         argv,
         cwd=cwd,
@@ -342,9 +317,13 @@ def run(
     )
     if isinstance(started, RunOutcome):
         return started
-    timed_out = _wait(started.proc, timeout)
-    killed = _kill_leftovers(before) if watch else 0
-    return _collect(started, tuple(str(a) for a in args), timed_out=timed_out, killed=killed)
+    timed_out, stopped = _wait(started.proc, timeout, stop_when)
+    killed = reaping.kill_leftovers(before) if watch else 0
+    if reap_user is not None and reap_user != os.geteuid():
+        killed += reaping.kill_user(reap_user)
+    return _collect(
+        started, tuple(str(a) for a in args), timed_out=timed_out, killed=killed, stopped=stopped
+    )
 
 
 def git(repo: Path | str, *args: str, timeout: float = 60.0) -> RunOutcome:

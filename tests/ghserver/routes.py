@@ -12,6 +12,9 @@ that PyGithub calls on its own around them:
   ``workflow_run`` head sha (``Commit.get_pulls``).
 - ``users/get-authenticated`` ``GET /user``: ``Github.get_user()`` when completed; a bot
   (installation) token gets 403 "Resource not accessible by integration", as on GitHub.
+- ``orgs/get``, ``repos/list-for-org``, ``users/get-by-username``, ``repos/list-for-user``
+  and ``search/repos``: the repositories an audit lists (``reprobot audit org:NAME``,
+  ``user:NAME``, ``search:QUERY``); organisations are those in ``state.organisations``.
 
 Anything else is answered 404 ``{"message": "Not Found"}`` and recorded as an unknown route.
 """
@@ -28,6 +31,7 @@ from urllib.parse import unquote
 
 from . import handlers_git as git
 from . import handlers_issues as issues
+from . import handlers_listing as listing
 from . import handlers_misc as misc
 from . import handlers_pulls as pulls
 from .api import GlobalHandler, Handler
@@ -152,6 +156,23 @@ EXTRA_OPERATIONS: tuple[Operation, ...] = (
         pulls.pulls_for_commit,
     ),
     Operation("users/get-authenticated", "GET", "/user", misc.get_user, repo_scoped=False),
+    Operation("orgs/get", "GET", "/orgs/{org}", listing.get_org, repo_scoped=False),
+    Operation(
+        "repos/list-for-org", "GET", "/orgs/{org}/repos", listing.list_org_repos, repo_scoped=False
+    ),
+    Operation(
+        "users/get-by-username", "GET", "/users/{username}", listing.get_user, repo_scoped=False
+    ),
+    Operation(
+        "repos/list-for-user",
+        "GET",
+        "/users/{username}/repos",
+        listing.list_user_repos,
+        repo_scoped=False,
+    ),
+    Operation(
+        "search/repos", "GET", "/search/repositories", listing.search_repos, repo_scoped=False
+    ),
 )
 
 # Path parameters that hold several segments, or only digits.

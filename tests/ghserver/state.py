@@ -214,6 +214,7 @@ class GitHubState:
         self.repos: dict[str, Repo] = {}  # lower-case "owner/name" -> repo
         self.tokens: dict[str, Token] = {}
         self.used: dict[str, int] = {}  # rate-limit use per token ("" for anonymous)
+        self.organisations: set[str] = set()  # lower-case logins that are organisations
         self._ids: dict[str, int] = {}
 
     def next_id(self, kind: str) -> int:
