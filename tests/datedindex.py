@@ -69,10 +69,10 @@ class DatedIndex:
                 if body:
                     self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+            def do_GET(self) -> None:
                 self._answer(True)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 self._answer(False)
 
             def log_message(self, *args: object) -> None:

@@ -102,7 +102,7 @@ def test_rot_is_found_named_and_its_verified_pin_makes_it_pass(
     assert any("glacier 1.0 → 2.0" in f.message for f in dep7.findings)
     pin, lock = dep7.fixes
     assert pin.files == {"requirements.txt": "glacier<2  # the melt model\n"}
-    assert "glacier==1.0" in lock.files["requirements-lock.txt"]
+    assert "glacier==1.0" in lock.files["requirements.lock"]
 
     for fix in dep7.fixes:  # applied as written, then checked again
         for rel, text in fix.files.items():
@@ -135,3 +135,11 @@ def test_as_of_off_and_nothing_failed_skip(dated_index: DatedIndex, sandbox_tmp:
         _statuses(off)["DEP007"].message
         == "dependencies.as_of is off in the reprobot configuration"
     )
+
+
+def test_a_committed_lock_is_tried_first(dated_index: DatedIndex, sandbox_tmp: Path) -> None:
+    files = {**STUDY, "requirements.lock": "glacier==1.0\n"}
+    repo = _committed(sandbox_tmp / "locked", files, "2021-06-01T12:00:00+00:00")
+    dep7 = _statuses(repo)["DEP007"]
+    assert dep7.status is Status.PASS, dep7.message
+    assert "installed from its committed requirements.lock it works today" in dep7.message

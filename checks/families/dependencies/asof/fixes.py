@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from checks.core.check import Context
 from checks.core.model import Fix
+from checks.environment.lock import LOCK_FILE
 from checks.families.dependencies.asof.rerun import as_of
 from checks.manifests import manifest
 from checks.manifests.pins import bound_requirements
-
-LOCK_FILE = "requirements-lock.txt"
 
 
 def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
@@ -41,10 +40,7 @@ def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
             )
     if found.lock:
         python = f" with Python {found.python_then}" if found.python_then else ""
-        header = (
-            f"# The environment that worked, resolved as of {day}{python} by reprobot.\n"
-            f"# Install it with: uv pip install -r {LOCK_FILE}\n"
-        )
+        header = f"# The environment that worked: resolved as of {day}, the commit's date.\n"
         fixes.append(
             Fix(
                 f"Keep the resolution that worked as {LOCK_FILE}",

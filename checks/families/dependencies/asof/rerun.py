@@ -16,6 +16,7 @@ from checks.core.model import CheckResult, Status
 from checks.environment.fresh import FreshEnvironment, fresh_environment
 from checks.environment.settings import EnvironmentSettings
 from checks.families.dependencies.asof.era import as_of_date, commit_date, python_current_at
+from checks.families.dependencies.asof.lockpins import lock_pins
 from checks.manifests import manifest
 
 # What installs or runs the repository: the checks a dependency that moved can break.
@@ -61,6 +62,8 @@ class AsOf:
     trials: tuple[Trial, ...] = ()
     pins: tuple[str, ...] = ()  # the fix: pins verified to restore what failed
     lock: str | None = None  # the as-of-then resolution, every distribution pinned
+    committed_lock: str | None = None  # the lock file the repository commits, when it has one
+    lock_works: bool | None = None  # whether what failed works when installed from it
     out_of_time: bool = False
     seconds: float = 0.0
 
@@ -148,13 +151,18 @@ def as_of(ctx: Context) -> AsOf:
     if date is None or ctx.rerun is None:
         return AsOf("no date", None, failing, today)
     started = time.monotonic()
+    locked = ctx.fact(lock_pins)
+    lock_works = None
+    if locked is not None:
+        from_lock = ctx.rerun(failing, Variant(constraints=locked[1]), ())
+        lock_works = _worked(from_lock.results, failing)
     found = ctx.fact(manifest)
     era_python = None if found.python or settings.python else python_current_at(date)
     then = ctx.rerun(failing, Variant(exclude_newer=date, python=era_python), (fresh_environment,))
     env_then: FreshEnvironment = then.facts[fresh_environment]
     base = AsOf(
         "never worked", date, failing, today, then.results, env_then.python_version,
-        env_then.python_note,
+        env_then.python_note, committed_lock=locked[0] if locked else None, lock_works=lock_works,
     )  # fmt: skip
     if any(r.status is Status.ERROR for r in then.results.values()):
         return _with(base, state="error", seconds=time.monotonic() - started)

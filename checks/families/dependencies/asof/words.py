@@ -35,9 +35,17 @@ def then_failures(found: AsOf) -> str:
         return f"the as-of-{_day(found.date)} pass could not finish: {failed}"
     return (
         f"it did not work as of its commit date ({_day(found.date)}) either: resolved as of "
-        f"then{_python(found)}, {failed}. The code never worked with what it declares, or "
-        "it needs something it does not declare"
+        f"then{_python(found)}, {failed}{_lock_words(found)}. The code never worked with "
+        "what it declares, or it needs something it does not declare"
     )
+
+
+def _lock_words(found: AsOf) -> str:
+    if found.committed_lock is None:
+        return ""
+    if found.lock_works:
+        return f"; installed from its committed {found.committed_lock} it works today"
+    return f"; installed from its committed {found.committed_lock} it fails too"
 
 
 def rot_message(found: AsOf) -> str:
@@ -45,6 +53,7 @@ def rot_message(found: AsOf) -> str:
     head = (
         f"dependency rot: {codes} {'fails' if len(found.failing) == 1 else 'fail'} today but "
         f"worked as of its commit date ({_day(found.date)}), resolved as of then{_python(found)}"
+        f"{_lock_words(found)}"
     )
     if not found.moved:
         return f"{head}; no distribution moved, so it is the Python or the index that changed"
