@@ -16,13 +16,13 @@ from __future__ import annotations
 import abc
 import dataclasses
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from checks.core.config import Config
-from checks.core.model import Outcome
+from checks.core.model import CheckResult, Outcome
 from checks.core.snapshot import Snapshot
 
 T = TypeVar("T")
@@ -34,8 +34,39 @@ class NoSettings:
     """A family that takes no settings."""
 
 
+@dataclass(frozen=True)
+class Variant:
+    """How a second look at the repository differs from the first: its environment
+    resolved as of a date (`exclude_newer`, ISO 8601), with some distributions pinned
+    (`constraints`, requirement lines), or with another Python. The default is today's."""
+
+    exclude_newer: str | None = None
+    constraints: tuple[str, ...] = ()
+    python: str | None = None
+
+    @property
+    def today(self) -> bool:
+        return self == Variant()
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """What checks run again in a variant gave: results by code, and the facts asked for."""
+
+    results: Mapping[str, CheckResult]
+    facts: Mapping[Callable[..., Any], Any]
+    seconds: float
+
+
+Rerunner = Callable[[Sequence[str], Variant, Sequence[Callable[..., Any]]], Rerun]
+
+
 class Context:
-    """What checks see: the snapshot, the configuration, and memoised facts."""
+    """What checks see: the snapshot, the configuration, and memoised facts.
+
+    `results` holds the verdicts given so far in this run (a check that declares `after`
+    may read those); `rerun` runs checks again in a fresh context of a `Variant` (set by
+    the engine; None where there is nothing to rerun with)."""
 
     def __init__(
         self,
@@ -44,13 +75,17 @@ class Context:
         *,
         work_dir: Path | None = None,
         facts: Mapping[Callable[..., Any], Any] | None = None,
+        variant: Variant | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.config = config or Config()
         self.work_dir = work_dir
+        self.variant = variant or Variant()
         self._facts: dict[Callable[..., Any], Any] = dict(facts or {})
         self._closing: list[Callable[[], None]] = []
         self.timings: dict[str, float] = {}
+        self.results: dict[str, CheckResult] = {}
+        self.rerun: Rerunner | None = None
 
     def defer(self, undo: Callable[[], None]) -> None:
         """Run `undo` when the run is over (last deferred first), whatever happened."""
@@ -78,6 +113,8 @@ class Context:
 class Check(abc.ABC):
     family: ClassVar[str] = ""  # set by the `Family` that lists the check
     requires: ClassVar[frozenset[str]] = frozenset()
+    # run after these (when selected), whatever their verdict: for a check that reads them
+    after: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def code(cls) -> str:

@@ -11,9 +11,10 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from checks.core import __version__
-from checks.core.check import Check, Context, Family
+from checks.core.check import Check, Context, Family, Rerun, Rerunner, Variant
 from checks.core.config import Config, load_config, matches
 from checks.core.model import CheckResult, Outcome, Report, Status
 from checks.core.registry import all_checks, run_order
@@ -92,7 +93,26 @@ def run_checks(ctx: Context, checks: tuple[type[Check], ...]) -> tuple[CheckResu
             else:
                 outcome = evaluate_one(check, ctx)
         results[code] = _result(check, outcome, time.monotonic() - started, clean_room_paths(ctx))
+        ctx.results[code] = results[code]
     return tuple(results[c.code()] for c in selected)
+
+
+def rerunner(snapshot: Snapshot, config: Config, checks: tuple[type[Check], ...]) -> Rerunner:
+    """How a run checks again in a variant: a fresh context (its own clean room and
+    environment) for the checks named, closed before the results come back."""
+    by_code = {c.code(): c for c in checks}
+
+    def rerun(codes: Sequence[str], variant: Variant, facts: Sequence[Callable[..., Any]]) -> Rerun:
+        started = time.monotonic()
+        again = Context(snapshot, replace(config, select=()), variant=variant)
+        try:
+            results = run_checks(again, tuple(by_code[c] for c in codes if c in by_code))
+            found = {provider: again.fact(provider) for provider in facts}
+        finally:
+            again.close()
+        return Rerun({r.code: r for r in results}, found, time.monotonic() - started)
+
+    return rerun
 
 
 def check_repository(
@@ -109,6 +129,7 @@ def check_repository(
     snapshot = Snapshot(path)
     base = config if config is not None else load_config(snapshot.root, schema(families))
     ctx = Context(snapshot, base.merged(select, ignore))
+    ctx.rerun = rerunner(snapshot, ctx.config, all_checks(families))
     try:
         scan_started = time.monotonic()
         _ = snapshot.files

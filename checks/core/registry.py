@@ -28,9 +28,10 @@ def all_checks(families: Iterable[Family]) -> tuple[type[Check], ...]:
 
 
 def run_order(checks: tuple[type[Check], ...]) -> tuple[type[Check], ...]:
-    """`checks` ordered so that each runs after what it requires; report order otherwise."""
+    """`checks` ordered so that each runs after what it requires or names in `after`;
+    report order otherwise."""
     index = {c.code(): i for i, c in enumerate(checks)}
-    waiting = {c.code(): {r for r in c.requires if r in index} for c in checks}
+    waiting = {c.code(): {r for r in c.requires | c.after if r in index} for c in checks}
     dependents: dict[str, list[str]] = {code: [] for code in index}
     for code, reqs in waiting.items():
         for req in reqs:

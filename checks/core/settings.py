@@ -8,7 +8,9 @@ configuration file is accepted when it has the field's type (`str`, `float`, `in
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
+import re
 import types
 import typing
 from dataclasses import field
@@ -49,9 +51,14 @@ def coerce(kinds: tuple[type, ...], field: dataclasses.Field[Any], value: Any) -
         for kind in kinds
         for k in ((int, float) if kind is float else (list, tuple) if kind is tuple else (kind,))
     )
+    if isinstance(value, dt.date) and str in kinds:  # YAML reads 2021-06-01 as a date
+        value = value.isoformat()
     if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, accepted):
         expected = " or ".join(dict.fromkeys(TYPE_WORDS.get(k, k.__name__) for k in kinds))
         raise SettingError(f"must be {expected}, not {value!r}")
+    pattern = field.metadata.get("pattern")
+    if isinstance(value, str) and pattern and not re.fullmatch(pattern, value.strip()):
+        raise SettingError(f"must be {field.metadata['pattern_words']}, not {value!r}")
     if isinstance(value, list | tuple):
         if not all(isinstance(item, str) for item in value):
             raise SettingError(f"must be a list of text, not {value!r}")
@@ -66,6 +73,13 @@ def coerce(kinds: tuple[type, ...], field: dataclasses.Field[Any], value: Any) -
             raise SettingError(f"must be at most {limit}, not {value!r}")
         return float(value) if float in kinds else value
     return value
+
+
+def text_matching(default: str, help_text: str, pattern: str, words: str) -> Any:
+    """A text setting that must match `pattern` (described to the user as `words`)."""
+    return field(
+        default=default, metadata={"help": help_text, "pattern": pattern, "pattern_words": words}
+    )
 
 
 def seconds(default: float, help_text: str) -> Any:

@@ -156,13 +156,27 @@ def _close(ctx: Context, layer: CacheLayer) -> None:
 
 
 def sandbox_uv_env(ctx: Context) -> dict[str, str]:
-    """The variables of a uv command run as the unprivileged user: its cache layer."""
+    """The variables of a uv command run as the unprivileged user: its cache layer, and
+    the run's variant (resolution as of a date, distributions pinned)."""
     env = uv_env(ctx.fact(machine_settings))
     layer = ctx.fact(cache_layer)
     env["UV_CACHE_DIR"] = str(layer.path)
     if layer.layered:
         env["UV_LINK_MODE"] = "symlink"
+    if ctx.variant.exclude_newer:
+        env["UV_EXCLUDE_NEWER"] = ctx.variant.exclude_newer
+    if ctx.variant.constraints:
+        env["UV_CONSTRAINT"] = str(ctx.fact(_constraints_file))
     return env
+
+
+def _constraints_file(ctx: Context) -> Path:
+    """The variant's pins, in a file of the clean room's that the sandbox user can read."""
+    area = ctx.fact(workspace).area
+    path = area / "reprobot-constraints.txt"
+    path.write_text("\n".join(ctx.variant.constraints) + "\n", encoding="utf-8")
+    path.chmod(0o644)
+    return path
 
 
 def new_wheels(layer: CacheLayer) -> list[str]:

@@ -17,12 +17,19 @@ from checks.manifests import Manifest, manifest, wanted_python
 
 
 def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:
-    configured = ctx.settings(EnvironmentSettings).python
+    configured = ctx.settings(EnvironmentSettings).python or ctx.variant.python
+    if ctx.variant.python and not ctx.settings(EnvironmentSettings).python and found.python:
+        configured = None  # the repository's own request wins over the era's Python
     if configured is not None and configured.strip():
         text = configured.strip()
         spec = text if text[0] in "<>=!~" else f"=={text}.*" if text.count(".") < 2 else f"=={text}"
         try:
-            return SpecifierSet(spec), f"Python {text} in the reprobot configuration"
+            where = (
+                "the reprobot configuration"
+                if ctx.settings(EnvironmentSettings).python
+                else ("the Python current at the commit date")
+            )
+            return SpecifierSet(spec), f"Python {text}, {where}"
         except InvalidSpecifier:
             return None, None
     if found.python is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checks.core.check import Family
 from checks.environment.settings import EnvironmentSettings
+from checks.families.dependencies.asof.checks import DEP007
 from checks.families.dependencies.checks import DEP001, DEP002, DEP003, DEP004, DEP005, DEP006
 
 FAMILY = Family(
@@ -16,6 +17,7 @@ FAMILY = Family(
         DEP004,
         DEP005,
         DEP006,
+        DEP007,
     ),
     EnvironmentSettings,
 )

@@ -1,0 +1,52 @@
+"""The fix for dependency rot: the verified pin in the manifest, and a lock file of the
+resolution that worked as of the commit's date (a fact: it reads the manifest)."""
+
+from __future__ import annotations
+
+from checks.core.check import Context
+from checks.core.model import Fix
+from checks.environment.lock import LOCK_FILE
+from checks.families.dependencies.asof.rerun import as_of
+from checks.manifests import manifest
+from checks.manifests.pins import bound_requirements
+
+
+def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
+    """Fact provider: the fixes of the as-of-date pass, when it found rot."""
+    found = ctx.fact(as_of)
+    if found.state != "rot":
+        return ()
+    day = (found.date or "")[:10]
+    fixes = []
+    if found.pins:
+        edited = bound_requirements(ctx.snapshot, ctx.fact(manifest), found.pins)
+        if edited is not None and edited.content is not None:
+            fixes.append(
+                Fix(
+                    f"Pin {', '.join(found.pins)} {edited.where}",
+                    f"Tried before it was proposed: with {', '.join(found.pins)} what fails "
+                    f"today works again. The versions current at the commit ({day}) are in "
+                    f"{LOCK_FILE}.",
+                    files={edited.path: edited.content},
+                )
+            )
+        else:
+            fixes.append(
+                Fix(
+                    f"Pin {', '.join(found.pins)}",
+                    "Add these bounds to the requirements (tried: with them what fails today "
+                    "works again).",
+                )
+            )
+    if found.lock:
+        python = f" with Python {found.python_then}" if found.python_then else ""
+        header = f"# The environment that worked: resolved as of {day}, the commit's date.\n"
+        fixes.append(
+            Fix(
+                f"Keep the resolution that worked as {LOCK_FILE}",
+                f"Every distribution pinned as it resolved on {day}{python}: the "
+                "reproducible record of an environment in which the code ran.",
+                files={LOCK_FILE: header + found.lock},
+            )
+        )
+    return tuple(fixes)

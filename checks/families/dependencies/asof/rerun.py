@@ -1,0 +1,197 @@
+"""The as-of-date pass: what failed today is checked again with the declarations resolved
+as of the commit's date; when it works then, the distributions that moved are narrowed
+down to the culprit by pinning halves of them back (bisection, bounded in time), and the
+smallest pin that restores it is tried before it is proposed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from packaging.version import InvalidVersion, Version
+
+from checks.core.check import Context, Variant
+from checks.core.model import CheckResult, Status
+from checks.environment.fresh import FreshEnvironment, fresh_environment
+from checks.environment.settings import EnvironmentSettings
+from checks.families.dependencies.asof.era import as_of_date, commit_date, python_current_at
+from checks.families.dependencies.asof.lockpins import lock_pins
+from checks.manifests import manifest
+
+# What installs or runs the repository: the checks a dependency that moved can break.
+WATCHED = ("DEP002", "DEP003", "BLD001", "BLD002", "TST002", "NBK001", "RUN001")
+WORKED = (Status.PASS, Status.WARN)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A distribution installed at another version then than now."""
+
+    name: str
+    then: str
+    now: str | None  # None: not installed today
+
+    @property
+    def pin(self) -> str:
+        return f"{self.name}=={self.then}"
+
+
+@dataclass(frozen=True)
+class Trial:
+    pins: tuple[str, ...]
+    worked: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """What the as-of-date pass found. `state`: off, no date, nothing failed, never
+    worked (it failed then too), rot (it worked then), or error (the pass itself broke)."""
+
+    state: str
+    date: str | None = None
+    failing: tuple[str, ...] = ()
+    today: Mapping[str, CheckResult] = field(default_factory=dict)
+    then: Mapping[str, CheckResult] = field(default_factory=dict)
+    python_then: str = ""
+    python_note: str | None = None
+    moved: tuple[Moved, ...] = ()
+    culprits: tuple[Moved, ...] = ()
+    isolated: bool = False  # the culprits are the smallest set the search could find
+    trials: tuple[Trial, ...] = ()
+    pins: tuple[str, ...] = ()  # the fix: pins verified to restore what failed
+    lock: str | None = None  # the as-of-then resolution, every distribution pinned
+    committed_lock: str | None = None  # the lock file the repository commits, when it has one
+    lock_works: bool | None = None  # whether what failed works when installed from it
+    out_of_time: bool = False
+    seconds: float = 0.0
+
+
+def _worked(results: Mapping[str, CheckResult], codes: Sequence[str]) -> bool:
+    return all(code in results and results[code].status in WORKED for code in codes)
+
+
+def _moved(now: Mapping[str, str], then: Mapping[str, str], own: str | None) -> tuple[Moved, ...]:
+    return tuple(
+        Moved(name, version, now.get(name))
+        for name, version in sorted(then.items())
+        if now.get(name) != version and name != own
+    )
+
+
+def upper_bound(moved: Moved) -> str:
+    """The loosest bound that excludes today's version but not then's: below today's
+    major release when the major changed, below its minor release when only that did."""
+    try:
+        then, now = Version(moved.then), Version(moved.now or "")
+    except InvalidVersion:
+        return moved.pin
+    if now.major > then.major:
+        return f"{moved.name}<{now.major}"
+    if (now.major, now.minor) > (then.major, then.minor):
+        return f"{moved.name}<{now.major}.{now.minor}"
+    return moved.pin
+
+
+class _Search:
+    """Trials of pins, each a rerun of what failed, within the time budget."""
+
+    def __init__(self, ctx: Context, failing: tuple[str, ...], budget: float) -> None:
+        self.ctx, self.failing = ctx, failing
+        self.deadline = time.monotonic() + budget
+        self.trials: list[Trial] = []
+        self.out_of_time = False
+
+    def works(self, pins: Sequence[str]) -> bool | None:
+        """Whether what failed works with `pins`; None when the budget is spent."""
+        if time.monotonic() >= self.deadline or self.ctx.rerun is None:
+            self.out_of_time = True
+            return None
+        again = self.ctx.rerun(self.failing, Variant(constraints=tuple(pins)), ())
+        worked = _worked(again.results, self.failing)
+        self.trials.append(Trial(tuple(pins), worked, again.seconds))
+        return worked
+
+    def culprits(self, moved: Sequence[Moved]) -> tuple[tuple[Moved, ...], bool]:
+        """The smallest set of moved distributions whose then-versions restore it, by
+        halving (each half tried alone); (set, whether the search got to the end)."""
+        found = list(moved)
+        while len(found) > 1:
+            half = len(found) // 2
+            for part in (found[:half], found[half:]):
+                worked = self.works([m.pin for m in part])
+                if worked is None:
+                    return tuple(found), False
+                if worked:
+                    found = part
+                    break
+            else:
+                return tuple(found), True  # it takes pins from both halves
+        return tuple(found), True
+
+    def fix(self, culprits: Sequence[Moved]) -> tuple[str, ...]:
+        """Upper bounds when they are enough, else the then-versions (already tried)."""
+        bounds = tuple(upper_bound(m) for m in culprits)
+        if bounds != tuple(m.pin for m in culprits) and self.works(bounds):
+            return bounds
+        return tuple(m.pin for m in culprits)
+
+
+def as_of(ctx: Context) -> AsOf:
+    """Fact provider: the as-of-date pass over what failed today among WATCHED."""
+    settings = ctx.settings(EnvironmentSettings)
+    date = as_of_date(settings.as_of.strip(), ctx.fact(commit_date))
+    if settings.as_of.strip() == "off":
+        return AsOf("off")
+    failing = tuple(c for c in WATCHED if c in ctx.results and ctx.results[c].status is Status.FAIL)
+    today = {c: ctx.results[c] for c in failing}
+    if not failing:
+        return AsOf("nothing failed", date)
+    if date is None or ctx.rerun is None:
+        return AsOf("no date", None, failing, today)
+    started = time.monotonic()
+    locked = ctx.fact(lock_pins)
+    lock_works = None
+    if locked is not None:
+        from_lock = ctx.rerun(failing, Variant(constraints=locked[1]), ())
+        lock_works = _worked(from_lock.results, failing)
+    found = ctx.fact(manifest)
+    era_python = None if found.python or settings.python else python_current_at(date)
+    then = ctx.rerun(failing, Variant(exclude_newer=date, python=era_python), (fresh_environment,))
+    env_then: FreshEnvironment = then.facts[fresh_environment]
+    base = AsOf(
+        "never worked", date, failing, today, then.results, env_then.python_version,
+        env_then.python_note, committed_lock=locked[0] if locked else None, lock_works=lock_works,
+    )  # fmt: skip
+    if any(r.status is Status.ERROR for r in then.results.values()):
+        return _with(base, state="error", seconds=time.monotonic() - started)
+    if not _worked(then.results, failing):
+        return _with(base, seconds=time.monotonic() - started)
+    env_now = ctx.fact(fresh_environment)
+    moved = _moved(env_now.installed, env_then.installed, env_now.project)
+    search = _Search(ctx, failing, settings.as_of_budget - (time.monotonic() - started))
+    culprits: tuple[Moved, ...] = ()
+    isolated = False
+    pins: tuple[str, ...] = ()
+    if moved and search.works([m.pin for m in moved]):
+        culprits, isolated = search.culprits(moved)
+        pins = search.fix(culprits) if isolated else ()
+    return _with(
+        base,
+        state="rot",
+        moved=moved,
+        culprits=culprits,
+        isolated=isolated,
+        trials=tuple(search.trials),
+        pins=pins,
+        lock=env_then.lock,
+        out_of_time=search.out_of_time,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _with(base: AsOf, **changes: object) -> AsOf:
+    from dataclasses import replace
+
+    return replace(base, **changes)  # type: ignore[arg-type]
