@@ -150,6 +150,7 @@ def assert_ran_the_action(run: ActRun, workflow: ActWorkflow, *, ok: bool) -> No
     assert (run.returncode == 0) is ok, run.tail()
     assert "Traceback" not in run.log, run.tail()
     assert "Success - Main actions/checkout" in run.log  # act copied the repository in
+    assert "⚙  Summary - " in run.log  # act read the job summary the action wrote
     # the stand-in for the artifact upload found the report at the path the action output
     assert "would read .reprobot/report.json" in run.log, run.tail()
 
@@ -171,6 +172,7 @@ def test_pull_request_runs_keep_one_comment_edited_in_place(
     assert comment.user.login == BOT_LOGIN
     assert comment.body.startswith(COMMENT_MARKER + "\n")
     assert "no CITATION.cff at the repository root" in comment.body
+    assert "❗  ::error title=CIT001 " in first.log  # an annotation, as the runner parsed it
     assert first.outputs()["comment_id"] == str(comment.id)
     assert first.outputs()["status"] == "fail"
     assert len(server.calls("POST", rf"/statuses/{first_head}$")) == 1
