@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,10 +17,10 @@ from typing import Any
 from .engine import PodmanService
 from .workflow import WORKFLOW_PATH
 
-ACT_TIMEOUT = 900.0
+ACT_TIMEOUT = 500.0  # one run; the cold build of the image is most of it
 OUTPUT = re.compile(r"::set-output:: (\w+)=(.*)$", re.M)
 # act and the containers get none of these from the caller: the test sets what they hold.
-INHERITED = ("GITHUB_", "INPUT_", "ACT_", "ACTIONS_", "RUNNER_", "DOCKER_", "CONTAINER")
+NOT_INHERITED = ("GITHUB_", "INPUT_", "ACT_", "ACTIONS_", "RUNNER_", "DOCKER_", "CONTAINER")
 
 
 def act_binary() -> Path | None:
@@ -27,9 +28,7 @@ def act_binary() -> Path | None:
     beside = Path(sys.executable).parent / "act"
     if beside.is_file() and os.access(beside, os.X_OK):
         return beside
-    from shutil import which
-
-    found = which("act")
+    found = shutil.which("act")
     return Path(found) if found else None
 
 
@@ -46,9 +45,6 @@ class ActRun:
     def outputs(self) -> dict[str, str]:
         """The outputs the action's step set, as act logs them."""
         return dict(OUTPUT.findall(self.log))
-
-    def succeeded(self, step: str) -> bool:
-        return f"✅  Success - Main {step}" in self.log
 
     def tail(self, lines: int = 80) -> str:
         return "\n".join(self.log.splitlines()[-lines:])
@@ -93,7 +89,7 @@ class Act:
         ]  # fmt: skip
         for name, value in self.env.items():
             args += ["--env", f"{name}={value}"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(INHERITED)}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)}
         env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
         env["DOCKER_HOST"] = self.service.docker_host
         with subprocess.Popen(

@@ -34,7 +34,8 @@ from tests.helpers import git, make_repo
 
 from .container import IMAGE, REQUIRE_ENV, build_image
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# two act runs in a test, each bounded by ACT_TIMEOUT
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 BASE_IMAGE = os.environ.get("REPROBOT_BASE_IMAGE", "localhost/reprobot-base:bookworm")
 README = (
@@ -110,9 +111,14 @@ def server(github_server: GitHubServer) -> Iterator[GitHubServer]:
 @pytest.fixture
 def act(engine: PodmanService, workflow: ActWorkflow, server: GitHubServer) -> Iterator[Act]:
     runner = Act(
-        act_binary() or Path("act"), engine, BASE_IMAGE, workflow.action_ref,
-        server.url, STANDARD_TOKEN, FAST_RETRY,
-    )  # fmt: skip
+        binary=act_binary() or Path("act"),
+        service=engine,
+        platform_image=BASE_IMAGE,
+        action_ref=workflow.action_ref,
+        api_url=server.url,
+        token=STANDARD_TOKEN,
+        env=FAST_RETRY,
+    )
     yield runner
     assert engine.containers() == [], "act left containers behind"
 
