@@ -6,7 +6,9 @@ resolves itself: `actions/checkout` (act copies the repository into the job inst
 the pinned ref) and reprobot's own step, which `--local-repository` maps to a copy of this
 checkout. The example's structure is otherwise kept as written.
 
-The copy holds the files the Dockerfile builds from. act builds a Dockerfile action without
+The copy holds the repository's files (tracked, or new and not ignored), as the runner
+downloads an action's whole repository; the build reads what .dockerignore lets through.
+act builds a Dockerfile action without
 build arguments, so the copy's Dockerfile has the local base image as the default of its
 `BASE_IMAGE` argument, which is what `--build-arg BASE_IMAGE=...` gives scripts/container.sh;
 with `image=`, action.yml names a prebuilt image (`docker://...`) instead.
@@ -30,9 +32,6 @@ EXAMPLE = REPO_ROOT / "examples" / "workflows" / "reprobot.yml"
 WORKFLOW_PATH = Path(".github") / "workflows" / "reprobot.yml"  # in the repository act runs on
 ACTION_NAME = "reprobot/reprobot"
 CHECKOUT = "actions/checkout"
-# What the Dockerfile's COPY lines need, and the action's metadata.
-ACTION_FILES = ("action.yml", "Dockerfile", ".dockerignore", "pyproject.toml", "README.md")
-ACTION_PACKAGES = ("bot", "checks")
 BASE_ARG = re.compile(r"(?m)^ARG BASE_IMAGE=\S*$")
 
 
@@ -48,19 +47,26 @@ def _repository(uses: str) -> str:
 
 
 def _stand_in(step: dict[str, Any]) -> dict[str, Any]:
-    """A local step in place of a remote action: it checks the files the action would have
-    read (its `with.path`) exist, and keeps the step's name, id and condition."""
+    """A local step in place of a remote action, with the step's name, id and condition.
+
+    For an action given a `with.path` (an upload), it says whether the path exists, and
+    fails when it does not only where the action would (`if-no-files-found: error`)."""
     uses = str(step["uses"])
     local: dict[str, Any] = {}
     for key in ("name", "id", "if"):
         if key in step:
             local[key] = step[key]
     local.setdefault("name", f"Stand-in for {uses}")
-    path = (step.get("with") or {}).get("path")
-    if path is not None:
-        local["run"] = f'test -e "{path}" && echo "{uses} would read {path}"'
-    else:
+    given = step.get("with") or {}
+    path = given.get("path")
+    if path is None:
         local["run"] = f"echo {shlex.quote(f'{uses} is not run here')}"
+        return local
+    missing = "exit 1" if given.get("if-no-files-found") == "error" else "true"
+    local["run"] = (
+        f'if test -e "{path}"; then echo "{uses} would read {path}"; '
+        f'else echo "{uses} finds nothing at {path}"; {missing}; fi'
+    )
     return local
 
 
@@ -93,10 +99,9 @@ def act_workflow(example: Path = EXAMPLE) -> ActWorkflow:
 
 
 def _action_sources() -> list[str]:
-    """The action's files as the working tree has them (tracked or new, not ignored)."""
+    """The repository's files as the working tree has them (tracked or new, not ignored)."""
     done = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
-         *ACTION_FILES, *ACTION_PACKAGES],
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=REPO_ROOT, capture_output=True, check=True, timeout=60,
     )  # fmt: skip
     return [name for name in done.stdout.decode().split("\0") if name]
@@ -106,9 +111,9 @@ def action_copy(dest: Path, *, base_image: str, image: str | None = None) -> Pat
     """Copy the action to `dest`: Dockerfile on `base_image`, or action.yml on `image`."""
     for name in _action_sources():
         source = REPO_ROOT / name
-        if source.is_file():
+        if source.is_file() or source.is_symlink():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
+            shutil.copy2(source, dest / name, follow_symlinks=False)
     dockerfile = dest / "Dockerfile"
     text, count = BASE_ARG.subn(f"ARG BASE_IMAGE={base_image}", dockerfile.read_text())
     if count != 1:

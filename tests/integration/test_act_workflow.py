@@ -46,7 +46,22 @@ def test_the_example_keeps_only_the_steps_act_resolves_itself(tmp_path: Path) ->
 def test_the_stand_in_checks_the_files_the_action_would_read() -> None:
     (stand_in,) = [s for s in steps(act_workflow().text) if s.get("name") == "Keep the report"]
     assert stand_in["if"] == "always()"
-    assert str(stand_in["run"]).startswith('test -e "${{ steps.reprobot.outputs.report_path }}"')
+    assert str(stand_in["run"]).startswith('if test -e "${{ steps.reprobot.outputs.report_path')
+
+
+@pytest.mark.parametrize(("missing", "code"), [("ignore", 0), ("warn", 0), ("error", 1)])
+def test_the_stand_in_fails_on_a_missing_path_only_where_the_action_would(
+    tmp_path: Path, missing: str, code: int
+) -> None:
+    text = EXAMPLE.read_text()
+    text = re.sub(r"if-no-files-found: \w+", f"if-no-files-found: {missing}", text)
+    text = text.replace("${{ steps.reprobot.outputs.report_path }}", "nothing-here")
+    path = tmp_path / "reprobot.yml"
+    path.write_text(text, encoding="utf-8")
+    (stand_in,) = [s for s in steps(act_workflow(path).text) if s.get("name") == "Keep the report"]
+    done = run(["bash", "-e", "-c", str(stand_in["run"])], cwd=tmp_path, timeout=30)
+    assert done.returncode == code, done.output
+    assert "finds nothing at nothing-here" in done.output
 
 
 def test_actions_pinned_by_sha_are_resolved_the_same(tmp_path: Path) -> None:
@@ -76,7 +91,8 @@ def test_the_copy_builds_on_the_local_base_or_names_the_prebuilt_image(tmp_path:
     original = (REPO_ROOT / "Dockerfile").read_text()
     assert dockerfile.count("\n") == original.count("\n")  # nothing else changed
     assert (built / "bot" / "cli.py").read_bytes() == (REPO_ROOT / "bot" / "cli.py").read_bytes()
-    assert not (built / "tests").exists() and not (built / ".venv").exists()
+    assert (built / ".dockerignore").read_bytes() == (REPO_ROOT / ".dockerignore").read_bytes()
+    assert not (built / ".venv").exists()  # ignored by git: not part of the action
     assert YAML(typ="safe").load((built / "action.yml").read_text())["runs"]["image"] == (
         "Dockerfile"
     )
