@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -119,6 +120,16 @@ def drops_privileges() -> bool:
     return os.name == "posix" and os.geteuid() == 0
 
 
+def _within_hard(kind: int, value: int) -> int:
+    """`value`, or the hard limit we run under when that is lower: without the capability
+    to raise limits (in most containers) asking for more than the hard limit fails."""
+    try:
+        hard = resource.getrlimit(kind)[1]
+    except (OSError, ValueError):
+        return value
+    return value if hard == resource.RLIM_INFINITY else min(value, hard)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for untrusted commands (None: no limit of that kind)."""
@@ -134,11 +145,14 @@ class Limits:
         whose other processes count against the same limit."""
         words = []
         if self.memory_mb:
-            words.append(f"--as={self.memory_mb * 1024 * 1024}")
+            words.append(f"--as={_within_hard(resource.RLIMIT_AS, self.memory_mb * 2**20)}")
         if self.processes:
-            words.append(f"--nproc={self.processes + own_processes}")
+            nproc = _within_hard(resource.RLIMIT_NPROC, self.processes + own_processes)
+            words.append(f"--nproc={nproc}")
         if self.file_size_mb:
-            words.append(f"--fsize={self.file_size_mb * 1024 * 1024}")
+            words.append(
+                f"--fsize={_within_hard(resource.RLIMIT_FSIZE, self.file_size_mb * 2**20)}"
+            )
         tool = shutil.which("prlimit") if words else None
         return (tool, *words, "--") if tool else ()
 

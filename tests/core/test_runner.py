@@ -133,3 +133,26 @@ def test_process_limit_stops_a_fork_bomb() -> None:
 def test_no_limit_words_without_limits() -> None:
     assert runner.Limits().prefix() == ()
     assert runner.Limits(memory_mb=1).prefix()[-1] == "--"
+
+
+def test_limits_never_ask_for_more_than_the_hard_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a container without CAP_SYS_RESOURCE, prlimit cannot raise a hard limit: asking
+    for 1,024 processes under a hard limit of 500 would fail every untrusted command."""
+    import resource
+
+    hard = {resource.RLIMIT_NPROC: 500, resource.RLIMIT_AS: resource.RLIM_INFINITY}
+    real = resource.getrlimit
+    monkeypatch.setattr(
+        resource, "getrlimit", lambda kind: (hard[kind], hard[kind]) if kind in hard else real(kind)
+    )
+    words = runner.Limits(memory_mb=8192, processes=1024, file_size_mb=None).prefix()
+    if not words:
+        pytest.skip("prlimit is not installed")
+    assert "--nproc=500" in words and f"--as={8192 * 2**20}" in words
+
+
+def test_limits_below_the_hard_limit_stand(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = runner.Limits(processes=64).prefix(own_processes=3)
+    if not words:
+        pytest.skip("prlimit is not installed")
+    assert "--nproc=67" in words
