@@ -9,6 +9,7 @@ from checks.core.check import Family
 from checks.families import (
     build,
     citation,
+    data,
     dependencies,
     docs,
     languages,
@@ -25,5 +26,6 @@ FAMILIES: tuple[Family, ...] = (
     build.FAMILY,
     tests.FAMILY,
     portability.FAMILY,
+    data.FAMILY,
     languages.FAMILY,
 )
