@@ -78,5 +78,5 @@ def test_the_example_studys_fixes_hold_when_applied(tmp_path: Path) -> None:
 
 def test_an_r_analysis_fixes_hold_when_applied(tmp_path: Path) -> None:
     root = make_repo(tmp_path, R_ANALYSIS)
-    fixed = _check_fixes_hold(root, select=("CIT", "LIC", "DOC", "PTH", "LNG", "DEP"))
-    assert {"CIT001", "LNG002"} <= set(fixed)
+    fixed = _check_fixes_hold(root, select=("CIT", "LIC", "DOC", "PTH", "LNG", "DEP", "DAT"))
+    assert {"CIT001", "LNG002", "DAT001"} <= set(fixed)

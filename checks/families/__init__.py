@@ -15,6 +15,7 @@ from checks.families import (
     languages,
     licence,
     portability,
+    run,
     tests,
 )
 
@@ -25,6 +26,7 @@ FAMILIES: tuple[Family, ...] = (
     dependencies.FAMILY,
     build.FAMILY,
     tests.FAMILY,
+    run.FAMILY,
     portability.FAMILY,
     data.FAMILY,
     languages.FAMILY,

@@ -67,9 +67,9 @@ def test_files_nobody_provides_fail_with_file_and_line(tmp_path: Path) -> None:
     assert places == {("analysis/figures.py", 5), ("analysis/figures.py", 6)}
     assert "`analysis/weights.xlsx`" in " ".join(f.message for f in result.findings)
     fix = result.fixes[0]
-    assert set(fix.files) == {"README.md", "download_data.py"}
-    assert "`data/survey.csv`" in fix.files["README.md"]
-    assert fix.files["README.md"].startswith("# Survey study")
+    assert set(fix.files) == {"data/README.md", "download_data.py"}
+    assert "`data/survey.csv`" in fix.files["data/README.md"]
+    assert fix.files["data/README.md"].startswith("# Data")
 
 
 def test_committed_generated_and_documented_files_pass(tmp_path: Path) -> None:
