@@ -65,7 +65,7 @@ def _source_words(found: DataFiles) -> tuple[list[str], list[Finding]]:
             findings.append(_finding(read, f"`{read.path}` is written by {read.found}"))
         elif source is not None:
             what = _KINDS.get(source.kind, source.kind)
-            findings.append(_finding(read, f"`{read.path}` comes from {source.words}"))
+            findings.append(_finding(read, f"`{found.place(read)}` comes from {source.words}"))
         else:
             continue
         counts[what] = counts.get(what, 0) + 1
@@ -136,7 +136,15 @@ class DAT001(Check):
                 )
             )
         reads = plural(len(scan.reads), "data file read", "data file reads")
-        return passed(f"{reads} by a literal path: {'; '.join(parts)}", findings=tuple(findings))
+        unfollowed = (
+            f" ({plural(scan.computed, 'read')} by a path the code computes not followed)"
+            if scan.computed
+            else ""
+        )
+        return passed(
+            f"{reads} by a literal path: {'; '.join(parts)}{unfollowed}",
+            findings=tuple(findings),
+        )
 
 
 def _placeholder(read: DataRead, source: Source | None) -> Finding:

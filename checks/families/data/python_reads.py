@@ -299,7 +299,12 @@ def scan_tree(
                 elif values:
                     computed += 1
             else:
-                named = (v for v in literal if "/" in v or "." in v.rpartition("/")[2])
+                # any argument of a save call may be a path; a mode or a format is not
+                named = (
+                    v
+                    for v in literal
+                    if how.split(".")[-1] == "open" or "/" in v or "." in v.rpartition("/")[2]
+                )
                 writes.extend(PathUse(v, node.lineno, how, cell, path) for v in named)
     reads.sort(key=lambda u: (u.cell or 0, u.line))
     return reads, writes, computed

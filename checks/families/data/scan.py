@@ -90,8 +90,10 @@ def candidates(file: str, value: str) -> tuple[str, ...]:
         bases, value = [""], value[len(ROOT) :].lstrip("/") or "."
     elif file.lower().endswith(_RUN_IN_FOLDER):
         bases = [folder]
-    else:
-        bases = list(dict.fromkeys(["", folder]))
+    else:  # a script or module: run from the root, its folder or a folder above it
+        parts = folder.split("/") if folder else []
+        above = ["/".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+        bases = list(dict.fromkeys(["", folder, *above]))
     out: list[str] = []
     for base in bases:
         joined = posixpath.normpath(posixpath.join(base, value.replace("\\", "/")))

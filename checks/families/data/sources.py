@@ -40,6 +40,9 @@ _HEADING = re.compile(r"^(?:#{1,6}\s|\S.*\n[=\-~^]{3,}\s*$)", re.M)
 _SCRIPT_SUFFIXES = (".py", ".sh", ".bash", ".r", ".R", ".jl", ".ipynb", ".mk", ".smk")
 _SCRIPT_NAMES = ("Makefile", "makefile", "GNUmakefile", "Snakefile", "justfile")
 _README = re.compile(r"^readme(\.[a-z]+)?$", re.I)
+# A file that points a folder at where its contents live (`data_link`, `SOURCE.txt`).
+_POINTER = re.compile(r"^(?:.*[._-])?(?:links?|sources?|downloads?|where)(?:[._-].*)?$", re.I)
+_POINTER_SUFFIXES = ("", ".txt", ".md", ".rst", ".url")
 _CAP = 1024 * 1024
 
 
@@ -200,8 +203,8 @@ class Provenance:
             addresses = _ADDRESS.findall(readme.text)
             if home and (folder == home or folder.startswith(home + "/")) and addresses:
                 placeholder = all(_PLACEHOLDER.search(a) for a in addresses)
-                yield Source("readme", readme.path, f"{readme.path} (its folder's README)",
-                             placeholder)  # fmt: skip
+                words = f"{readme.path}, which says where its folder's files come from"
+                yield Source("readme", readme.path, words, placeholder)
                 continue
             for section in _sections(readme.text):
                 addresses = _ADDRESS.findall(section)
@@ -231,6 +234,16 @@ def _sections(text: str) -> list[str]:
     return [text[a:b] for a, b in itertools.pairwise(starts) if b > a]
 
 
+def _points_somewhere(name: str) -> bool:
+    """Whether a file in a folder is named like a pointer to where its folder's contents
+    live (`data_link`, `SOURCES.txt`, `download.url`)."""
+    stem, dot, end = name.rpartition(".")
+    if not dot or not stem:
+        stem, end = name, ""
+    suffix = f".{end.lower()}" if end else ""
+    return suffix in _POINTER_SUFFIXES and _POINTER.match(stem) is not None
+
+
 def _is_script(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return name in _SCRIPT_NAMES or path.endswith(_SCRIPT_SUFFIXES)
@@ -241,7 +254,7 @@ def read_provenance(snapshot: Snapshot) -> Provenance:
     readmes: list[TextFile] = []
     for path in snapshot.files:
         name = path.rsplit("/", 1)[-1]
-        if _README.match(name):
+        if _README.match(name) or ("/" in path and _points_somewhere(name)):
             read = snapshot.read_text(path, cap=_CAP)
             if read.ok:
                 readmes.append(TextFile(path, read.text))

@@ -253,3 +253,24 @@ def test_running_the_lfs_fix_with_real_git_lfs_passes(tmp_path: Path) -> None:
     assert (root / ".gitattributes").read_text() == before.fixes[0].files[".gitattributes"]
     after = _check(root, "DAT002")
     assert after.status is Status.PASS, after.message
+
+
+def test_a_module_run_from_a_folder_above_and_a_link_file_in_the_folder(tmp_path: Path) -> None:
+    files = _files(
+        {
+            "Code/Functions/plots.py": """
+                import matplotlib.pyplot as plt
+                img = plt.imread("../Figures/protocol.png")
+                with open("STATS_TABLE", "w") as out:
+                    out.write("n=3")
+                with open("STATS_TABLE") as back:
+                    print(back.read())
+                """,
+            "Figures/figures_link": "Find the figures at https://doi.org/10.5281/zenodo.18806424\n",
+        }
+    )
+    result = _check(make_repo(tmp_path, files))
+    assert result.status is Status.PASS, result.message
+    said = " ".join(f.message for f in result.findings)
+    assert "`Figures/protocol.png` comes from Figures/figures_link" in said
+    assert "`STATS_TABLE` is written by Code/Functions/plots.py" in said
