@@ -66,16 +66,23 @@ class PathUse:
 
 
 def _dotted(node: ast.expr) -> str:
-    """`pd.read_csv` for the function of a call, as far as it is names and attributes."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else f"?.{node.attr}"
-    if isinstance(node, ast.Call):
-        inner = _dotted(node.func)
-        return f"{inner}()" if inner else ""
-    return ""
+    """`pd.read_csv` for the function of a call, as far as it is names and attributes
+    (`Path().open` when a call is on the way, `?.join` when it starts elsewhere); at most
+    `_MAX_DEPTH` parts, so a hostile chain of attributes costs nothing."""
+    parts: list[str] = []
+    called = ""
+    while len(parts) <= _MAX_DEPTH:
+        if isinstance(node, ast.Name):
+            parts.append(node.id + called)
+            return ".".join(reversed(parts))
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr + called)
+            called, node = "", node.value
+        elif isinstance(node, ast.Call) and not called:
+            called, node = "()", node.func
+        else:
+            break
+    return "?." + ".".join(reversed(parts)) if parts else ""
 
 
 def _is_file_dunder(node: ast.expr) -> bool:

@@ -35,11 +35,14 @@ WRITERS = frozenset(
     }
 )  # fmt: skip
 ROOT = "\0root"  # `here()`: the project root, whatever the working folder
+_MAX_DEPTH = 12
 _FILE_ARGS = frozenset({"file", "path", "input", "filename", "con", "description", "x"})
 
 
-def _value(arg: list[Token]) -> str | None:
+def _value(arg: list[Token], depth: int = 0) -> str | None:
     """The path an argument stands for: a string, or `file.path`/`here` of strings."""
+    if depth > _MAX_DEPTH:
+        return None
     if len(arg) >= 2 and arg[0].kind == "name" and arg[1].text == "=":
         arg = arg[2:]
     if len(arg) == 1 and arg[0].kind == "str":
@@ -53,7 +56,7 @@ def _value(arg: list[Token]) -> str | None:
     if function not in ("file.path", "here", "paste0"):
         return None
     inner = call_arguments(arg, name_at + 1)
-    parts = [_value(a) for a in inner]
+    parts = [_value(a, depth + 1) for a in inner]
     if any(p is None for p in parts) or (not parts and function != "here"):
         return None
     joiner = "" if function == "paste0" else "/"

@@ -57,9 +57,10 @@ class Source:
     placeholder: bool = False
 
 
-def _gitignore_regex(pattern: str) -> re.Pattern[str]:
+def _attributes_regex(pattern: str) -> re.Pattern[str]:
     """A `.gitattributes` pattern as a regular expression over paths relative to its
-    folder (a pattern without `/` matches the name at any depth)."""
+    folder: a pattern without `/` matches the name at any depth, and unlike `.gitignore`
+    a pattern that names a folder does not reach the files inside it (`dir/**` does)."""
     anchored = "/" in pattern.rstrip("/")
     pattern = pattern.lstrip("/")
     out, at = [], 0
@@ -84,7 +85,10 @@ def _gitignore_regex(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(pattern[at]))
             at += 1
     body = "".join(out)
-    return re.compile(("" if anchored else "(?:.*/)?") + body + "(?:/.*)?$")
+    try:
+        return re.compile(("" if anchored else "(?:.*/)?") + body + "$")
+    except re.error:  # a class git reads differently (`[z-a]`): match it literally
+        return re.compile(re.escape(pattern) + "$")
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def lfs_patterns(snapshot: Snapshot) -> tuple[LfsPattern, ...]:
             words = line.split()
             if len(words) >= 2 and not words[0].startswith("#") and "filter=lfs" in words[1:]:
                 pattern = words[0].strip('"')
-                found.append(LfsPattern(path, pattern, _gitignore_regex(pattern), number))
+                found.append(LfsPattern(path, pattern, _attributes_regex(pattern), number))
     return tuple(found)
 
 
