@@ -51,6 +51,7 @@ _PATH_KEYWORDS = frozenset(
 _WRITE_MODES = frozenset("wax")
 HERE = "\0here"  # the file's own folder: a path that starts with it is anchored there
 _MAX_DEPTH = 12
+_BINDERS = (ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass(frozen=True)
@@ -285,34 +286,39 @@ def scan_tree(
 ) -> tuple[list[PathUse], list[PathUse], int]:
     """(reads, writes, computed reads) of the modules `trees` (a notebook's cells, or one
     file), which share their names."""
-    evaluate = _Evaluator(node for tree in trees for node in ast.walk(tree))
+    binders: list[ast.AST] = []
+    calls: list[tuple[int | None, ast.Call]] = []
+    for index, tree in enumerate(trees):
+        cell = cells[index] if cells else None
+        for node in ast.walk(tree):  # one walk: the calls, and what binds names
+            if isinstance(node, ast.Call):
+                calls.append((cell, node))
+            elif isinstance(node, _BINDERS):
+                binders.append(node)
+    evaluate = _Evaluator(binders)
     reads: list[PathUse] = []
     writes: list[PathUse] = []
     computed = 0
-    for index, tree in enumerate(trees):
-        cell = cells[index] if cells else None
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            found = _classify(node, evaluate)
-            if found is None or found[0] == "skip":
-                continue
-            kind, how = found
-            values = [evaluate.value(t) for t in _target(node, kind, evaluate)]
-            literal = [v for v in values if v is not None and _file_like(v)]
-            if kind == "read":
-                if literal:
-                    reads.append(PathUse(literal[0], node.lineno, how, cell, path))
-                elif values:
-                    computed += 1
-            else:
-                # any argument of a save call may be a path; a mode or a format is not
-                named = (
-                    v
-                    for v in literal
-                    if how.split(".")[-1] == "open" or "/" in v or "." in v.rpartition("/")[2]
-                )
-                writes.extend(PathUse(v, node.lineno, how, cell, path) for v in named)
+    for cell, node in calls:
+        found = _classify(node, evaluate)
+        if found is None or found[0] == "skip":
+            continue
+        kind, how = found
+        values = [evaluate.value(t) for t in _target(node, kind, evaluate)]
+        literal = [v for v in values if v is not None and _file_like(v)]
+        if kind == "read":
+            if literal:
+                reads.append(PathUse(literal[0], node.lineno, how, cell, path))
+            elif values:
+                computed += 1
+        else:
+            # any argument of a save call may be a path; a mode or a format is not
+            named = (
+                v
+                for v in literal
+                if how.split(".")[-1] == "open" or "/" in v or "." in v.rpartition("/")[2]
+            )
+            writes.extend(PathUse(v, node.lineno, how, cell, path) for v in named)
     reads.sort(key=lambda u: (u.cell or 0, u.line))
     return reads, writes, computed
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.core.yaml import YamlProblem, load_yaml
+from checks.repo.notebooks import code_cells, read_notebook
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _ADDRESS = re.compile(r"(?:https?|ftp|s3|gs)://[^\s)\]>'\"`]+|\b10\.\d{4,9}/[^\s)\]>'\"`]+", re.I)
@@ -160,8 +161,20 @@ def dvc_outputs(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class TextFile:
+    """A README or a download script: its text (a notebook's code cells only), and the
+    addresses in it, found once."""
+
     path: str
     text: str
+    addresses: tuple[str, ...] = ()
+
+    @property
+    def placeholder(self) -> bool:
+        return all(_PLACEHOLDER.search(a) for a in self.addresses)
+
+    @classmethod
+    def of(cls, path: str, text: str) -> TextFile:
+        return cls(path, text, tuple(_ADDRESS.findall(text)))
 
 
 @dataclass(frozen=True)
@@ -193,8 +206,7 @@ class Provenance:
         name = posixpath.basename(file.replace("\\", "/"))
         for script in self.scripts:
             if name and name in script.text:
-                addresses = _ADDRESS.findall(script.text)
-                placeholder = all(_PLACEHOLDER.search(a) for a in addresses)
+                placeholder = script.placeholder
                 yield Source("download", script.path, f"the download commands in {script.path}",
                              placeholder)  # fmt: skip
 
@@ -204,9 +216,8 @@ class Provenance:
         folder = posixpath.dirname(file)
         for readme in self.readmes:
             home = posixpath.dirname(readme.path)
-            addresses = _ADDRESS.findall(readme.text)
-            if home and (folder == home or folder.startswith(home + "/")) and addresses:
-                placeholder = all(_PLACEHOLDER.search(a) for a in addresses)
+            if home and (folder == home or folder.startswith(home + "/")) and readme.addresses:
+                placeholder = readme.placeholder
                 words = f"{readme.path}, which says where its folder's files come from"
                 yield Source("readme", readme.path, words, placeholder)
                 continue
@@ -253,6 +264,16 @@ def _is_script(path: str) -> bool:
     return name in _SCRIPT_NAMES or path.endswith(_SCRIPT_SUFFIXES)
 
 
+def _code_text(snapshot: Snapshot, path: str) -> str | None:
+    """A script's text, or a notebook's code cells (its outputs can be megabytes of
+    images); None when it cannot be read."""
+    if path.endswith(".ipynb"):
+        nb = read_notebook(snapshot, path)
+        return None if nb is None else "\n".join(c.source for c in code_cells(nb))
+    read = snapshot.read_text(path, cap=8 * _CAP)
+    return read.text if read.ok else None
+
+
 def read_provenance(snapshot: Snapshot) -> Provenance:
     scripts: list[TextFile] = []
     readmes: list[TextFile] = []
@@ -261,13 +282,12 @@ def read_provenance(snapshot: Snapshot) -> Provenance:
         if _README.match(name) or ("/" in path and _points_somewhere(name)):
             read = snapshot.read_text(path, cap=_CAP)
             if read.ok:
-                readmes.append(TextFile(path, read.text))
+                readmes.append(TextFile.of(path, read.text))
         elif _is_script(path):
-            read = snapshot.read_text(path, cap=8 * _CAP)
-            if read.ok and _FETCH.search(read.text) and _ADDRESS.search(read.text):
-                scripts.append(TextFile(path, read.text))
-    return Provenance(lfs_patterns(snapshot), dvc_outputs(snapshot), tuple(scripts),
-                      tuple(readmes))  # fmt: skip
+            text = _code_text(snapshot, path)
+            if text is not None and _FETCH.search(text) and _ADDRESS.search(text):
+                scripts.append(TextFile.of(path, text))
+    return Provenance(lfs_patterns(snapshot), dvc_outputs(snapshot), tuple(scripts), tuple(readmes))
 
 
 def provenance(ctx: Context) -> Provenance:
