@@ -309,8 +309,8 @@ def scan_tree(
         if kind == "read":
             if literal:
                 reads.append(PathUse(literal[0], node.lineno, how, cell, path))
-            elif values:
-                computed += 1
+            elif values and all(v is None for v in values):
+                computed += 1  # a URL, a glob or a stream is no file to look for
         else:
             # any argument of a save call may be a path; a mode or a format is not
             named = (

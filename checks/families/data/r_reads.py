@@ -101,8 +101,8 @@ def r_uses(text: str, path: str, cell: int | None = None) -> tuple[
             value = _value(chosen)
             if value is not None and _file_like(value):
                 reads.append(PathUse(value, line, name, cell, path))
-            else:
-                computed += 1
+            elif value is None:
+                computed += 1  # a URL or a glob is no file to look for
         else:
             for arg in args:
                 value = _value(arg)

@@ -144,7 +144,8 @@ def test_r_code_is_read_too_and_a_notebook_runs_from_its_folder(tmp_path: Path) 
 
 
 def test_code_that_opens_nothing_passes_and_computed_paths_skip(tmp_path: Path) -> None:
-    quiet = _check(make_repo(tmp_path, {"a.py": "print(1)\n"}, name="quiet"))
+    web = "import pandas as pd\npd.read_csv('https://example.org/obs.csv')\nprint(1)\n"
+    quiet = _check(make_repo(tmp_path, {"a.py": web}, name="quiet"))
     assert quiet.status is Status.PASS
     assert quiet.message == "the code opens no data file (Python read)"
     computed = {"a.py": "import pandas as pd\nimport sys\npd.read_csv(sys.argv[1])\n"}
