@@ -47,6 +47,8 @@ def _failure(run: CommandRun, timeout: float, results: RunResults) -> Outcome:
         else ""
     )
     tail = (Finding(f"`{run.command}` output (last lines):\n{run.tail(20)}"),)
+    if not run.command.strip():
+        return failed(f"`run.commands` holds an empty command; remove it{later}")
     if run.problem is not None:
         return failed(f"`{run.command}` could not start: {run.problem}{later}")
     if run.timed_out:

@@ -159,6 +159,9 @@ def run_results(ctx: Context) -> RunResults:
     started = time.time()
     for index, command in enumerate(settings.commands):
         argv, shell = command_argv(command)
+        if not command.strip():
+            runs.append(CommandRun(command, argv, shell, problem="the command is empty"))
+            return RunResults(tuple(runs), not_run=settings.commands[index + 1 :])
         missing = _program(argv, shell, env.venv, ws.path)
         if missing is not None:
             runs.append(CommandRun(command, argv, shell, missing_program=missing))

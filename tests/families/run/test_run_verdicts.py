@@ -88,3 +88,13 @@ def test_the_makefile_default_target_is_the_first_ordinary_rule() -> None:
     text = "PY := python3\n.PHONY: all clean\n%.o: %.c\n\tcc $<\nall: figs\nfigs:\n\t$(PY) x.py\n"
     assert default_target(text) == "all"
     assert default_target("X = 1\n# c\n") is None
+
+
+def test_a_command_that_could_not_start_fails_saying_why() -> None:
+    empty = CommandRun("", ("sh", "-c", ""), True, problem="the command is empty")
+    outcome = evaluate(RUN001, {run_results: RunResults((empty,))}, CONFIGURED)
+    assert outcome.status is Status.FAIL
+    assert outcome.message == "`run.commands` holds an empty command; remove it"
+    stuck = CommandRun("python a.py", ("python", "a.py"), False, problem="permission denied")
+    outcome = evaluate(RUN001, {run_results: RunResults((stuck,))}, CONFIGURED)
+    assert outcome.message == "`python a.py` could not start: permission denied"
