@@ -171,9 +171,16 @@ class DAT002(Check):
         if not found.examined:
             return skipped("no files to measure")
         measured = "committed file" if found.committed else "file"
+        unmeasured = (
+            f"; {plural(len(found.unmeasured), 'committed file')} not measured: this clone "
+            f"lacks {'its' if len(found.unmeasured) == 1 else 'their'} contents, first "
+            f"{found.unmeasured[0]}"
+            if found.unmeasured
+            else ""
+        )
         if not found.files:
             counted = plural(found.examined, measured)
-            return passed(f"no {measured} is larger than {limit} ({counted} measured)")
+            return passed(f"no {measured} is larger than {limit} ({counted} measured{unmeasured})")
         findings = []
         for file in found.files[:MAX_LISTED]:
             note = (

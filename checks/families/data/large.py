@@ -35,19 +35,25 @@ class LargeFiles:
     committed: bool = False  # sizes are the committed blobs'
     problem: str | None = None
     gitattributes: str = ""  # the root .gitattributes, which the fix extends
+    unmeasured: tuple[str, ...] = ()  # committed, but their objects are not in this clone
 
 
-def _committed_sizes(snapshot: Snapshot) -> dict[str, int] | None:
+def _committed_sizes(snapshot: Snapshot) -> tuple[dict[str, int], list[str]] | None:
+    """The committed blobs' sizes, and the blobs this clone lacks (a partial clone)."""
     out = runner.git(snapshot.root, "ls-tree", "-r", "-l", "-z", "HEAD")
     if out.returncode != 0:
         return None
     sizes: dict[str, int] = {}
+    absent: list[str] = []
     for entry in out.stdout.split("\0"):
         meta, _, path = entry.partition("\t")
         words = meta.split()
-        if len(words) == 4 and words[1] == "blob" and words[3].isdigit():
-            sizes[path] = int(words[3])
-    return sizes
+        if len(words) == 4 and words[1] == "blob":
+            if words[3].isdigit():
+                sizes[path] = int(words[3])
+            else:
+                absent.append(path)
+    return sizes, absent
 
 
 def _covering(patterns: tuple[LfsPattern, ...], path: str) -> str | None:
@@ -56,10 +62,12 @@ def _covering(patterns: tuple[LfsPattern, ...], path: str) -> str | None:
 
 def find_large_files(snapshot: Snapshot, threshold: int) -> LargeFiles:
     sizes: dict[str, int] | None = None
+    absent: list[str] = []
     if snapshot.is_git and snapshot.commit is not None:
-        sizes = _committed_sizes(snapshot)
-        if sizes is None:
+        listed = _committed_sizes(snapshot)
+        if listed is None:
             return LargeFiles(threshold, problem="git could not list the committed files")
+        sizes, absent = listed
     committed = sizes is not None
     if sizes is None:
         sizes = {}
@@ -78,7 +86,9 @@ def find_large_files(snapshot: Snapshot, threshold: int) -> LargeFiles:
     large.sort(key=lambda f: -f.size)
     read = snapshot.read_text(".gitattributes") if snapshot.exists(".gitattributes") else None
     attributes = read.text if read is not None and read.ok else ""
-    return LargeFiles(threshold, tuple(large), len(sizes), committed, None, attributes)
+    return LargeFiles(
+        threshold, tuple(large), len(sizes), committed, None, attributes, tuple(absent)
+    )
 
 
 def large_files(ctx: Context) -> LargeFiles:

@@ -92,3 +92,13 @@ def test_large_files_warn_with_the_lfs_commands_and_small_ones_pass() -> None:
     assert fix.commands[:2] == ("git lfs install", 'git lfs track "data/x?y.h5"')
     broken = LargeFiles(50 * mb, problem="git could not list the committed files")
     assert evaluate(DAT002, {large_files: broken}).status is Status.SKIP
+
+
+def test_files_a_partial_clone_lacks_are_named_as_not_measured() -> None:
+    partial = LargeFiles(1024, (), examined=3, committed=True, unmeasured=("data/a.bz2",))
+    outcome = evaluate(DAT002, {large_files: partial})
+    assert outcome.status is Status.PASS
+    assert outcome.message == (
+        "no committed file is larger than 1.0 KB (3 committed files measured; 1 committed "
+        "file not measured: this clone lacks its contents, first data/a.bz2)"
+    )
