@@ -153,11 +153,15 @@ def scan(snapshot: Snapshot) -> DataScan:
     python = _python_sources(snapshot)
     for path in python:
         found, made, unknown = _python_uses(snapshot, path)
-        reads, writes, computed = reads + found, writes + made, computed + unknown
+        reads.extend(found)
+        writes.extend(made)
+        computed += unknown
     r_files: set[str] = set()
     for unit in code_units(snapshot, R):
         found, made, unknown = r_uses(unit.text, unit.path, unit.cell)
-        reads, writes, computed = reads + found, writes + made, computed + unknown
+        reads.extend(found)
+        writes.extend(made)
+        computed += unknown
         r_files.add(unit.path)
     languages = ((PYTHON,) if python else ()) + ((R,) if r_files else ())
     judged = _judge(snapshot, reads, writes)
