@@ -48,6 +48,7 @@ _KINDS = {
     "lfs": "in Git LFS",
     "dvc": "tracked by DVC",
     "download": "fetched by download commands",
+    "built": "written by a Makefile or shell script",
     "readme": "documented in a README",
 }
 
@@ -83,11 +84,12 @@ class DAT001(Check):
     `Image.open`, R's `read.csv`, `read_csv`, `readRDS`, `load`, `fread`, `read_excel`,
     ...), looked up where the code runs: a notebook or R Markdown document from its own
     folder, a script from its folder or the repository's root. A file is accounted for
-    when it is committed, written by the repository's own code, covered by Git LFS or
-    DVC, fetched by a download script that names it, or named next to an address or a
-    DOI in a README (or a `README` in its folder gives one). The fix is a data section
-    for the README and a download script to fill in with the archive's addresses; a
-    placeholder address is a warning, not a source.
+    when it is committed, written by the repository's own code (or a Makefile rule or
+    shell command), covered by Git LFS or DVC, fetched by a download script that names
+    it, or named next to an address or a DOI in a README (or a `README` or a link file
+    in its folder gives one). Code under a `templates/` folder is not read. The fix is a
+    data section in `data/README.md` and a download script to fill in with the
+    archive's addresses; a placeholder address is a warning, not a source.
     """
 
     def evaluate(self, ctx: Context) -> Outcome:

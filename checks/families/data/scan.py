@@ -25,6 +25,8 @@ from checks.repo.notebooks import SCRIPT_CAP, code_cells, read_notebook
 
 PRESENT, GENERATED, MISSING = "present", "generated", "missing"
 _RUN_IN_FOLDER = (".ipynb", ".rmd", ".qmd", ".rmarkdown")
+# Folders of templates a tool copies into new projects: their code is not this work's.
+_TEMPLATES = frozenset({"templates", "template", "skeleton", "cookiecutter"})
 _HINTS = (b"read", b"open", b"load", b"File", b"imread", b"save", b"to_", b"write")
 
 
@@ -132,10 +134,15 @@ def _python_uses(snapshot: Snapshot, path: str) -> tuple[list[PathUse], list[Pat
     return scan_tree([tree], path)
 
 
+def _ours(path: str) -> bool:
+    """Whether a file is the work's own code (not vendored, not a template)."""
+    return not vendored(path) and not (_TEMPLATES & set(path.split("/")[:-1]))
+
+
 def _python_sources(snapshot: Snapshot) -> list[str]:
     out = []
     for path in snapshot.with_suffix(".py", ".ipynb"):
-        if vendored(path):
+        if not _ours(path):
             continue
         if path.endswith(".ipynb"):
             nb = read_notebook(snapshot, path)
@@ -158,6 +165,8 @@ def scan(snapshot: Snapshot) -> DataScan:
         computed += unknown
     r_files: set[str] = set()
     for unit in code_units(snapshot, R):
+        if not _ours(unit.path):
+            continue
         found, made, unknown = r_uses(unit.text, unit.path, unit.cell)
         reads.extend(found)
         writes.extend(made)

@@ -185,10 +185,12 @@ class Provenance:
     dvc: tuple[tuple[str, str], ...] = ()
     scripts: tuple[TextFile, ...] = ()  # code that fetches from an address
     readmes: tuple[TextFile, ...] = ()
+    builders: tuple[TextFile, ...] = ()  # Makefiles and shell scripts, which write files
 
     def source(self, file: str) -> Source | None:
         """What provides `file` (relative to the root), the first of LFS, DVC, a download
-        script, a README; a placeholder only when nothing real does. A path outside the
+        script, a Makefile or shell script that writes it, a README; a placeholder only
+        when nothing real does. A path outside the
         repository (`/home/ana/x.csv`) is matched by its name only."""
         inside = not file.startswith(("/", "\\", "../")) and file[1:2] != ":"
         for pattern in self.lfs if inside else ():
@@ -198,7 +200,14 @@ class Provenance:
         for out, dvc in self.dvc if inside else ():
             if file == out or file.startswith(out + "/"):
                 return Source("dvc", dvc, f"DVC ({dvc} declares `{out}`)")
-        found = [*self._downloads(file), *self._readmes(file)]
+        downloads = list(self._downloads(file))
+        fetched = [s for s in downloads if not s.placeholder]
+        if fetched:
+            return fetched[0]
+        built = next(self._built(file), None) if inside else None
+        if built is not None:
+            return built
+        found = [*downloads, *self._readmes(file)]
         real = [s for s in found if not s.placeholder]
         return (real or found)[0] if found else None
 
@@ -209,6 +218,20 @@ class Provenance:
                 placeholder = script.placeholder
                 yield Source("download", script.path, f"the download commands in {script.path}",
                              placeholder)  # fmt: skip
+
+    def _built(self, file: str) -> Iterator[Source]:
+        """A Makefile rule whose target is the file, or a command that writes it (`-o`,
+        `--output`, `>`), in a Makefile or shell script (paths from the builder's folder)."""
+        for builder in self.builders:
+            home = posixpath.dirname(builder.path)
+            rel = posixpath.relpath(file, home) if home else file
+            if rel.startswith("../"):
+                continue
+            quoted = re.escape(rel)
+            target = rf"^(?:\./)?{quoted}\s*::?(?!=)"
+            output = rf"(?:-o|--output[= ]|>)\s*['\"]?(?:\./)?{quoted}(?=['\"\s;)]|$)"
+            if re.search(target, builder.text, re.M) or re.search(output, builder.text, re.M):
+                yield Source("built", builder.path, f"{builder.path}, which writes it")
 
     def _readmes(self, file: str) -> Iterator[Source]:
         file = file.replace("\\", "/")
@@ -277,8 +300,13 @@ def _code_text(snapshot: Snapshot, path: str) -> str | None:
 def read_provenance(snapshot: Snapshot) -> Provenance:
     scripts: list[TextFile] = []
     readmes: list[TextFile] = []
+    builders: list[TextFile] = []
     for path in snapshot.files:
         name = path.rsplit("/", 1)[-1]
+        if name in _SCRIPT_NAMES[:3] or path.endswith((".mk", ".sh", ".bash")):
+            read = snapshot.read_text(path, cap=_CAP)
+            if read.ok:
+                builders.append(TextFile(path, read.text))
         if _README.match(name) or ("/" in path and _points_somewhere(name)):
             read = snapshot.read_text(path, cap=_CAP)
             if read.ok:
@@ -287,7 +315,13 @@ def read_provenance(snapshot: Snapshot) -> Provenance:
             text = _code_text(snapshot, path)
             if text is not None and _FETCH.search(text) and _ADDRESS.search(text):
                 scripts.append(TextFile.of(path, text))
-    return Provenance(lfs_patterns(snapshot), dvc_outputs(snapshot), tuple(scripts), tuple(readmes))
+    return Provenance(
+        lfs_patterns(snapshot),
+        dvc_outputs(snapshot),
+        tuple(scripts),
+        tuple(readmes),
+        tuple(builders),
+    )
 
 
 def provenance(ctx: Context) -> Provenance:

@@ -275,3 +275,17 @@ def test_a_module_run_from_a_folder_above_and_a_link_file_in_the_folder(tmp_path
     said = " ".join(f.message for f in result.findings)
     assert "`Figures/protocol.png` comes from Figures/figures_link" in said
     assert "`STATS_TABLE` is written by Code/Functions/plots.py" in said
+
+
+def test_a_file_a_makefile_builds_is_written_and_templates_are_not_read(tmp_path: Path) -> None:
+    files = _files(
+        {
+            "docs/makefile": "build/tmp.html: src/a.md\n\tpandoc src/a.md -o build/tmp.html\n",
+            "docs/bin/toc.py": "with open('build/tmp.html') as page:\n    print(page.read())\n",
+            "inst/templates/paper.qmd": "```{r}\nd <- read.csv('data/my_file.csv')\n```\n",
+        }
+    )
+    result = _check(make_repo(tmp_path, files))
+    assert result.status is Status.PASS, result.message
+    assert result.message.endswith("1 written by a Makefile or shell script")
+    assert "comes from docs/makefile, which writes it" in result.findings[0].message
