@@ -19,9 +19,11 @@ _INSTALL_HINTS = {
 
 def _propose(found: Proposal) -> Outcome:
     if not found.found:
+        why = f" ({'; '.join(found.passed_over)})" if found.passed_over else ""
         return skipped(
-            "no entry points configured (`run.commands` in .reprobot.yml), and no Makefile, "
-            "Snakefile or run script (reproduce.sh, run_all.sh, run.sh) to propose"
+            "no entry points configured (`run.commands` in .reprobot.yml), and nothing to "
+            "propose: no run script (reproduce.sh, run_all.sh, run.sh), Makefile or "
+            f"Snakefile{why}"
         )
     listed = "; ".join(f"`{e.command}` from {e.source}" for e in found.found)
     fix = Fix(

@@ -21,6 +21,14 @@ MAKEFILES = ("GNUmakefile", "Makefile", "makefile")
 SNAKEFILES = ("Snakefile", "workflow/Snakefile", "snakefile")
 # A rule line: targets, then `:` or `::` that is not an assignment (`:=`, `::=`).
 _RULE = re.compile(r"^([^\s#:=][^:=#\n]*?)\s*::?(?![=:])", re.M)
+# Default targets that run tools, not the work: never proposed as reproducing results.
+TOOL_TARGETS = frozenset(
+    {
+        "help", "clean", "install", "lint", "flake8", "format", "fmt", "test", "tests",
+        "check", "docs", "doc", "setup", "env", "venv", "deps", "requirements", "dist",
+        "build", "upload", "release", "style", "typecheck", "mypy", "coverage",
+    }
+)  # fmt: skip
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+|override\s+)?[\w.-]+\s*(?:[:+?!]?=|::=)", re.M)
 
 
@@ -39,6 +47,7 @@ class Proposal:
     found: tuple[EntryPoint, ...] = ()
     snippet: str = ""
     files: tuple[tuple[str, str], ...] = ()
+    passed_over: tuple[str, ...] = ()  # what was found but runs tools, not the work
 
 
 def default_target(text: str) -> str | None:
@@ -54,8 +63,11 @@ def default_target(text: str) -> str | None:
     return None
 
 
-def entry_points(snapshot: Snapshot) -> tuple[EntryPoint, ...]:
+def entry_points(snapshot: Snapshot) -> tuple[tuple[EntryPoint, ...], tuple[str, ...]]:
+    """The entry points found, and the ones passed over (a Makefile whose default target
+    runs a tool)."""
     found: list[EntryPoint] = []
+    passed_over: list[str] = []
     for name in RUN_SCRIPTS:
         if snapshot.exists(name):
             found.append(EntryPoint(f"bash {name}", name))
@@ -63,13 +75,15 @@ def entry_points(snapshot: Snapshot) -> tuple[EntryPoint, ...]:
     if makefile is not None:
         read = snapshot.read_text(makefile)
         target = default_target(read.text) if read.ok else None
-        if target is not None:
+        if target is not None and target.lower() in TOOL_TARGETS:
+            passed_over.append(f"{makefile}'s default target `{target}` runs a tool, not the work")
+        elif target is not None:
             found.append(EntryPoint(f"make {target}", f"{makefile} (default target `{target}`)"))
     snakefile = next((s for s in SNAKEFILES if snapshot.exists(s)), None)
     if snakefile is not None:
         option = "" if snakefile == "Snakefile" else f" --snakefile {snakefile}"
         found.append(EntryPoint(f"snakemake -n{option}", f"{snakefile} (a dry run)"))
-    return tuple(found)
+    return tuple(found), tuple(passed_over)
 
 
 def _yaml_with_commands(text: str, commands: list[str]) -> str | None:
@@ -96,9 +110,9 @@ def _yaml_with_commands(text: str, commands: list[str]) -> str | None:
 def proposal(ctx: Context) -> Proposal:
     """Fact provider: the entry points found, and the configuration that would run them."""
     snapshot = ctx.snapshot
-    found = entry_points(snapshot)
+    found, passed_over = entry_points(snapshot)
     if not found:
-        return Proposal()
+        return Proposal(passed_over=passed_over)
     first = found[0].command
     snippet = f"run:\n  commands:\n    - {first}\n"
     if snapshot.exists(CONFIG_FILE):

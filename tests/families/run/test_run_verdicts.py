@@ -63,6 +63,13 @@ def test_without_commands_it_proposes_what_it_found_and_never_passes() -> None:
     assert "found `make all` from Makefile (default target `all`)" in outcome.message
     assert outcome.fixes[0].files == {".reprobot.yml": "run:\n  commands:\n    - make all\n"}
     assert evaluate(RUN001, {proposal: Proposal()}).status is Status.SKIP
+    lint = Proposal(passed_over=("Makefile's default target `flake8` runs a tool, not the work",))
+    outcome = evaluate(RUN001, {proposal: lint})
+    assert outcome.status is Status.SKIP
+    assert outcome.message.endswith(
+        "(Makefile's default target `flake8` runs a tool, not the work)"
+    )
+    assert outcome.fixes == ()
 
 
 def test_commands_run_without_a_shell_unless_they_use_shell_syntax() -> None:
