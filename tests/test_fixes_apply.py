@@ -71,12 +71,12 @@ def test_the_example_studys_fixes_hold_when_applied(tmp_path: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "The study as published")
-    static = ("CIT", "LIC", "DOC", "DEP001", "DEP005", "PTH", "LNG")
+    static = ("CIT", "LIC", "DOC", "DEP001", "DEP005", "PTH", "LNG", "DAT")
     fixed = _check_fixes_hold(root, select=static)
-    assert {"CIT001", "DOC001", "DEP005"} <= set(fixed)
+    assert {"CIT001", "DOC001", "DEP005", "DAT001"} <= set(fixed)
 
 
 def test_an_r_analysis_fixes_hold_when_applied(tmp_path: Path) -> None:
     root = make_repo(tmp_path, R_ANALYSIS)
-    fixed = _check_fixes_hold(root, select=("CIT", "LIC", "DOC", "PTH", "LNG", "DEP"))
-    assert {"CIT001", "LNG002"} <= set(fixed)
+    fixed = _check_fixes_hold(root, select=("CIT", "LIC", "DOC", "PTH", "LNG", "DEP", "DAT"))
+    assert {"CIT001", "LNG002", "DAT001"} <= set(fixed)

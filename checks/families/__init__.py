@@ -9,11 +9,13 @@ from checks.core.check import Family
 from checks.families import (
     build,
     citation,
+    data,
     dependencies,
     docs,
     languages,
     licence,
     portability,
+    run,
     tests,
 )
 
@@ -24,6 +26,8 @@ FAMILIES: tuple[Family, ...] = (
     dependencies.FAMILY,
     build.FAMILY,
     tests.FAMILY,
+    run.FAMILY,
     portability.FAMILY,
+    data.FAMILY,
     languages.FAMILY,
 )

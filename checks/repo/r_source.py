@@ -163,6 +163,12 @@ def _arguments(toks: list[Token], open_at: int) -> tuple[list[list[Token]], int]
     return [a for a in args if a], at
 
 
+def call_arguments(toks: list[Token], open_at: int) -> list[list[Token]]:
+    """The top-level arguments (each a list of tokens) of the call whose `(` is at
+    `open_at`; a named argument starts with its name and `=`."""
+    return _arguments(toks, open_at)[0]
+
+
 def _named(arg: list[Token]) -> str | None:
     if len(arg) >= 2 and arg[0].kind == "name" and arg[1].text == "=":
         return arg[0].text

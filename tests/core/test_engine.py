@@ -122,7 +122,7 @@ def test_every_registered_check_is_documented_and_its_requirements_exist() -> No
     assert len(codes) == len(set(codes))
     prefixes = {"citation": "CIT", "licence": "LIC", "docs": "DOC", "dependencies": "DEP",
                 "build": "BLD", "tests": "TST", "portability": "PTH",
-                "languages": "LNG"}  # fmt: skip
+                "languages": "LNG", "data": "DAT", "run": "RUN"}  # fmt: skip
     for check in checks:
         assert check.code().startswith(prefixes[check.family]), check.code()
         assert check.title() != check.code() and len(check.title()) < 80, check.code()

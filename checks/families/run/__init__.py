@@ -1,0 +1,9 @@
+"""Run: the entry points that reproduce the results run in the fresh environment."""
+
+from __future__ import annotations
+
+from checks.core.check import Family
+from checks.families.run.checks import RUN001
+from checks.families.run.settings import RunSettings
+
+FAMILY = Family("run", "RUN", (RUN001,), RunSettings)
