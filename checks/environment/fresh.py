@@ -30,6 +30,7 @@ from checks.environment.distributions import read_distributions, required_by
 from checks.environment.interpreter import ChosenPython, chosen_python
 from checks.environment.lock import lock_text
 from checks.environment.machine import machine_settings
+from checks.environment.network import retried
 from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import (
     NO_SANDBOX_UV,
@@ -212,7 +213,8 @@ def _install(
         extras = ",".join(settings.extras)
         args.append(f"{target}[{extras}]" if extras else target)
     started = time.monotonic()
-    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=sandbox_uv_env(ctx))
+    env = sandbox_uv_env(ctx)
+    outcome = retried(lambda: sandbox_run(ctx, args, timeout=settings.timeout, extra_env=env))
     ctx.timings["environment.install"] = time.monotonic() - started
     return outcome
 
