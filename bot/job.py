@@ -297,7 +297,7 @@ def _action(env: ActionEnv, out: TextIO) -> int:
         outputs=_outputs(report, report_path, publication),
         out=out,
     )
-    return exit_code(report.status, inputs.fail_on)
+    return exit_code(report, inputs.fail_on)
 
 
 def run_publish(

@@ -20,6 +20,7 @@ from bot.bodies import Notice, Step
 from bot.event import BRANCH_EVENTS, PULL_EVENTS, Event
 from bot.exitcode import is_failing
 from bot.github import GitHub, GitHubError
+from bot.inconclusive import errors, inconclusive
 from bot.inputs import Inputs, RunnerEnv
 from checks.core.model import Report
 
@@ -144,7 +145,7 @@ def _publish_pull(
         done.steps.append(Step("comment", written.action, written.number, written.url))
 
     def status() -> None:
-        state = "failure" if failing else "success"
+        state = "failure" if failing else "error" if inconclusive(report) else "success"
         client.set_status(
             plan.status_sha,
             state,
@@ -220,10 +221,13 @@ def _publish_branch(
         if written.action != "none":
             done.steps.append(Step("fix-pr", written.action, written.number, written.url))
 
-    if inputs.issue == "on-failure":
-        done.attempt("update the tracking issue", issue)
-    if inputs.badge_branch:
-        done.attempt("publish the badge", badge)
+    if inconclusive(report):  # the machine's failure: issue and badge stay as they are
+        done.notices.append(Notice("inconclusive", ", ".join(errors(report)), level="notice"))
+    else:
+        if inputs.issue == "on-failure":
+            done.attempt("update the tracking issue", issue)
+        if inputs.badge_branch:
+            done.attempt("publish the badge", badge)
     if inputs.fix_pr:
         done.attempt("open the fix pull request", fix_pr)
 
