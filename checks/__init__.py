@@ -14,6 +14,7 @@ from checks.core import engine, registry
 from checks.core.check import Check, Context, Family
 from checks.core.config import Config, ConfigError
 from checks.core.config import load_config as _load_config
+from checks.core.config_schema import schema_text
 from checks.core.model import Report
 from checks.core.sandbox import sandbox_owned
 from checks.core.templates import template_environment
@@ -30,6 +31,7 @@ __all__ = [
     "__version__",
     "all_checks",
     "check_repository",
+    "configuration_schema",
     "load_config",
     "sandbox_owned",
     "template_environment",
@@ -47,6 +49,12 @@ def all_checks() -> tuple[type[Check], ...]:
 def load_config(root: Path) -> Config:
     """`.reprobot.yml` or `[tool.reprobot]` of the repository at `root`, checked."""
     return _load_config(root, engine.schema(FAMILIES))
+
+
+def configuration_schema() -> str:
+    """The JSON Schema of `.reprobot.yml` for every registered family, as committed in
+    `schema/reprobot.schema.json` (`python3 scripts/dev.py schema`)."""
+    return schema_text(engine.schema(FAMILIES))
 
 
 def check_repository(
