@@ -74,6 +74,12 @@ class FreshEnvironment:
     project: str | None = None  # the project's own distribution name, when it is a package
 
 
+OFFLINE = (
+    "not examined: reprobot ran offline (--offline, REPROBOT_OFFLINE), so no fresh "
+    "environment was made; run without it to check this"
+)
+
+
 def _failed(found: Manifest, problem: str, requested: str | None = None) -> FreshEnvironment:
     return FreshEnvironment(
         None, None, "", requested, None, found, None, None, None, problem=problem
@@ -83,6 +89,8 @@ def _failed(found: Manifest, problem: str, requested: str | None = None) -> Fres
 def fresh_environment(ctx: Context) -> FreshEnvironment:
     """Fact provider: the repository's dependencies installed in a new venv."""
     found = ctx.fact(manifest)
+    if ctx.fact(machine_settings).offline:
+        return _failed(found, OFFLINE)
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return _failed(found, ws.problem)
