@@ -110,7 +110,9 @@ def publish(
     except Exception as exc:  # noqa: BLE001 - e.g. a malformed GITHUB_API_URL
         done.notices.append(Notice("failed", f"connect to {runner.api_url}: {exc}"))
         return done
-    failing = is_failing(report.status, inputs.fail_on)
+    # the checks' own statuses (an error is not a failure); with `fail_on: error` the
+    # checks are advisory for the exit code, but the issue still tracks their failures
+    failing = is_failing(report, "fail" if inputs.fail_on == "error" else inputs.fail_on)
     if plan.pull is not None:
         _publish_pull(done, client=client, report=report, plan=plan, runner=runner, failing=failing)
     if plan.branch_run:

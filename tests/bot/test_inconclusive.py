@@ -13,7 +13,7 @@ import pytest
 from bot.exitcode import EXIT_ERROR, EXIT_FAILED, EXIT_OK, exit_code, is_failing
 from bot.inconclusive import errors, inconclusive
 from checks.core.model import CheckResult, Report, Status
-from tests.actionrun import ActionHarness, event_payload
+from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
 from tests.bot.test_publish import tracking_issues
 from tests.ghserver import STANDARD_REPO, GitHubServer
 from tests.netservers import tls_index
@@ -110,3 +110,33 @@ def test_an_untrusted_index_certificate_is_an_error_not_the_repository_s_failure
     assert len(github_server.calls("POST", rf"/repos/{REPO}/issues$")) == 1
     assert len(github_server.calls("PUT", r"/contents/reprobot.json$")) == badge_writes
     assert "could not check" in run.summary and "DEP002" in run.summary
+
+
+def test_on_a_pull_request_the_commit_status_is_error_not_failure(
+    harness: ActionHarness, github_server: GitHubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    github_server.add_pull(REPO, PR_NUMBER, "changes", PR_HEAD)
+    with tls_index() as url:
+        monkeypatch.setenv("UV_INDEX_URL", url)
+        run = harness.run(
+            "pull_request",
+            event_payload("pull_request.opened.json"),
+            inputs={"select": "DEP001,DEP002"},
+        )
+    assert run.code == EXIT_ERROR
+    (status,) = github_server.calls("POST", r"/statuses/")
+    assert status.body["state"] == "error"
+    (comment,) = github_server.comments(REPO, PR_NUMBER)
+    assert "DEP002" in comment.body and "SSL_CERT_FILE" in comment.body
+
+
+def test_fail_on_error_still_tracks_failures_in_the_issue(
+    harness: ActionHarness, github_server: GitHubServer
+) -> None:
+    """Advisory checks (`fail_on: error`) exit 0 on a failure, but the issue says it."""
+    run = harness.run(
+        "push", event_payload("push.json", ref="refs/heads/main"), inputs={"fail_on": "error"}
+    )
+    assert run.code == EXIT_OK
+    (number,) = tracking_issues(github_server)
+    assert github_server.issue(REPO, number).state == "open"
