@@ -193,3 +193,20 @@ def test_no_retry_for_what_a_retry_cannot_mend(tmp_path: Path) -> None:
     runs.clear()
     assert classify(retried(lambda: runs.append(failed(REFUSED)) or runs[-1], pause=0))
     assert len(runs) == 2  # refused: tried once more
+
+
+def test_a_python_download_from_an_unreachable_mirror_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packaging.specifiers import SpecifierSet
+
+    from checks.environment import python as interpreters
+
+    monkeypatch.setenv("REPROBOT_PYTHON_DOWNLOADS", "automatic")
+    monkeypatch.setenv("UV_PYTHON_INSTALL_MIRROR", closed_port().removesuffix("/simple"))
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+    fetched = interpreters.fetch(uv_binary(), SpecifierSet("==3.9.*"), tmp_path / "pythons")
+    assert fetched.interpreter is None
+    assert fetched.problem is not None
+    assert fetched.problem.startswith("Python 3.9 could not be downloaded: a download of Python")
+    assert "could not be reached" in fetched.problem and "run again" in fetched.problem
