@@ -26,6 +26,7 @@ from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
 from bot.github import GitHub
+from bot.inconclusive import inconclusive
 from bot.inputs import ActionEnv, forget_token, read_environment
 from bot.publish import Publication, badge_url, page, plan_for, publish
 from bot.reportfile import ReportFileError, load_pull, load_report
@@ -229,7 +230,7 @@ def _outputs(
     done = publication or Publication()
     return {
         "score": f"{score.passed}/{score.total}",
-        "status": report.status.value,
+        "status": "error" if inconclusive(report) else report.status.value,
         "report_path": report_path,
         "comment_id": str(done.comment_id or ""),
         "issue_number": str(done.issue_number or ""),

@@ -238,4 +238,5 @@ def install_extra(
     uv = sandbox_uv(known) or uv_binary()
     args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
     args += [*uv_index_args(known), *requirements]
-    return sandbox_run(ctx, args, timeout=timeout, extra_env=sandbox_uv_env(ctx), venv=env.venv)
+    uv_env = sandbox_uv_env(ctx)
+    return retried(lambda: sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env, venv=env.venv))

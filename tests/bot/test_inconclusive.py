@@ -102,7 +102,7 @@ def test_an_untrusted_index_certificate_is_an_error_not_the_repository_s_failure
     assert results["DEP002"]["status"] == "error", results["DEP002"]
     assert "invalid peer certificate" in results["DEP002"]["message"]
     assert "SSL_CERT_FILE" in results["DEP002"]["message"]
-    assert run.code == EXIT_ERROR
+    assert run.code == EXIT_ERROR and run.outputs["status"] == "error"
     # the tracking issue is neither closed nor updated, no new one, the badge untouched
     assert tracking_issues(github_server) == [number]
     assert github_server.issue(REPO, number).state == "open"
