@@ -46,6 +46,7 @@ _CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("index-timeout", re.compile(r"timed out|network timeout|UV_HTTP_TIMEOUT", re.IGNORECASE)),
+    ("index-down", re.compile(r"HTTP status server error \(5\d\d")),
     (
         "connection",
         re.compile(
@@ -59,7 +60,10 @@ _CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PYTHON_DOWNLOAD = re.compile(r"Failed to (?:install|download) `?(?:https?://\S*/)?cpython-")
 _URL = re.compile(r"https?://[^\s/)`]+")
 
-KINDS = ("tls", "disk-full", "dns", "index-timeout", "connection")
+# uv's hint when the index refused: the names look missing, but it was never asked.
+_REFUSED = re.compile(r"returned a 40[13] \w+ error|lack of valid authentication credentials")
+
+KINDS = ("tls", "disk-full", "dns", "index-timeout", "index-down", "index-refused", "connection")
 RETRY_PAUSE = 5.0  # seconds before the one retry: uv has already retried on its own
 
 _REMEDIES = {
@@ -71,6 +75,9 @@ _REMEDIES = {
     "dns": "the host name did not resolve: check the index URL (UV_INDEX_URL, PIP_INDEX_URL) "
     "and the machine's DNS, then run again",
     "index-timeout": "the server did not answer in time: run again, or raise UV_HTTP_TIMEOUT",
+    "index-down": "the server failed (an HTTP 5xx error): run again later",
+    "index-refused": "the index refused to answer (HTTP 401 or 403): check the index URL and "
+    "its credentials (in the URL, or a netrc file)",
     "connection": "the server could not be reached: check the index URL, proxy settings "
     "(HTTPS_PROXY) and network, then run again",
 }
@@ -86,7 +93,7 @@ class MachineFailure:
     @property
     def transient(self) -> bool:
         """Worth one more try: the network may answer next time (a certificate will not)."""
-        return self.kind in ("dns", "connection", "index-timeout")
+        return self.kind in ("dns", "connection", "index-timeout", "index-down")
 
     @property
     def summary(self) -> str:
@@ -121,6 +128,10 @@ def machine_failure(text: str) -> MachineFailure | None:
             urls = [m.group(0) for line in causes for m in _URL.finditer(line)]
             python = any(_PYTHON_DOWNLOAD.search(line) for line in causes)
             return MachineFailure(kind, line, urls[0] if urls else "", python)
+    refused = next((h for h in uv_lines(text, advice=True) if _REFUSED.search(h)), None)
+    if refused is not None:
+        urls = [m.group(0) for m in _URL.finditer(refused)]
+        return MachineFailure("index-refused", refused, urls[0] if urls else "", False)
     return None
 
 

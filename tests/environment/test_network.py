@@ -65,6 +65,25 @@ DISK = """\
 error: Failed to install: numpy-2.1.0-cp311-cp311-manylinux_2_17_x86_64.whl (numpy==2.1.0)
   cause: failed to write to file `/venv/lib/x.so`: No space left on device (os error 28)
 """
+SERVER_ERROR = """\
+error: Failed to fetch: http://127.0.0.1:33159/simple/requests/
+  cause: HTTP status server error (503 Service Unavailable) for url (http://127.0.0.1:33159/simple/requests/)
+"""
+# An index that refuses (401, 403): uv says the name was not found, and hints why.
+_NOT_FOUND_CAUSE = (
+    "  cause: Because requests was not found in the package registry and you require "
+    "requests, we can conclude that your requirements are unsatisfiable.\n"
+)
+FORBIDDEN = (
+    "error: No solution found when resolving dependencies\n" + _NOT_FOUND_CAUSE + "\n"
+    "hint: An index (http://127.0.0.1:41843/simple) returned a 403 Forbidden error. Check "
+    "that the index URL is correct and the credentials are valid.\n"
+)
+UNAUTHORIZED = (
+    "error: No solution found when resolving dependencies\n" + _NOT_FOUND_CAUSE + "\n"
+    "hint: An index URL (http://127.0.0.1:37227/simple) could not be queried due to a lack "
+    "of valid authentication credentials (401 Unauthorized)\n"
+)
 # A build backend that could not reach the network: the repository's build, not uv's.
 BUILD_LOG = """\
 error: Failed to build `fetcher @ file:///repo`
@@ -95,6 +114,9 @@ def failed(output: str) -> RunOutcome:
         (PYTHON, "connection", "http://127.0.0.1:9"),
         (OLD_TLS_WITH_HINT, "tls", "https://files.example"),
         (DISK, "disk-full", ""),
+        (SERVER_ERROR, "index-down", "http://127.0.0.1:33159"),
+        (FORBIDDEN, "index-refused", "http://127.0.0.1:41843"),
+        (UNAUTHORIZED, "index-refused", "http://127.0.0.1:37227"),
     ],
 )
 def test_the_machine_s_failures_are_read_from_uv_s_lines(output: str, kind: str, host: str) -> None:
