@@ -91,7 +91,7 @@ def config_schema(families: Mapping[str, type]) -> dict[str, Any]:
                 "anyOf": [
                     {
                         "type": "object",
-                        "propertyNames": CODES,
+                        "propertyNames": {"minLength": 1},
                         "additionalProperties": {"type": "string", "pattern": r"\S"},
                     },
                     *codes["anyOf"],
