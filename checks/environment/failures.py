@@ -48,7 +48,10 @@ _YOU_REQUIRE = re.compile(
     r"(?<!conclude that )you require (.+?)(?:, we can conclude|\.\s|$)", re.MULTILINE
 )
 _BUILD = re.compile(r"Failed to (?:build|download and build|prepare distributions)[^`\n]*`([^`]+)`")
-_DOWNLOAD = re.compile(rf"Failed to (?:download|fetch)[^`\n]*`({_NAME}(?:==[^`\s]+)?)`")
+# a distribution's name (`numpy==2.1.0`, `pkg @ https://...`), never a flag a hint names
+_DOWNLOAD = re.compile(
+    rf"Failed to (?:download|fetch)[^`\n]*`({_NAME}(?:==[^`\s]+)?)(?: @ [^`]+)?`"
+)
 _HINT = re.compile(r"^hint: (.+)$", re.MULTILINE)
 _BAD_METADATA = re.compile(rf"\b({_NAME})==(\S+) has invalid metadata")
 _WORDS = re.compile(r"[A-Za-z]{2,}")

@@ -232,3 +232,12 @@ def test_a_python_download_from_an_unreachable_mirror_says_why(
     assert fetched.problem is not None
     assert fetched.problem.startswith("Python 3.9 could not be downloaded: a download of Python")
     assert "could not be reached" in fetched.problem and "run again" in fetched.problem
+
+
+def test_a_download_failure_names_the_distribution_not_a_url() -> None:
+    direct = failed("error: Failed to download `pkg @ https://files.example/pkg-1.0.whl`\n")
+    assert classify(direct).names == ("pkg",)
+    pinned = failed("error: Failed to download `numpy==2.1.0`\n  Caused by: checksum mismatch\n")
+    assert classify(pinned).summary == "numpy could not be downloaded"
+    url = classify(failed("error: Failed to download `https://example/x.tar.gz`\n"))
+    assert url.names == () and url.kind == "other"
