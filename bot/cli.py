@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from bot import render, sarif, secrets
 from bot.audit.command import AuditError
 from bot.audit.command import add_parser as add_audit_parser
-from bot.exitcode import EXIT_OK, EXIT_USAGE, exit_code
+from bot.exitcode import EXIT_OK, EXIT_USAGE, FAIL_ON, exit_code
 from checks import (
     ConfigError,
     __version__,
@@ -20,6 +22,8 @@ from checks import (
     sandbox_owned,
     unknown_patterns,
 )
+
+OFFLINE = "REPROBOT_OFFLINE"
 
 
 class UsageError(Exception):
@@ -53,15 +57,41 @@ def write_file(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def colour_wanted(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Colour on a terminal; `NO_COLOR` (any value) turns it off and `FORCE_COLOR` on,
+    `NO_COLOR` first, as Python itself reads them; a `dumb` terminal gets none."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return environ.get("TERM") != "dumb" and stream.isatty()
+
+
+@contextlib.contextmanager
+def offline(*, enabled: bool) -> Iterator[None]:
+    """`REPROBOT_OFFLINE=1` for the run (the machine's settings read it), as it was after."""
+    before = os.environ.get(OFFLINE)
+    if enabled:
+        os.environ[OFFLINE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(OFFLINE, None)
+        else:
+            os.environ[OFFLINE] = before
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory; give the path of a repository")
-    report = check_repository(
-        root,
-        select=validated_codes(args.select, "--select"),
-        ignore=validated_codes(args.ignore, "--ignore"),
-    )
+    with offline(enabled=args.offline):
+        report = check_repository(
+            root,
+            select=validated_codes(args.select, "--select"),
+            ignore=validated_codes(args.ignore, "--ignore"),
+        )
     if args.output:
         write_file(Path(args.output), render.to_json(report))
     if args.sarif:
@@ -73,8 +103,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         sys.stdout.write(sarif.to_text(report, root=root))
     else:
-        sys.stdout.write(render.to_text(report, colour=sys.stdout.isatty()))
-    return exit_code(report.status)
+        sys.stdout.write(render.to_text(report, colour=colour_wanted(sys.stdout, os.environ)))
+    return exit_code(report, args.fail_on)
 
 
 def cmd_list_checks(args: argparse.Namespace) -> int:
@@ -105,11 +135,19 @@ def parser() -> argparse.ArgumentParser:
         prog="reprobot",
         description="Check that a research repository builds, passes its tests, installs "
         "in a fresh environment and can be cited.",
+        epilog=render.render_template("cli-epilog.txt.j2", command=""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"reprobot {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="run the checks on a repository")
+    check = sub.add_parser(
+        "check",
+        help="run the checks on a repository",
+        description="Run the checks on a repository and report each with its fix.",
+        epilog=render.render_template("cli-epilog.txt.j2", command="check"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument("path", nargs="?", default=".", help="repository path (default: .)")
     check.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
     check.add_argument("--output", metavar="FILE", help="also write the JSON report here")
@@ -127,6 +165,19 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         metavar="CODES",
         help="skip these checks (codes or prefixes, comma-separated)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="fail",
+        help="what makes the exit code non-zero: fail (default), warn (warnings too), "
+        "error (only a check that could not run) or never",
+    )
+    check.add_argument(
+        "--offline",
+        action="store_true",
+        help="use no network and make no fresh environment: for the static checks "
+        "(citation, licence, docs, DEP005, PTH001); a check that needs more says so",
     )
     check.set_defaults(func=cmd_check)
 

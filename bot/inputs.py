@@ -14,11 +14,12 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import exitcode
 from bot.apierrors import RetrySettings
 
 COMMENT_MODES = ("sticky", "off")
 ISSUE_MODES = ("on-failure", "off")
-FAIL_ON = ("fail", "warn", "never")
+FAIL_ON = exitcode.FAIL_ON
 BOOLEANS = {"true": True, "false": False}
 TOKEN_VARIABLES = ("INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
 DEFAULT_API_URL = "https://api.github.com"

@@ -4,8 +4,7 @@ Whatever happens — invalid inputs, a broken event payload, a broken configurat
 that could not run, GitHub refusing every request, a bug of reprobot's own — the job
 summary is written; once the inputs are valid, `report.json`, the annotations and the step
 outputs too (a report whose every check is `error`, with the reason, when the checks could
-not run). The exit code is decided by `fail_on` alone (2 for invalid inputs, a broken
-configuration, or checks that could not run).
+not run). The exit code is decided by `fail_on` (bot/exitcode.py).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
 from bot.github import GitHub
+from bot.inconclusive import inconclusive
 from bot.inputs import ActionEnv, forget_token, read_environment
 from bot.publish import Publication, badge_url, page, plan_for, publish
 from bot.reportfile import ReportFileError, load_pull, load_report
@@ -240,7 +240,7 @@ def _outputs(
     done = publication or Publication()
     return {
         "score": f"{score.passed}/{score.total}",
-        "status": report.status.value,
+        "status": "error" if inconclusive(report) else report.status.value,
         "report_path": report_path,
         "comment_id": str(done.comment_id or ""),
         "issue_number": str(done.issue_number or ""),
@@ -310,7 +310,7 @@ def _action(env: ActionEnv, out: TextIO) -> int:
         outputs=_outputs(report, report_path, publication),
         out=out,
     )
-    return exit_code(report.status, inputs.fail_on)
+    return exit_code(report, inputs.fail_on)
 
 
 def run_publish(

@@ -20,6 +20,7 @@ from bot.bodies import Notice, Step
 from bot.event import BRANCH_EVENTS, PULL_EVENTS, Event
 from bot.exitcode import is_failing
 from bot.github import GitHub, GitHubError
+from bot.inconclusive import errors, inconclusive
 from bot.inputs import Inputs, RunnerEnv
 from checks.core.model import Report
 
@@ -109,7 +110,9 @@ def publish(
     except Exception as exc:  # noqa: BLE001 - e.g. a malformed GITHUB_API_URL
         done.notices.append(Notice("failed", f"connect to {runner.api_url}: {exc}"))
         return done
-    failing = is_failing(report.status, inputs.fail_on)
+    # the checks' own statuses (an error is not a failure); with `fail_on: error` the
+    # checks are advisory for the exit code, but the issue still tracks their failures
+    failing = is_failing(report, "fail" if inputs.fail_on == "error" else inputs.fail_on)
     if plan.pull is not None:
         _publish_pull(done, client=client, report=report, plan=plan, runner=runner, failing=failing)
     if plan.branch_run:
@@ -144,7 +147,7 @@ def _publish_pull(
         done.steps.append(Step("comment", written.action, written.number, written.url))
 
     def status() -> None:
-        state = "failure" if failing else "success"
+        state = "failure" if failing else "error" if inconclusive(report) else "success"
         client.set_status(
             plan.status_sha,
             state,
@@ -220,10 +223,13 @@ def _publish_branch(
         if written.action != "none":
             done.steps.append(Step("fix-pr", written.action, written.number, written.url))
 
-    if inputs.issue == "on-failure":
-        done.attempt("update the tracking issue", issue)
-    if inputs.badge_branch:
-        done.attempt("publish the badge", badge)
+    if inconclusive(report):  # the machine's failure: issue and badge stay as they are
+        done.notices.append(Notice("inconclusive", ", ".join(errors(report)), level="notice"))
+    else:
+        if inputs.issue == "on-failure":
+            done.attempt("update the tracking issue", issue)
+        if inputs.badge_branch:
+            done.attempt("publish the badge", badge)
     if inputs.fix_pr:
         done.attempt("open the fix pull request", fix_pr)
 

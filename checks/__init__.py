@@ -14,6 +14,7 @@ from checks.core import engine, registry
 from checks.core.check import Check, Context, Family
 from checks.core.config import Config, ConfigError
 from checks.core.config import load_config as _load_config
+from checks.core.config_schema import schema_text
 from checks.core.fetching import Fetched, fetch_repository
 from checks.core.model import Report
 from checks.core.reaping import stop_descendants, watch_descendants
@@ -36,6 +37,7 @@ __all__ = [
     "__version__",
     "all_checks",
     "check_repository",
+    "configuration_schema",
     "fetch_repository",
     "load_config",
     "repository_facts",
@@ -58,6 +60,12 @@ def all_checks() -> tuple[type[Check], ...]:
 def load_config(root: Path) -> Config:
     """`.reprobot.yml` or `[tool.reprobot]` of the repository at `root`, checked."""
     return _load_config(root, engine.schema(FAMILIES))
+
+
+def configuration_schema() -> str:
+    """The JSON Schema of `.reprobot.yml` for every registered family, as committed in
+    `schema/reprobot.schema.json` (`python3 scripts/dev.py schema`)."""
+    return schema_text(engine.schema(FAMILIES))
 
 
 def check_repository(

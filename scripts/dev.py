@@ -5,6 +5,7 @@
     python3 scripts/dev.py test      # ruff, mypy and the whole test suite
     python3 scripts/dev.py test --quick   # without tests marked `integration`
     python3 scripts/dev.py readme    # regenerate the README's table of checks
+    python3 scripts/dev.py schema    # regenerate schema/reprobot.schema.json
 
 Needs nothing but Python 3.10+: it makes `.venv/` beside this folder and installs
 reprobot into it (editable, with the development tools).
@@ -85,9 +86,30 @@ def readme() -> int:
     return 0
 
 
+SCHEMA = ROOT / "schema" / "reprobot.schema.json"
+
+
+def schema() -> int:
+    """Regenerate the JSON Schema of `.reprobot.yml` from the families' settings."""
+    setup()
+    text = subprocess.run(
+        [str(BIN / "python"), "-c", "import checks; print(checks.configuration_schema(), end='')"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    SCHEMA.parent.mkdir(exist_ok=True)
+    SCHEMA.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA.relative_to(ROOT)}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "readme":
         return readme()
+    if argv and argv[0] == "schema":
+        return schema()
     if not argv or argv[0] not in {"example", "test"}:
         print(__doc__)
         return 2

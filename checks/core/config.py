@@ -1,6 +1,8 @@
 """Configuration from `.reprobot.yml` and/or `[tool.reprobot]` in `pyproject.toml`.
 
-Unknown keys and broken files are usage errors that name the file and the line.
+The file is validated against the JSON Schema made from the families' settings
+(`config_schema`); unknown keys, wrong types and broken files are usage errors that name
+the file and the line of the first problem, in the words of the setting it breaks.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
 from checks.core import settings as setting_types
+from checks.core.config_schema import config_schema
 from checks.core.model import cut
 from checks.core.snapshot import read_regular_text
 from checks.core.toml import parse_toml
@@ -93,7 +99,92 @@ def _codes(value: Any, path: str, line: int | None, key: str) -> tuple[str, ...]
     return tuple(i.strip().upper() for i in items if i.strip())
 
 
+def _ignores(value: Any, path: str, line: int | None, line_of: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        return {
+            code: "ignored in the configuration" for code in _codes(value, path, line, "ignore")
+        }
+    ignore = {}
+    for code, reason in value.items():
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(
+                path,
+                line_of(value, code),
+                f"ignore `{code}` needs a reason, e.g. "
+                f"`{code}: no tests for a data-only repository`",
+            )
+        ignore[str(code).upper()] = reason.strip()
+    return ignore
+
+
+def _position(data: Any, where: list[Any]) -> list[int]:
+    """Where a path lies in the document: the index of each key in its mapping."""
+    out, node = [], data
+    for part in where:
+        keys = list(node) if isinstance(node, Mapping) else list(range(len(node)))
+        out.append(keys.index(part) if part in keys else len(keys))
+        node = node[part] if part in keys else None
+    return out
+
+
+def _problem_path(error: ValidationError) -> list[Any]:
+    """The path of what is wrong: for a key not allowed, the first such key itself."""
+    where = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
+        where.append(next(k for k in error.instance if k not in allowed))
+    return where
+
+
+def _first_problem(data: Any, path: str, line_of: Any, schema: Schema) -> ConfigError | None:
+    """The first place, in the file's order, where `data` breaks the schema, said as the
+    setting's own words (`tests.timeout` must be a number, ...)."""
+    errors = list(Draft202012Validator(config_schema(schema)).iter_errors(data))
+    if not errors:
+        return None
+    paths = [(_position(data, _problem_path(e)), _problem_path(e)) for e in errors]
+    _, where = min(paths, key=lambda item: item[0])
+    # select and ignore: their own readers say it best (they raise)
+    if where and where[0] == "select":
+        _codes(data["select"], path, line_of(data, "select"), "select")
+    if where and where[0] == "ignore":
+        _ignores(data["ignore"], path, line_of(data, "ignore"), line_of)
+    parent: Any = data
+    for part in where[:-1]:
+        parent = parent[part]
+    line = line_of(parent, where[-1]) if where else line_of(data)
+    return ConfigError(path, line, _words(data, where, schema))
+
+
+def _words(data: Any, where: list[Any], schema: Schema) -> str:
+    """What is wrong at `where`, in the words of the key or setting it breaks."""
+    key = where[0] if where else None
+    if key is None:
+        return "the configuration must be a mapping of settings"
+    if key not in schema:
+        if key in ("select", "ignore"):
+            return f"`{key}` must be a list of check codes or prefixes"
+        known = ", ".join(["select", "ignore", *schema])
+        return f"unknown key `{key}` (known keys: {known})"
+    if len(where) == 1:
+        return f"`{key}` must be a mapping of settings"
+    return _setting_words(key, where[1], data[key], schema[key])
+
+
+def _setting_words(family: str, name: Any, values: Mapping[str, Any], kind: type) -> str:
+    allowed = setting_types.fields(kind)
+    if name not in allowed:
+        return f"unknown key `{family}.{name}` (known keys: {', '.join(allowed) or 'none'})"
+    try:
+        setting_types.coerce(*allowed[name], values[name])
+    except setting_types.SettingError as exc:
+        return f"`{family}.{name}` {exc}"
+    return f"`{family}.{name}` is not a valid setting"
+
+
 def _parse(data: Any, path: str, line_of: Any, schema: Schema) -> Config:
+    if schema and (problem := _first_problem(data, path, line_of, schema)) is not None:
+        raise problem
     if data is None:
         return Config(sources=(path,))
     if not isinstance(data, Mapping):
@@ -107,19 +198,7 @@ def _parse(data: Any, path: str, line_of: Any, schema: Schema) -> Config:
         if key == "select":
             select = _codes(value, path, line, "select")
         elif key == "ignore":
-            if isinstance(value, Mapping):
-                for code, reason in value.items():
-                    if not isinstance(reason, str) or not reason.strip():
-                        raise ConfigError(
-                            path,
-                            line_of(value, code),
-                            f"ignore `{code}` needs a reason, e.g. "
-                            f"`{code}: no tests for a data-only repository`",
-                        )
-                    ignore[str(code).upper()] = reason.strip()
-            else:
-                for code in _codes(value, path, line, "ignore"):
-                    ignore[code] = "ignored in the configuration"
+            ignore = _ignores(value, path, line, line_of)
         elif key in schema:
             families[key], typed[schema[key]] = _family(
                 key, value, path, line, line_of, kind=schema[key]

@@ -5,18 +5,25 @@ depends on urllib3>=1.21.1,<3 and you require urllib3==1.20, ..."). The facts in
 are read here: which distribution does not exist, which has no matching version, no
 wheel for this Python or platform, needs another Python, or which requirements conflict
 (both sides), and for an install, which package failed to build and why.
+
+Before any of that, uv's own lines (`error:`, `cause:` / `Caused by:`, `hint:`, read one by
+one and never into a build's log) say whether the machine, not the repository, stopped it:
+a certificate the index's TLS presented that is not trusted, a host name that does not
+resolve, a refused or timed-out connection, a full disk. Those are `infrastructure`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from packaging.utils import canonicalize_name
 
 from checks.core.runner import RunOutcome
+from checks.environment.network import KINDS as INFRASTRUCTURE
+from checks.environment.network import machine_failure
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 _SPEC = r"[^\s,]+(?:,[<>=!~][^\s,]+)*"
@@ -40,8 +47,11 @@ _DEPENDS = re.compile(
 _YOU_REQUIRE = re.compile(
     r"(?<!conclude that )you require (.+?)(?:, we can conclude|\.\s|$)", re.MULTILINE
 )
-_BUILD = re.compile(r"Failed to (?:build|download and build|prepare distributions)[^`]*`([^`]+)`")
-_DOWNLOAD = re.compile(r"Failed to (?:download|fetch)[^`]*`([^`]+)`")
+_BUILD = re.compile(r"Failed to (?:build|download and build|prepare distributions)[^`\n]*`([^`]+)`")
+# a distribution's name (`numpy==2.1.0`, `pkg @ https://...`), never a flag a hint names
+_DOWNLOAD = re.compile(
+    rf"Failed to (?:download|fetch)[^`\n]*`({_NAME}(?:==[^`\s]+)?)(?: @ [^`]+)?`"
+)
 _HINT = re.compile(r"^hint: (.+)$", re.MULTILINE)
 _BAD_METADATA = re.compile(rf"\b({_NAME})==(\S+) has invalid metadata")
 _WORDS = re.compile(r"[A-Za-z]{2,}")
@@ -58,11 +68,18 @@ class Constraint:
 
 @dataclass(frozen=True)
 class InstallFailure:
-    kind: str  # missing, no-version, no-wheel, python, conflict, build, download, timeout, other
+    kind: str  # missing, no-version, no-wheel, python, conflict, build, download, timeout,
+    # other; or one of INFRASTRUCTURE (the machine's failure, not the repository's)
     names: tuple[str, ...]  # canonical names of the distributions involved
     summary: str  # plain words, one sentence
     constraints: tuple[Constraint, ...] = ()
     detail: str = ""  # the useful part of uv's output
+    log: str = ""  # a failed install's log: the build's for a build, else the last lines
+
+    @property
+    def infrastructure(self) -> bool:
+        """The machine or its network failed, not the repository: an `error`, never `fail`."""
+        return self.kind in INFRASTRUCTURE
 
 
 def _canonical(name: str) -> str:
@@ -122,14 +139,19 @@ def classify(outcome: RunOutcome, *, seconds: float | None = None) -> InstallFai
     if not outcome.ran:
         summary = f"uv could not run: {output.text.strip()}"
         return InstallFailure("other", (), summary, detail=output.detail)
+    machine = machine_failure(output.text)
+    if machine is not None:
+        return InstallFailure(machine.kind, (), machine.summary, detail=output.detail)
     for reader in _READERS:
         failure = reader(output)
         if failure is not None:
-            return failure
+            log = build_log(outcome.output) if failure.kind == "build" else outcome.tail(20)
+            return replace(failure, log=log)
     # the last line with words in it: uv ends some explanations with a caret line (^^^^)
     lines = reversed(output.detail.splitlines())
     last = next((line for line in lines if _WORDS.search(line)), "")
-    return InstallFailure("other", (), last.strip() or "uv failed", detail=output.detail)
+    summary = last.strip() or "uv failed"
+    return InstallFailure("other", (), summary, detail=output.detail, log=outcome.tail(20))
 
 
 def _missing(output: _Output) -> InstallFailure | None:

@@ -30,6 +30,7 @@ from checks.environment.distributions import read_distributions, required_by
 from checks.environment.interpreter import ChosenPython, chosen_python
 from checks.environment.lock import lock_text
 from checks.environment.machine import machine_settings
+from checks.environment.network import retried
 from checks.environment.settings import EnvironmentSettings
 from checks.environment.uv import (
     NO_SANDBOX_UV,
@@ -73,6 +74,12 @@ class FreshEnvironment:
     project: str | None = None  # the project's own distribution name, when it is a package
 
 
+OFFLINE = (
+    "not examined: reprobot ran offline (--offline, REPROBOT_OFFLINE), so no fresh "
+    "environment was made; run without it to check this"
+)
+
+
 def _failed(found: Manifest, problem: str, requested: str | None = None) -> FreshEnvironment:
     return FreshEnvironment(
         None, None, "", requested, None, found, None, None, None, problem=problem
@@ -82,6 +89,8 @@ def _failed(found: Manifest, problem: str, requested: str | None = None) -> Fres
 def fresh_environment(ctx: Context) -> FreshEnvironment:
     """Fact provider: the repository's dependencies installed in a new venv."""
     found = ctx.fact(manifest)
+    if ctx.fact(machine_settings).offline:
+        return _failed(found, OFFLINE)
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return _failed(found, ws.problem)
@@ -212,7 +221,8 @@ def _install(
         extras = ",".join(settings.extras)
         args.append(f"{target}[{extras}]" if extras else target)
     started = time.monotonic()
-    outcome = sandbox_run(ctx, args, timeout=settings.timeout, extra_env=sandbox_uv_env(ctx))
+    env = sandbox_uv_env(ctx)
+    outcome = retried(lambda: sandbox_run(ctx, args, timeout=settings.timeout, extra_env=env))
     ctx.timings["environment.install"] = time.monotonic() - started
     return outcome
 
@@ -228,4 +238,5 @@ def install_extra(
     uv = sandbox_uv(known) or uv_binary()
     args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
     args += [*uv_index_args(known), *requirements]
-    return sandbox_run(ctx, args, timeout=timeout, extra_env=sandbox_uv_env(ctx), venv=env.venv)
+    uv_env = sandbox_uv_env(ctx)
+    return retried(lambda: sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env, venv=env.venv))

@@ -54,10 +54,12 @@ def chosen_python(ctx: Context) -> ChosenPython:
     spec, requested = _requested_spec(ctx, ctx.fact(manifest))
     known = ctx.fact(machine_settings)
     choice, satisfied = interpreters.choose(spec, interpreters.available(uv_binary(), known))
+    fetched = interpreters.Download()
     if not satisfied and spec is not None:
-        managed = interpreters.download(uv_binary(), spec, pythons_dir(known) / "managed", known)
-        if managed is not None:
-            choice, satisfied = managed, True
+        fetched = interpreters.fetch(uv_binary(), spec, pythons_dir(known) / "managed", known)
+        if fetched.interpreter is not None:
+            choice, satisfied = fetched.interpreter, True
+    why = f" ({fetched.problem})" if fetched.problem else ""
     path = interpreters.sandbox_copy(choice, pythons_dir(known)) if choice is not None else None
     if choice is None or path is None:
         return ChosenPython(
@@ -65,13 +67,13 @@ def chosen_python(ctx: Context) -> ChosenPython:
             requested=requested,
             problem="no Python interpreter is usable for the fresh environment: install "
             "the Python the repository asks for, or set `dependencies.python` in "
-            ".reprobot.yml to one this machine has",
+            f".reprobot.yml to one this machine has{why}",
         )
     note = None
     if not satisfied and requested:
         shown = wanted_python(str(spec)) if spec is not None else "?"
         note = (
-            f"Python {shown} is not available here; used {choice.version}, the nearest "
+            f"Python {shown} is not available here{why}; used {choice.version}, the nearest "
             f"(asked for: {requested})"
         )
     return ChosenPython(path, str(choice.version), requested, note)

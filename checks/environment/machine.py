@@ -5,6 +5,8 @@ once per run into frozen data:
 - `REPROBOT_FIND_LINKS`: install only from these directories of wheels and sdists
   (`--no-index --find-links`), separated like `PATH`;
 - `REPROBOT_PYTHON_DOWNLOADS=never`: use local Pythons only, never a managed download;
+- `REPROBOT_OFFLINE=1` (`reprobot check --offline`): no network and no fresh environment:
+  the static checks run, and what needs more says it was not examined;
 - `PYENV_ROOT`: where pyenv keeps its Pythons (default `~/.pyenv`);
 - `XDG_CACHE_HOME`: the cache home (default `~/.cache`);
 - pip's and uv's own index and certificate settings, honoured or passed on to uv.
@@ -44,6 +46,7 @@ class MachineSettings:
     uv_cache: Path | None = None
     find_links: tuple[str, ...] | None = None  # None: the configured index, not a local one
     python_downloads: bool = True
+    offline: bool = False
     pip: Mapping[str, str] = field(default_factory=dict, hash=False)  # those of PIP_AND_UV set
 
     @classmethod
@@ -57,6 +60,7 @@ class MachineSettings:
             else None,
             find_links=tuple(d for d in local.split(os.pathsep) if d) if local else None,
             python_downloads=environ.get("REPROBOT_PYTHON_DOWNLOADS", "automatic") != "never",
+            offline=environ.get("REPROBOT_OFFLINE", "").lower() in ("1", "true", "yes", "on"),
             pip={name: environ[name] for name in PIP_AND_UV if name in environ},
         )
 

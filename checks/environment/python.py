@@ -23,6 +23,7 @@ from packaging.version import InvalidVersion, Version
 from checks.core import runner
 from checks.core.sandbox import reachable_by_sandbox
 from checks.environment.machine import MachineLike, machine
+from checks.environment.network import machine_failure
 
 MIN_SUPPORTED = Version("3.7")  # the oldest Python uv makes environments for
 NEWEST_MINOR = 14  # the newest Python 3 minor version uv can download
@@ -138,23 +139,40 @@ def choose(
     return nearest, False
 
 
+@dataclass(frozen=True)
+class Download:
+    """The managed Python uv downloaded, or why it could not (neither: nothing was tried)."""
+
+    interpreter: Interpreter | None = None
+    problem: str | None = None
+
+
 def download(
     uv: str, spec: SpecifierSet, into: Path, settings: MachineLike = None
 ) -> Interpreter | None:
     """Ask uv for a managed build of the newest Python `spec` allows (where downloads are
     possible, as on GitHub's runners). Off with REPROBOT_PYTHON_DOWNLOADS=never."""
-    if not machine(settings).python_downloads:
-        return None
+    return fetch(uv, spec, into, settings).interpreter
+
+
+def fetch(uv: str, spec: SpecifierSet, into: Path, settings: MachineLike = None) -> Download:
+    """`download`, saying why it failed: the machine's reason (a mirror not reached, a
+    certificate not trusted) with what to do, or uv's last words."""
+    known = machine(settings)
+    if not known.python_downloads or known.offline:
+        return Download()
     minors = [m for m in _allowed_minors(spec) if MIN_SUPPORTED.minor <= m <= NEWEST_MINOR]
     if not minors:
-        return None
+        return Download()
     wanted = f"3.{max(minors)}"
     settings = {"UV_PYTHON_INSTALL_DIR": str(into), "NO_COLOR": "1"}
     installed = runner.run(
         (uv, "python", "install", wanted), timeout=DOWNLOAD_TIMEOUT, extra_env=settings
     )
     if not installed.ok:
-        return None
+        failure = machine_failure(installed.output)
+        why = failure.summary if failure else f"uv could not install it: {installed.tail(3)}"
+        return Download(problem=f"Python {wanted} could not be downloaded: {why}")
     found = runner.run(
         (uv, "python", "find", "--managed-python", wanted),
         timeout=60,
@@ -162,12 +180,12 @@ def download(
     )
     path = Path(found.stdout.strip()) if found.ok and found.stdout.strip() else None
     if path is None or not path.is_file():
-        return None
+        return Download(problem=f"uv installed Python {wanted} but cannot find it")
     version = runner.run((str(path), "-c", "import platform; print(platform.python_version())"))
     try:
-        return Interpreter(Version(version.stdout.strip()), path)
+        return Download(Interpreter(Version(version.stdout.strip()), path))
     except InvalidVersion:
-        return None
+        return Download(problem=f"the Python {wanted} uv installed does not run")
 
 
 def sandbox_copy(interp: Interpreter, pythons_dir: Path) -> Path | None:

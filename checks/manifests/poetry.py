@@ -1,12 +1,29 @@
-"""Poetry's `[tool.poetry.dependencies]`, converted to PEP 508 with Poetry's semantics:
-`^1.2.3` is `>=1.2.3,<2.0.0`, `^0.2` is `>=0.2,<0.3`, `~1.2` is `>=1.2,<1.3`, a bare
-`1.2.3` is `==1.2.3` and `*` is any version."""
+"""Poetry's `[tool.poetry.dependencies]`, converted to PEP 508 with Poetry's semantics.
+
+Constraints are read by poetry-core itself (`^1.2.3` is `>=1.2.3,<2.0.0`, `~1.2` is
+`>=1.2,<1.3`, a bare `1.2.3` is `==1.2.3`, `*` any version, `>=1 <2` a range, `||` a
+union) and said again as PEP 440 specifiers. A union is its hull with the gaps between its
+ranges excluded (`^1.2 || ^3.0` is `>=1.2,<4.0,!=2.*`); a gap that no `!=` can say exactly
+(`1.2.3 || 1.2.5`) is left in, so the requirement allows a little more than Poetry would.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, Specifier
+from packaging.version import InvalidVersion
+from packaging.version import Version as Pep440Version
+from poetry.core.constraints.version import (
+    VersionConstraint,
+    VersionRangeConstraint,
+    VersionUnion,
+    parse_constraint,
+)
+from poetry.core.constraints.version.exceptions import ParseConstraintError
 
 from checks.core.snapshot import Snapshot
 from checks.core.toml import key_line, line_of, section_line
@@ -14,47 +31,100 @@ from checks.manifests.model import Part, PythonRequest
 from checks.manifests.requirement import Requirements, TableStyle, table_requirement
 from checks.repo.pyproject import read_pyproject
 
-_PART = re.compile(r"^\d+$")
+NOTHING = "<0"  # a constraint nothing satisfies (`>2,<1`): no release is below 0
+MAX_GAPS = 20  # `!=` wildcards to say one gap of a union with; more and it stays in
 
 
-def _bump(parts: list[str], index: int) -> str:
-    upper = [int(p) for p in parts[: index + 1]]
-    upper[index] += 1
-    return ".".join(str(p) for p in upper + [0] * max(0, len(parts) - index - 1))
+def _upper(version: object) -> str:
+    """An exclusive upper bound: `<2.0.dev0` is `<2.0` in PEP 440 (no pre-release of 2.0)."""
+    text = str(version)
+    try:
+        parsed = Pep440Version(text)
+    except InvalidVersion:
+        return text
+    plain = parsed.dev == 0 and parsed.pre is None and parsed.post is None
+    return parsed.base_version if plain else text
 
 
-def _caret(version: str) -> str:
-    parts = version.split(".")
-    if not all(_PART.match(p) for p in parts):
-        return f">={version}"
-    index = next((i for i, p in enumerate(parts) if int(p) != 0), len(parts) - 1)
-    return f">={version},<{_bump(parts, index)}"
+def _wildcard(piece: VersionRangeConstraint) -> str | None:
+    """`1.2.*` when the range is exactly a wildcard PEP 440 can write, else None."""
+    text = str(piece)
+    if not (text.startswith("==") and text.endswith(".*")):
+        return None
+    try:
+        Specifier(text)  # a wildcard of release numbers only (`2.0.post1.*` is not one)
+    except InvalidSpecifier:
+        return None
+    return text[2:]
 
 
-def _tilde(version: str) -> str:
-    parts = version.split(".")
-    if not all(_PART.match(p) for p in parts):
-        return f">={version}"
-    index = 0 if len(parts) == 1 else 1
-    return f">={version},<{_bump(parts, index)}"
+def _bounds(piece: VersionRangeConstraint, *, low: bool = True, high: bool = True) -> list[str]:
+    if low and high and piece.min is not None and piece.min == piece.max:
+        return [f"=={piece.min}"]
+    if low and high and (wildcard := _wildcard(piece)) is not None:
+        return [f"=={wildcard}"]
+    out = []
+    if low and piece.min is not None:
+        out.append(f"{'>=' if piece.include_min else '>'}{piece.min}")
+    if high and piece.max is not None:
+        out.append(f"<={piece.max}" if piece.include_max else f"<{_upper(piece.max)}")
+    return out
+
+
+def _release(version: object) -> tuple[int, ...] | None:
+    """The release numbers of a final release or its `.dev0`, else None."""
+    try:
+        parsed = Pep440Version(str(version))
+    except InvalidVersion:
+        return None
+    if parsed.pre is not None or parsed.post is not None or parsed.dev not in (None, 0):
+        return None
+    return parsed.release
+
+
+def _gap(before: VersionRangeConstraint, after: VersionRangeConstraint) -> list[str]:
+    """The `!=` specifiers that exclude what lies between two ranges of a union, when a few
+    can say it exactly (`!=1.5`, `!=3.0.*,!=3.1.*`); none when they cannot."""
+    if before.max is None or after.min is None or before.include_max:
+        return []
+    low, high = _release(before.max), _release(after.min)
+    if low is None or high is None:
+        return []
+    size = max(len(low), len(high))
+    low, high = low + (0,) * (size - len(low)), high + (0,) * (size - len(high))
+    # `>1.5` after the gap: 1.5 itself is in it too
+    last = [] if after.include_min else [f"!={after.min}"]
+    at = next((i for i in range(size) if low[i] != high[i]), None)
+    if at is None:
+        return last
+    if any(low[at + 1 :]) or any(high[at + 1 :]) or high[at] - low[at] > MAX_GAPS:
+        return []
+    stem = "".join(f"{n}." for n in low[:at])
+    return [f"!={stem}{n}.*" for n in range(low[at], high[at])] + last
+
+
+def _specifiers(constraint: VersionConstraint) -> list[str]:
+    if constraint.is_empty():
+        return [NOTHING]
+    if constraint.is_any():
+        return []
+    if isinstance(constraint, VersionUnion):
+        ranges = [r for r in constraint.ranges if isinstance(r, VersionRangeConstraint)]
+        out = _bounds(ranges[0], high=False) + _bounds(ranges[-1], low=False)
+        return out + [g for a, b in pairwise(ranges) for g in _gap(a, b)]
+    if isinstance(constraint, VersionRangeConstraint):
+        return _bounds(constraint)
+    return []
 
 
 def poetry_constraint(constraint: str) -> str:
-    """One Poetry version constraint as a PEP 440 specifier (maybe empty)."""
-    pieces = []
-    for raw in re.split(r"\s*,\s*|\s+(?=[<>=!^~])", constraint.strip()):
-        piece = raw.strip()
-        if not piece or piece == "*":
-            continue
-        if piece.startswith("^"):
-            pieces.append(_caret(piece[1:].strip()))
-        elif piece.startswith("~") and not piece.startswith("~="):
-            pieces.append(_tilde(piece[1:].strip()))
-        elif piece[0].isdigit():
-            pieces.append(f"=={piece}")
-        else:
-            pieces.append(piece)
-    return ",".join(pieces)
+    """One Poetry version constraint as a PEP 440 specifier (maybe empty); one poetry-core
+    cannot read is passed on as written, for the requirement's reader to name."""
+    try:
+        parsed = parse_constraint(constraint.strip() or "*")
+    except (ParseConstraintError, ValueError):
+        return constraint.strip()
+    return ",".join(_specifiers(parsed))
 
 
 def _markers(spec: Mapping[str, Any]) -> list[str]:

@@ -76,7 +76,7 @@ def test_inputs_and_runner_variables_are_read(tmp_path: Path) -> None:
     [
         ("COMMENT", "x", "invalid comment 'x' (expected: sticky, off)"),
         ("ISSUE", "always", "invalid issue 'always' (expected: on-failure, off)"),
-        ("FAIL_ON", "error", "invalid fail_on 'error' (expected: fail, warn, never)"),
+        ("FAIL_ON", "always", "invalid fail_on 'always' (expected: fail, warn, error, never)"),
         ("FIX_PR", "yes", "invalid fix_pr 'yes' (expected: true, false)"),
         ("PATH", "../elsewhere", "invalid path '../elsewhere' (expected: a directory inside"),
     ],

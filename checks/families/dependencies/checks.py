@@ -7,7 +7,7 @@ from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, sk
 from checks.core.templates import render
 from checks.core.words import plural
 from checks.environment.build import package_build
-from checks.environment.failures import build_log, classify
+from checks.environment.failures import InstallFailure, classify
 from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
 from checks.families.dependencies.conda_env import (
     conda_environment,
@@ -174,17 +174,24 @@ class DEP002(Check):
             return passed(
                 f"{plural(count, 'distribution')} resolved for Python {env.python_version}{note}"
             )
-        failure = classify(env.resolve)
-        if failure.kind == "build":
-            return warned(
-                f"resolution stopped: {failure.summary}, and its requirements cannot be read "
-                "without building it (see DEP003)"
-            )
-        return failed(
-            failure_message(failure, env) + note,
-            findings=failure_findings(failure, env),
-            fixes=failure_fixes(failure, env),
+        return _resolution_failed(classify(env.resolve), env, note)
+
+
+def _resolution_failed(failure: InstallFailure, env: FreshEnvironment, note: str) -> Outcome:
+    """DEP002 when uv could not resolve: the machine's failure is an error, not the
+    repository's; a build needed to read requirements is DEP003's to judge."""
+    if failure.infrastructure:
+        return errored(failure.summary)
+    if failure.kind == "build":
+        return warned(
+            f"resolution stopped: {failure.summary}, and its requirements cannot be read "
+            "without building it (see DEP003)"
         )
+    return failed(
+        failure_message(failure, env) + note,
+        findings=failure_findings(failure, env),
+        fixes=failure_fixes(failure, env),
+    )
 
 
 def _nothing_to_resolve(ctx: Context, env: FreshEnvironment, note: str) -> Outcome:
@@ -232,26 +239,32 @@ class DEP003(Check):
         if outcome is None:
             return _nothing_to_install(ctx, env)
         if not outcome.ok:
-            failure = classify(outcome)
-            log = build_log(outcome.output) if failure.kind == "build" else outcome.tail(20)
-            if _machine_stopped_the_build(ctx, failure.kind, failure.names, env.project):
-                return errored(
-                    f"{failure_message(failure, env)}; the build could not be done on this "
-                    "machine (see BLD001), so this is not the repository's failure"
-                )
-            return failed(
-                failure_message(failure, env),
-                findings=(
-                    *failure_findings(failure, env, uv_detail=False),
-                    Finding(f"install log (last lines):\n{log}"),
-                ),
-                fixes=failure_fixes(failure, env),
-            )
+            return _install_failed(ctx, env, classify(outcome))
         message = installed_message(env)
         if conda:
             found = ctx.fact(conda_environment)
             return conda_verdict(found, conda, ctx.fact(pypi_counterparts), prefix=message)
         return passed(message)
+
+
+def _install_failed(ctx: Context, env: FreshEnvironment, failure: InstallFailure) -> Outcome:
+    """DEP003 when the install failed: the repository's failure, unless the machine's."""
+    if failure.infrastructure:
+        return errored(failure.summary)
+    log = failure.log
+    if _machine_stopped_the_build(ctx, failure.kind, failure.names, env.project):
+        return errored(
+            f"{failure_message(failure, env)}; the build could not be done on this "
+            "machine (see BLD001), so this is not the repository's failure"
+        )
+    return failed(
+        failure_message(failure, env),
+        findings=(
+            *failure_findings(failure, env, uv_detail=False),
+            Finding(f"install log (last lines):\n{log}"),
+        ),
+        fixes=failure_fixes(failure, env),
+    )
 
 
 class DEP004(Check):

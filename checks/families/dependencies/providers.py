@@ -32,6 +32,8 @@ def probed_providers(ctx: Context, guesses: Mapping[str, str]) -> dict[str, str]
     of the same name) that install and provide the module; {} when nothing could be
     asked."""
     known = ctx.fact(machine_settings)
+    if known.offline:
+        return {}  # nothing is installed: an import no table knows stays unknown
     ws, python, uv = ctx.fact(workspace), ctx.fact(chosen_python), sandbox_uv(known)
     if ws.problem is not None or python.path is None or uv is None or not guesses:
         return {}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped
+from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped
 from checks.core.templates import render
 from checks.core.words import plural
 from checks.environment.fresh import FreshEnvironment, fresh_environment
+from checks.environment.network import machine_failure
 from checks.families.tests.hints import hint
 from checks.families.tests.junit import SKIPPED, CaseResult, JUnitSummary
 from checks.families.tests.run import CommandResult, TestRun, test_run
@@ -282,9 +283,16 @@ class TST002(Check):
                 "set `tests.command` in .reprobot.yml to run them here"
             )
         if run.install_failure is not None:
-            return failed(
-                "the test requirements could not be installed: " + run.install_failure.tail(5)
-            )
+            return _install_failed(run.install_failure)
         if run.outcome is None:
             return _no_environment(ctx.fact(fresh_environment))
         return _ran(run, run.plan, run.outcome, ctx.settings(TestSettings).timeout)
+
+
+def _install_failed(install: CommandResult) -> Outcome:
+    """The test requirements did not install: the repository's failure, unless the
+    machine's (the index unreachable, its certificate not trusted, the disk full)."""
+    machine = machine_failure(install.output)
+    if machine is not None:
+        return errored(f"the test requirements could not be installed: {machine.summary}")
+    return failed("the test requirements could not be installed: " + install.tail(5))
