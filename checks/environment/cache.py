@@ -22,12 +22,22 @@ environment would get the change. So, when reprobot runs as root:
   later run starts warm.
 
 Runs on one machine at one time share the unprivileged user, so they are not kept apart
-from each other (only from the runs after them). Without root there is one user, and one
-shared cache as before.
+from each other (only from the runs after them), and they share `archive-v0`: a run's
+venv is symbolic links into entries its uv unpacked there, which no later run can tell
+from another run's. So every run holds a shared lock (`flock`) on `.reprobot-runs.lock`
+in the shared cache from before its layer is made until it is over. Promotion only adds
+to the shared cache (uv unpacks under new names and swaps its pointers atomically, never
+removing an unpacked wheel, and each layer holds links of its own), so it runs under
+that shared lock. Removing what the unprivileged user added to
+`archive-v0` takes the lock exclusively, without waiting: when another run is still
+going, the removal is left to the last run out, which removes everything the
+unprivileged user has there (nothing of it is in use by then). Without root there is
+one user, and one shared cache as before; uv keeps concurrent uv processes safe itself.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -36,6 +46,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from packaging.utils import canonicalize_name
 
@@ -47,6 +58,7 @@ from checks.environment.machine import machine_settings
 from checks.environment.uv import uv_binary, uv_cache_dir, uv_env, uv_index_args
 
 ARCHIVE = "archive-v0"
+RUNS_LOCK = ".reprobot-runs.lock"  # ends in .lock: no layer mirrors it
 _CONTROL = frozenset({".lock", ".gitignore", ".git", "CACHEDIR.TAG"})
 _FROM_AN_INDEX = ("pypi", "index")  # wheels-v*/<source>: registry and find-links wheels
 _VERSION = re.compile(r"^([0-9][^-]*)-[^-]+-[^-]+-[^-]+$")  # <version>-<python>-<abi>-<platform>
@@ -61,7 +73,6 @@ class CacheLayer:
     shared: Path
     layered: bool = False
     known: frozenset[str] = field(default_factory=frozenset)  # wheel entries the shared had
-    before: frozenset[str] = frozenset()  # what the unprivileged user had in archive-v0
 
 
 def _wheel_entries(cache: Path) -> Iterator[tuple[str, str, str]]:
@@ -87,15 +98,24 @@ def _mirror(source: Path, target: Path) -> None:
             path = os.path.join(dirpath, name)
             if name in _CONTROL or name.endswith(".lock"):
                 continue
-            if os.path.islink(path):
-                os.symlink(os.readlink(path), os.path.join(here, name))
-                if name in dirnames:
-                    dirnames.remove(name)
-            elif name in filenames:
-                try:
-                    os.link(path, os.path.join(here, name), follow_symlinks=False)
-                except OSError:  # another filesystem: copy (still ours, still read-only)
-                    shutil.copy2(path, os.path.join(here, name))
+            try:
+                if os.path.islink(path):
+                    os.symlink(os.readlink(path), os.path.join(here, name))
+                    if name in dirnames:
+                        dirnames.remove(name)
+                elif name in filenames:
+                    _link(path, os.path.join(here, name))
+            except FileNotFoundError:  # gone since listed: a temporary file of a root uv
+                continue
+
+
+def _link(path: str, target: str) -> None:
+    try:
+        os.link(path, target, follow_symlinks=False)
+    except FileNotFoundError:
+        raise
+    except OSError:  # another filesystem: copy (still ours, still read-only)
+        shutil.copy2(path, target)
 
 
 def _archive(shared: Path) -> Path:
@@ -121,8 +141,8 @@ def _uid(entry: os.DirEntry[str]) -> int | None:
 def _build_layer(shared: Path, layer: Path) -> None:
     give_to_sandbox(layer)
     for bucket in sorted(shared.iterdir()):
-        if not bucket.is_dir() or bucket.is_symlink() or bucket.name.startswith("builds-"):
-            continue  # build environments are temporary: uv makes its own
+        if not bucket.is_dir() or bucket.is_symlink() or bucket.name.startswith(("builds-", ".")):
+            continue  # build environments and uv's temporary directories: uv makes its own
         if bucket.name != ARCHIVE:
             _mirror(bucket, layer / bucket.name)
     os.symlink(_archive(shared), layer / ARCHIVE)
@@ -135,24 +155,52 @@ def cache_layer(ctx: Context) -> CacheLayer:
     ws = ctx.fact(workspace)
     if not sandbox_owned() or ws.problem is not None:
         return CacheLayer(shared, shared)
+    running = _run_lock(shared)  # before the layer: until the run is over
+    weakref.finalize(ctx, running.close)  # also when a caller never closes ctx
+    ctx.defer(running.close)
     layers = shared.parent / f"{shared.name}-layers"  # beside it: one filesystem for uv
     layers.mkdir(mode=0o755, exist_ok=True)
     layer = Path(tempfile.mkdtemp(prefix="run-", dir=layers))
-    weakref.finalize(ctx, remove_tree, layer)  # also when a caller never closes ctx
+    weakref.finalize(ctx, remove_tree, layer)
     ctx.defer(lambda: remove_tree(layer))
     _build_layer(shared, layer)
     known = frozenset(e for e, _, _ in _wheel_entries(shared))
-    made = CacheLayer(layer, shared, True, known, frozenset(_theirs(shared / ARCHIVE)))
-    ctx.defer(lambda: _close(ctx, made))
+    made = CacheLayer(layer, shared, True, known)
+    ctx.defer(lambda: _close(ctx, made, running))
     return made
 
 
-def _close(ctx: Context, layer: CacheLayer) -> None:
-    """Promote the new index wheels, then remove what the sandbox added to the archive."""
-    promote(ctx, layer)
-    archive = layer.shared / ARCHIVE
-    for name in _theirs(archive) - layer.before:
+def _run_lock(shared: Path) -> BinaryIO:
+    """The shared lock of a run on the shared cache (root's file: the unprivileged user
+    cannot open it). Waits only while a run that is over removes the sandbox's entries."""
+    fd = os.open(shared / RUNS_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    handle = os.fdopen(fd, "r+b")
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def _close(ctx: Context, layer: CacheLayer, running: BinaryIO) -> None:
+    """Promote the new index wheels (under the shared lock), then tidy the archive."""
+    try:
+        promote(ctx, layer)
+        tidy(layer.shared, running)
+    finally:
+        running.close()
+
+
+def tidy(shared: Path, running: BinaryIO) -> bool:
+    """Remove what the unprivileged user added to the shared archive, when no other run is
+    going (the runs' lock, exclusively, without waiting: a run still going holds it for
+    minutes). Returns whether it did; when it did not, the last run out does."""
+    try:
+        fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    archive = shared / ARCHIVE
+    for name in _theirs(archive):
         remove_tree(archive / name)
+    _archive(shared)  # remove_tree may have closed the archive to get through
+    return True
 
 
 def sandbox_uv_env(ctx: Context) -> dict[str, str]:
