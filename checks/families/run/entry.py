@@ -13,7 +13,6 @@ following links.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import stat
 import time
@@ -24,42 +23,13 @@ from checks.core.check import Context
 from checks.core.sandbox import clean_room_paths, sandbox_run, workspace
 from checks.environment.fresh import FreshEnvironment, fresh_environment
 from checks.families.run.settings import RunSettings
-
-SHELL_CHARS = frozenset("|&;<>()$`*?[]~{}\n#")
-
-
-def needs_shell(command: str) -> bool:
-    """Whether a command uses shell syntax outside quotes (or starts with `NAME=value`)."""
-    quote: str | None = None
-    escaped = False
-    for char in command:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote == "'":
-            quote = None if char == "'" else quote
-        elif quote == '"':
-            if char in "$`":
-                return True
-            quote = None if char == '"' else quote
-        elif char in "'\"":
-            quote = char
-        elif char in SHELL_CHARS:
-            return True
-    first = command.split(maxsplit=1)[0] if command.strip() else ""
-    return "=" in first and not first.startswith(("-", "=")) and first.split("=")[0].isidentifier()
+from checks.repo import commands as repo_commands
 
 
 def command_argv(command: str) -> tuple[tuple[str, ...], bool]:
     """(argv, through the shell) for a configured command."""
-    try:
-        argv = tuple(shlex.split(command))
-    except ValueError:
-        return ("sh", "-c", command), True
-    if not argv or needs_shell(command):
-        return ("sh", "-c", command), True
-    return argv, False
+    argv = repo_commands.command_argv(command)
+    return argv, repo_commands.through_shell(argv, command)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import shlex
 from dataclasses import dataclass
 
 from checks.core.snapshot import Snapshot
+from checks.repo.commands import command_argv
 
 MAKE_TARGETS = ("test", "tests", "check")
-SHELL_CHARS = frozenset("|&;<>()$`*?[]~{}\n#")
 # A command that only hands over to a collector: pytest, py.test, python -m pytest/unittest.
 _COLLECTOR = re.compile(
     r"^(?:[@+-]+\s*)?(?:\S*/)?(?:(?:\S*python[\d.]*|\$[({]PYTHON[)}])\s+-m\s+"
@@ -182,34 +182,3 @@ def nox_session(snapshot: Snapshot) -> Runner | None:
         collector=bool(argv) and collector_command(shlex.join(argv or ())),
         installs=installs,
     )
-
-
-def needs_shell(command: str) -> bool:
-    """Whether a command uses shell syntax (operators, redirection, expansion) unquoted."""
-    quote: str | None = None
-    escaped = False
-    for char in command:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote == "'":
-            quote = None if char == "'" else quote
-        elif quote == '"':
-            if char in "$`":
-                return True
-            quote = None if char == '"' else quote
-        elif char in "'\"":
-            quote = char
-        elif char in SHELL_CHARS:
-            return True
-    return False
-
-
-def command_argv(command: str) -> tuple[str, ...]:
-    """A configured command as argv; through `sh -c` only when it uses shell syntax."""
-    try:
-        argv = tuple(shlex.split(command))
-    except ValueError:
-        return ("sh", "-c", command)
-    return ("sh", "-c", command) if not argv or needs_shell(command) else argv

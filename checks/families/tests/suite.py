@@ -24,13 +24,13 @@ from checks.core.check import Context
 from checks.core.snapshot import Snapshot
 from checks.families.tests.runners import (
     Runner,
-    command_argv,
     make_target,
     nox_session,
     read_ini,
     tox_runner,
 )
 from checks.families.tests.settings import TestSettings
+from checks.repo.commands import command_argv
 from checks.repo.pyproject import read_pyproject
 
 PYTEST_FILES = ("test_*.py", "*_test.py")

@@ -8,9 +8,9 @@ import pytest
 from checks.core import runner
 from checks.core.snapshot import Snapshot
 from checks.families.tests.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
-from checks.families.tests.runners import command_argv
 from checks.families.tests.smoke import smoke_test, third_party_imports
 from checks.families.tests.suite import count_tests, detect_suite, plan
+from checks.repo.commands import command_argv
 from checks.repo.imports import scan_imports
 from checks.repo.layout import package_modules
 
