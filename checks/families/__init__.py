@@ -13,6 +13,7 @@ from checks.families import (
     docs,
     languages,
     licence,
+    notebooks,
     portability,
     tests,
 )
@@ -24,6 +25,7 @@ FAMILIES: tuple[Family, ...] = (
     dependencies.FAMILY,
     build.FAMILY,
     tests.FAMILY,
+    notebooks.FAMILY,
     portability.FAMILY,
     languages.FAMILY,
 )

@@ -1,0 +1,149 @@
+"""Notebook checks: they run in the fresh environment (NBK001), they were saved in
+execution order (NBK003)."""
+
+from __future__ import annotations
+
+from checks.core.check import Check, Context
+from checks.core.model import Finding, Outcome, errored, failed, passed, skipped, warned
+from checks.core.words import plural
+from checks.families.notebooks.execute import NotebookRuns, notebook_runs, runnable
+from checks.families.notebooks.found import NotebookSet, SavedNotebook, notebook_set
+from checks.families.notebooks.order import saved_order
+from checks.families.notebooks.words import failure_words, first_line_of, not_run_words
+
+
+def _not_run(found: NotebookSet) -> list[tuple[str, str]]:
+    """(path, why) for every selected notebook NBK001 does not run."""
+    out = [(path, f"skipped in the configuration: {why}") for path, why in found.skipped.items()]
+    out += [(nb.path, not_run_words(nb)) for nb in found.notebooks if not runnable(nb)]
+    return sorted(out)
+
+
+def _nothing_selected(found: NotebookSet) -> Outcome:
+    left_out = f" ({plural(found.excluded, 'notebook')} excluded)" if found.excluded else ""
+    return skipped(f"no notebooks to run{left_out}")
+
+
+class NBK001(Check):
+    """The notebooks run from top to bottom
+
+    Every notebook is run from its first cell to its last in a new kernel of the fresh
+    environment (only what the repository declares, and ipykernel), from its own folder in
+    a clean copy of the repository, with a time limit per cell (`notebooks.cell_timeout`)
+    and per notebook (`notebooks.timeout`). A notebook that stops tells the reader the
+    results cannot be had from the repository as it is. The message names the cell, the
+    exception, and the cause when reprobot knows it: an undeclared import (add the
+    requirement), a data file that is not in the repository, an absolute path, a library
+    whose API changed (pin the version that worked). Cells tagged `skip-execution` are not
+    run and cells tagged `raises-exception` may raise; the notebook metadata
+    `execution.allow_errors` and `execution.timeout` are honoured, parameters from
+    `notebooks.parameters` are set after the cell tagged `parameters`, and
+    `notebooks.skip` leaves a notebook out with a reason. Notebooks of other kernels (R,
+    Julia) are named as not run.
+    """
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        found = ctx.fact(notebook_set)
+        if not found.notebooks and not found.skipped:
+            return _nothing_selected(found)
+        not_run = _not_run(found)
+        if not any(runnable(nb) for nb in found.notebooks):
+            reasons = "; ".join(f"{path}: {why}" for path, why in not_run[:5])
+            return skipped(f"no notebook could be run ({reasons})")
+        runs: NotebookRuns = ctx.fact(notebook_runs)
+        if runs.problem is not None:
+            if runs.machine:
+                return errored(f"the notebooks could not be run: {runs.problem}")
+            return skipped(runs.problem)
+        return _verdict(runs, not_run, found)
+
+
+def _verdict(runs: NotebookRuns, not_run: list[tuple[str, str]], found: NotebookSet) -> Outcome:
+    by_path = {nb.path: nb for nb in found.notebooks}
+    broken = [r for r in runs.runs if not r.ok]
+    ran = len(runs.runs) - len(broken)
+    findings = [
+        Finding(failure_words(run, by_path.get(run.path)), run.path)
+        for run in broken
+        if run.failure is not None
+    ]
+    findings += [Finding(f"not run: {why}", path) for path, why in not_run]
+    notes = []
+    if runs.installed_kernel:
+        notes.append("ipykernel was installed into the fresh environment to run them")
+    if runs.leftovers_killed:
+        notes.append(f"{plural(runs.leftovers_killed, 'process')} left running were stopped")
+    note = f" ({'; '.join(notes)})" if notes else ""
+    counts = f"{ran} of {plural(len(runs.runs), 'notebook')} ran"
+    if not_run:
+        counts += f"; {len(not_run)} not run"
+    if broken:
+        first = broken[0]
+        head = first_line_of(first, by_path.get(first.path))
+        return failed(
+            f"{counts}; first failure: {first.path}: {head}{note}", findings=tuple(findings)
+        )
+    if not_run:
+        return warned(f"{counts}{note}", findings=tuple(findings))
+    return passed(f"{counts} top to bottom{note}")
+
+
+def _judged(nb: SavedNotebook) -> bool:
+    return nb.problem is None
+
+
+class NBK003(Check):
+    """The notebooks were saved in execution order
+
+    The execution counts a notebook stores show how it was run before it was saved. Saved
+    from one run from top to bottom in a fresh kernel, they read 1, 2, 3 ... down the code
+    cells. Counts that go back, jump, or are missing mean the saved outputs came from
+    cells run out of order, run again or deleted: the results shown may not follow from
+    the code as it reads. Restart the kernel, run all cells, and save. An empty notebook,
+    or one without code, shows nothing and is named instead of passed.
+    """
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        found = ctx.fact(notebook_set)
+        notebooks = [nb for nb in found.notebooks if _judged(nb)]
+        if not notebooks:
+            return _nothing_selected(found)
+        findings: list[Finding] = []
+        empty: list[Finding] = []
+        cleared: list[Finding] = []
+        in_order = 0
+        for nb in notebooks:
+            if not nb.code:
+                empty.append(Finding("the notebook has no code", nb.path))
+                continue
+            order = saved_order(nb)
+            if not order.judged:
+                cleared.append(Finding("saved without execution counts: not judged", nb.path))
+            elif order.problems:
+                findings += [Finding(problem, nb.path) for problem in order.problems[:5]]
+                if len(order.problems) > 5:
+                    more = plural(len(order.problems) - 5, "more place")
+                    findings.append(Finding(f"... and {more}", nb.path))
+            else:
+                in_order += 1
+        return _order_verdict(len(notebooks), in_order, findings, empty, cleared)
+
+
+def _order_verdict(
+    total: int, in_order: int, findings: list[Finding], empty: list[Finding], cleared: list[Finding]
+) -> Outcome:
+    out_of_order = len({f.path for f in findings})
+    summary = f"{in_order} of {plural(total, 'notebook')} saved in order"
+    others = (*empty, *cleared)
+    if cleared:
+        summary += f"; {len(cleared)} saved without counts, not judged"
+    if out_of_order or empty:
+        parts = [summary]
+        if out_of_order:
+            parts.append(f"{out_of_order} saved out of order")
+        if empty:
+            parts.append(f"{plural(len(empty), 'notebook')} without code")
+        return warned("; ".join(parts), findings=(*findings, *others))
+    if not in_order:
+        return skipped(f"no notebook has saved execution counts to judge ({cleared[0].path})")
+    return passed(summary, findings=tuple(cleared))
