@@ -1,4 +1,4 @@
-"""Notebooks: they run top to bottom in the fresh environment, in the order they were saved."""
+"""Notebooks: they run, their stored results come out again, their cells were run in order."""
 
 from __future__ import annotations
 
