@@ -9,6 +9,8 @@ from checks.core.words import plural
 from checks.families.notebooks.execute import NotebookRuns, notebook_runs, runnable
 from checks.families.notebooks.found import NotebookSet, SavedNotebook, notebook_set
 from checks.families.notebooks.order import saved_order
+from checks.families.notebooks.reproduce import Reproduction, reproductions
+from checks.families.notebooks.telling import summary
 from checks.families.notebooks.words import failure_words, first_line_of, not_run_words
 
 
@@ -86,6 +88,57 @@ def _verdict(runs: NotebookRuns, not_run: list[tuple[str, str]], found: Notebook
     if not_run:
         return warned(f"{counts}{note}", findings=tuple(findings))
     return passed(f"{counts} top to bottom{note}")
+
+
+class NBK002(Check):
+    """The notebooks' stored results come out again
+
+    A notebook that runs may still not give the results it shows. Each notebook that ran
+    to its end (NBK001) has the outputs stored in the repository compared, cell by cell,
+    with the outputs of the new run: printed text and results after masking what changes
+    from run to run (memory addresses, times, temporary paths), numbers within the
+    relative tolerance `notebooks.tolerance`, tables cell by cell, figures by how much of
+    them changed. nbval's markers (`# NBVAL_IGNORE_OUTPUT`, `# NBVAL_SKIP` and the tags
+    `nbval-ignore-output`, `nbval-skip`) leave a cell out. A difference is a warning, and a
+    failure for the notebooks `notebooks.reproduce` names. A notebook saved without
+    outputs has nothing to compare and is named instead of passed. Fix: find what changed
+    (a seed, a dependency's version, a data file), or run the notebook again and commit
+    its outputs when the new results are the right ones.
+    """
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        found: tuple[Reproduction, ...] = ctx.fact(reproductions)
+        if not found:
+            return skipped("no notebook ran to its end to compare (see NBK001)")
+        return _reproduction_verdict(found)
+
+
+def _reproduction_verdict(found: tuple[Reproduction, ...]) -> Outcome:
+    same, different, unjudged = [], [], []
+    for item in found:
+        comparison = item.comparison
+        if comparison is None or comparison.nothing_to_compare:
+            why = item.problem or "saved without outputs: nothing to compare"
+            unjudged.append(Finding(why, item.path))
+        elif comparison.reproduced:
+            same.append(item)
+        else:
+            different.append(item)
+    findings = [Finding(summary(i.comparison), i.path) for i in different if i.comparison]
+    counts = f"{len(same)} of {plural(len(found), 'notebook')} reproduce their stored outputs"
+    if unjudged:
+        counts += f"; {len(unjudged)} not compared"
+    if not same and not different:
+        return skipped(f"no notebook that ran has stored outputs to compare ({found[0].path})")
+    required = [i.path for i in different if i.required]
+    if required:
+        shown = ", ".join(required[:3])
+        message = f"{counts}; {shown} must reproduce (notebooks.reproduce) and did not"
+        return failed(message, findings=(*findings, *unjudged))
+    if different:
+        first = different[0]
+        return warned(f"{counts}; first: {first.path}", findings=(*findings, *unjudged))
+    return passed(counts, findings=tuple(unjudged))
 
 
 def _judged(nb: SavedNotebook) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 INJECTED = "injected-parameters"
 TRACEBACK_LINES = 40
+STARTUP = 120  # seconds a kernel may take to start, besides the notebook's own limit
 
 
 def _plain(text: str) -> str:
@@ -81,9 +82,13 @@ async def _execute(job: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(cell_timeout, (int, float)) or isinstance(cell_timeout, bool):
         cell_timeout = item["cell_timeout"]
     current: dict[str, Any] = {"index": None}
+    kernel_ready = asyncio.Event()
 
     def on_cell(cell: Any, cell_index: int, **_: Any) -> None:
         current["index"] = cell_index
+
+    def on_start(**_: Any) -> None:
+        kernel_ready.set()
 
     client = nbclient.NotebookClient(
         nb,
@@ -93,10 +98,16 @@ async def _execute(job: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
         resources={"metadata": {"path": item["cwd"]}},
         shutdown_kernel="immediate",
         on_cell_execute=on_cell,
-        startup_timeout=120,
+        on_notebook_start=on_start,
+        startup_timeout=STARTUP,
     )
     result: dict[str, Any] = {"status": "ok", "injected": injected}
     task = asyncio.ensure_future(client.async_execute())
+    # The notebook's limit counts from a started kernel: a loaded machine's slow start-up
+    # is not the notebook's time.
+    ready = asyncio.ensure_future(kernel_ready.wait())
+    await asyncio.wait({task, ready}, timeout=STARTUP + 10, return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
     done, _ = await asyncio.wait({task}, timeout=item["timeout"])
     if not done:  # the notebook's own limit: its kernel is shut down at once
         task.cancel()

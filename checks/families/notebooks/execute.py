@@ -44,6 +44,7 @@ from checks.repo.import_names import known_distribution
 KERNEL = "reprobot-fresh"
 INSTALL_TIMEOUT = 600.0
 START_UP = 300.0  # seconds the driver may take besides the notebooks' own limits
+KERNEL_START = 130.0  # what the driver allows each kernel to start, besides its limit
 RESULT_CAP = 128 * 1024 * 1024
 DRIVER_PACKAGES = ("nbclient>=0.8", "nbformat>=5.9")
 
@@ -297,7 +298,7 @@ def notebook_runs(ctx: Context) -> NotebookRuns:
     for part in ("share", "results", "driver.py", "job.json"):
         give_to_sandbox(base / part)
     settings = ctx.settings(NotebookSettings)
-    limit = math.ceil(len(chosen) / workers) * settings.timeout + START_UP
+    limit = math.ceil(len(chosen) / workers) * (settings.timeout + KERNEL_START) + START_UP
     started = time.monotonic()
     outcome = sandbox_run(
         ctx,
