@@ -66,14 +66,6 @@ def _parameters(value: Any) -> Mapping[str, Mapping[str, Any]]:
     return out
 
 
-def _tolerance(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingError(f"must be a number, not {value!r}")
-    if not math.isfinite(value) or not 0 <= value < 1:
-        raise SettingError(f"must be a relative tolerance from 0 up to 1, not {value!r}")
-    return float(value)
-
-
 @dataclass(frozen=True)
 class NotebookSettings:
     include: tuple[str, ...] = field(
@@ -98,7 +90,11 @@ class NotebookSettings:
     )
     tolerance: float = field(
         default=1e-6,
-        metadata={"help": "relative tolerance for numbers in outputs", "parse": _tolerance},
+        metadata={
+            "help": "relative tolerance for numbers in outputs",
+            "positive": True,
+            "at_most": 1.0,
+        },
     )
     reproduce: tuple[str, ...] = field(
         default=(),
