@@ -29,6 +29,7 @@ class Cause:
     words: str
     fix: str = ""
     owner: str | None = None  # the check that owns the fix (DEP005, DAT001, PTH001)
+    judged: bool = True  # False: this machine could not make the declared environment
 
 
 def missing_module(evalue: str) -> str | None:
@@ -70,12 +71,22 @@ def diagnose(
     provider: str | None = None,
     library: tuple[str, str] | None = None,
     manifest_file: str = "requirements.txt",
+    conda: str | None = None,
 ) -> Cause | None:
     """The cause of a cell's exception, or None when reprobot has nothing to add.
 
     `provider` is the distribution known to provide a missing module (None: unknown);
-    `library` the (distribution, installed version) an API error points into."""
+    `library` the (distribution, installed version) an API error points into; `conda` the
+    file that declares the missing module as a conda package this machine cannot install."""
     if ename == "ModuleNotFoundError" and (module := missing_module(evalue)):
+        if conda is not None:
+            return Cause(
+                f"`{module}` is declared in {conda} as a conda package, and there is no conda "
+                "on this machine to install it: the notebook was not judged",
+                "run reprobot where micromamba, mamba or conda is installed (see DEP003)",
+                "DEP003",
+                judged=False,
+            )
         if provider is None:
             return Cause(
                 f"`import {module}` is not declared, and reprobot does not know which "

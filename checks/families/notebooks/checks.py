@@ -6,7 +6,7 @@ from __future__ import annotations
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Outcome, errored, failed, passed, skipped, warned
 from checks.core.words import plural
-from checks.families.notebooks.execute import NotebookRuns, notebook_runs, runnable
+from checks.families.notebooks.execute import NotebookRun, NotebookRuns, notebook_runs, runnable
 from checks.families.notebooks.found import NotebookSet, SavedNotebook, notebook_set
 from checks.families.notebooks.order import saved_order
 from checks.families.notebooks.reproduce import Reproduction, reproductions
@@ -19,6 +19,12 @@ def _not_run(found: NotebookSet) -> list[tuple[str, str]]:
     out = [(path, f"skipped in the configuration: {why}") for path, why in found.skipped.items()]
     out += [(nb.path, not_run_words(nb)) for nb in found.notebooks if not runnable(nb)]
     return sorted(out)
+
+
+def judged(run: NotebookRun) -> bool:
+    """Whether a notebook that stopped is the notebook's failure (not this machine's)."""
+    cause = run.failure.cause if run.failure is not None else None
+    return cause is None or cause.judged
 
 
 def _nothing_selected(found: NotebookSet) -> Outcome:
@@ -62,14 +68,13 @@ class NBK001(Check):
 
 def _verdict(runs: NotebookRuns, not_run: list[tuple[str, str]], found: NotebookSet) -> Outcome:
     by_path = {nb.path: nb for nb in found.notebooks}
-    broken = [r for r in runs.runs if not r.ok]
-    ran = len(runs.runs) - len(broken)
-    findings = [
-        Finding(failure_words(run, by_path.get(run.path)), run.path)
-        for run in broken
-        if run.failure is not None
-    ]
+    stopped = [r for r in runs.runs if not r.ok]
+    broken = [r for r in stopped if judged(r)]
+    unjudged = [r for r in stopped if not judged(r)]
+    ran = len(runs.runs) - len(stopped)
+    findings = [Finding(failure_words(run, by_path.get(run.path)), run.path) for run in stopped]
     findings += [Finding(f"not run: {why}", path) for path, why in not_run]
+    not_run = [*not_run, *((r.path, "not judged") for r in unjudged)]
     notes = []
     if runs.installed_kernel:
         notes.append("ipykernel was installed into the fresh environment to run them")

@@ -205,13 +205,16 @@ class _Lookups:
     modules: Mapping[str, tuple[str, ...]]
     versions: Mapping[str, str]
     manifest_file: str
+    conda: Mapping[str, str] = field(default_factory=dict)  # not installed here -> its file
 
 
 def _cause(failure: CellFailure, lookups: _Lookups) -> Cause | None:
-    provider = library = None
+    provider = library = conda = None
     module = missing_module(failure.evalue)
     if failure.ename == "ModuleNotFoundError" and module:
         provider = known_distribution(module)
+        names = {str(canonicalize_name(n)) for n in (module, provider) if n}
+        conda = next((lookups.conda[n] for n in sorted(names) if n in lookups.conda), None)
     for name in library_modules(failure.evalue, failure.traceback):
         dists = lookups.modules.get(name, ())
         versions = [(d, lookups.versions[d]) for d in dists if d in lookups.versions]
@@ -225,6 +228,7 @@ def _cause(failure: CellFailure, lookups: _Lookups) -> Cause | None:
         provider=provider,
         library=library,
         manifest_file=lookups.manifest_file,
+        conda=conda,
     )
 
 
@@ -252,12 +256,14 @@ def _run_of(nb: SavedNotebook, found: dict[str, Any] | str, lookups: _Lookups) -
 
 
 def _lookups(ctx: Context, env: FreshEnvironment) -> _Lookups:
-    primary = ctx.fact(manifest).primary or "requirements.txt"
+    found = ctx.fact(manifest)
+    primary = found.primary or "requirements.txt"
+    conda = {d.name: d.path for d in found.unverified}
     declared = {str(canonicalize_name(k)): v for k, v in env.installed.items()}
     if env.venv is None:
-        return _Lookups({}, declared, primary)
+        return _Lookups({}, declared, primary, conda)
     versions = {**installed_distributions(env.venv), **declared}
-    return _Lookups(environment_names(env.venv), versions, primary)
+    return _Lookups(environment_names(env.venv), versions, primary, conda)
 
 
 def _has_ipykernel(env: FreshEnvironment) -> bool:

@@ -196,3 +196,15 @@ def test_the_settings_are_read_and_checked(tmp_path: Path) -> None:
     bad = make_repo(tmp_path, {".reprobot.yml": "notebooks:\n  skip: {a.ipynb: ''}\n"}, name="bad")
     with pytest.raises(ConfigError, match="needs a reason"):
         load_config(bad)
+
+
+def test_a_conda_package_this_machine_cannot_install_is_not_blamed_on_the_notebook() -> None:
+    cause = diagnose("ModuleNotFoundError", "No module named 'matplotlib'", conda="environment.yml")
+    assert cause is not None and not cause.judged and "conda package" in cause.words
+    failure = CellFailure(
+        "error", 1, "ModuleNotFoundError", "No module named 'matplotlib'", "", cause
+    )
+    runs = NotebookRuns((NotebookRun("a.ipynb", failure),))
+    outcome = evaluate(NBK001, {notebook_set: _set(A), notebook_runs: runs})
+    assert outcome.status is Status.WARN
+    assert outcome.message == "0 of 1 notebook ran; 1 not run"
