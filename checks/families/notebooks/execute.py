@@ -47,6 +47,7 @@ START_UP = 300.0  # seconds the driver may take besides the notebooks' own limit
 KERNEL_START = 130.0  # what the driver allows each kernel to start, besides its limit
 RESULT_CAP = 128 * 1024 * 1024
 DRIVER_PACKAGES = ("nbclient>=0.8", "nbformat>=5.9")
+DRIVER_PYTHON = ">=3.10"  # for the driver's own environment
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,16 @@ def _driver_env(ctx: Context, env: FreshEnvironment, place: Path) -> Path | str:
     if uv is None or env.python is None:
         return "uv cannot be run by the sandbox user"
     uv_env = sandbox_uv_env(ctx)
-    made = sandbox_run(
-        ctx,
-        (uv, "venv", "--no-config", "--python", env.python, place),
-        timeout=120,
-        extra_env=uv_env,
-    )
+    # nbclient needs a recent Python, whatever the repository's is; the kernel is its own.
+    for wanted in (DRIVER_PYTHON, str(env.python)):
+        made = sandbox_run(
+            ctx,
+            (uv, "venv", "--no-config", "--python", wanted, place),
+            timeout=120,
+            extra_env=uv_env,
+        )
+        if made.ok:
+            break
     if not made.ok:
         return f"the notebook runner's environment could not be made: {_tail(made)}"
     python = place / "bin" / "python"
