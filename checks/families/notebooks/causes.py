@@ -72,12 +72,20 @@ def diagnose(
     library: tuple[str, str] | None = None,
     manifest_file: str = "requirements.txt",
     conda: str | None = None,
+    stored_error: str | None = None,
 ) -> Cause | None:
     """The cause of a cell's exception, or None when reprobot has nothing to add.
 
     `provider` is the distribution known to provide a missing module (None: unknown);
     `library` the (distribution, installed version) an API error points into; `conda` the
-    file that declares the missing module as a conda package this machine cannot install."""
+    file that declares the missing module as a conda package this machine cannot install;
+    `stored_error` the exception the saved notebook shows for the same cell."""
+    if stored_error is not None and stored_error == ename:
+        return Cause(
+            f"the saved notebook shows the same {ename} in this cell: it is meant to raise",
+            "tag the cell `raises-exception` (or set `execution.allow_errors` in the "
+            "notebook's metadata)",
+        )
     if ename == "ModuleNotFoundError" and (module := missing_module(evalue)):
         if conda is not None:
             return Cause(

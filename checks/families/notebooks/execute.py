@@ -40,6 +40,7 @@ from checks.families.notebooks.found import SavedNotebook, notebook_set
 from checks.families.notebooks.settings import NotebookSettings
 from checks.manifests import manifest
 from checks.repo.import_names import known_distribution
+from checks.repo.notebooks import read_notebook
 
 KERNEL = "reprobot-fresh"
 INSTALL_TIMEOUT = 600.0
@@ -213,7 +214,21 @@ class _Lookups:
     conda: Mapping[str, str] = field(default_factory=dict)  # not installed here -> its file
 
 
-def _cause(failure: CellFailure, lookups: _Lookups) -> Cause | None:
+def stored_error(nb: Mapping[str, Any] | None, number: int | None) -> str | None:
+    """The exception name the saved notebook shows in cell `number` (1-based), if any."""
+    cells = nb.get("cells") if nb is not None else None
+    if number is None or not isinstance(cells, list) or not 0 < number <= len(cells):
+        return None
+    cell = cells[number - 1]
+    outputs = cell.get("outputs") if isinstance(cell, Mapping) else None
+    for output in outputs if isinstance(outputs, list) else ():
+        if isinstance(output, Mapping) and output.get("output_type") == "error":
+            name = output.get("ename")
+            return name if isinstance(name, str) else None
+    return None
+
+
+def _cause(failure: CellFailure, lookups: _Lookups, stored: str | None) -> Cause | None:
     provider = library = conda = None
     module = missing_module(failure.evalue)
     if failure.ename == "ModuleNotFoundError" and module:
@@ -234,10 +249,16 @@ def _cause(failure: CellFailure, lookups: _Lookups) -> Cause | None:
         library=library,
         manifest_file=lookups.manifest_file,
         conda=conda,
+        stored_error=stored,
     )
 
 
-def _run_of(nb: SavedNotebook, found: dict[str, Any] | str, lookups: _Lookups) -> NotebookRun:
+def _run_of(
+    nb: SavedNotebook,
+    found: dict[str, Any] | str,
+    lookups: _Lookups,
+    saved: Mapping[str, Any] | None,
+) -> NotebookRun:
     if isinstance(found, str):
         return NotebookRun(nb.path, CellFailure("no-result", evalue=found))
     status = _text(found, "status")
@@ -254,7 +275,7 @@ def _run_of(nb: SavedNotebook, found: dict[str, Any] | str, lookups: _Lookups) -
             _text(found, "evalue"),
             _text(found, "traceback"),
         )
-        cause = _cause(failure, lookups)
+        cause = _cause(failure, lookups, stored_error(saved, failure.cell))
         if cause is not None:
             failure = CellFailure(**{**failure.__dict__, "cause": cause})
     return NotebookRun(nb.path, failure, elapsed, executed, isinstance(injected, int))
@@ -326,7 +347,7 @@ def notebook_runs(ctx: Context) -> NotebookRuns:
         if isinstance(found, str) and not outcome.ok:
             why = "it ran out of time" if outcome.timed_out else _tail(outcome)
             found = f"the notebook runner stopped before this notebook ended: {why}"
-        runs.append(_run_of(nb, found, lookups))
+        runs.append(_run_of(nb, found, lookups, read_notebook(ctx.snapshot, nb.path)))
     return NotebookRuns(
         tuple(runs),
         installed_kernel=add_kernel,

@@ -12,7 +12,13 @@ from checks.core.model import Status
 from checks.families.notebooks.causes import diagnose, library_modules, pin
 from checks.families.notebooks.checks import NBK001, NBK002, NBK003
 from checks.families.notebooks.compare import Comparison, Difference
-from checks.families.notebooks.execute import CellFailure, NotebookRun, NotebookRuns, notebook_runs
+from checks.families.notebooks.execute import (
+    CellFailure,
+    NotebookRun,
+    NotebookRuns,
+    notebook_runs,
+    stored_error,
+)
 from checks.families.notebooks.found import NotebookSet, SavedCell, SavedNotebook, notebook_set
 from checks.families.notebooks.reproduce import Reproduction, reproductions
 from checks.families.notebooks.settings import NotebookSettings
@@ -208,3 +214,16 @@ def test_a_conda_package_this_machine_cannot_install_is_not_blamed_on_the_notebo
     outcome = evaluate(NBK001, {notebook_set: _set(A), notebook_runs: runs})
     assert outcome.status is Status.WARN
     assert outcome.message == "0 of 1 notebook ran; 1 not run"
+
+
+def test_a_cell_whose_saved_output_shows_the_same_error_is_meant_to_raise() -> None:
+    saved = {
+        "cells": [
+            {"cell_type": "markdown", "source": "# T"},
+            {"cell_type": "code", "outputs": [{"output_type": "error", "ename": "TypeError"}]},
+        ]
+    }
+    assert stored_error(saved, 2) == "TypeError" and stored_error(saved, 1) is None
+    cause = diagnose("TypeError", "no", stored_error="TypeError")
+    assert cause is not None and "`raises-exception`" in cause.fix
+    assert diagnose("TypeError", "no", stored_error="ValueError") is None
