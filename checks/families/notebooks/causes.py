@@ -20,6 +20,9 @@ _MODULE_ATTR = re.compile(r"module '([\w.]+)' has no attribute")
 _SITE = re.compile(r"site-packages/([A-Za-z_]\w*)")
 _PERSONAL = re.compile(r"^(?:/home/|/Users/|/mnt/[a-z]/|/media/|[A-Za-z]:[\\/])")
 _API = ("AttributeError", "ImportError")
+_NETWORK = ("URLError", "ConnectionError", "gaierror", "HTTPError", "ConnectTimeout", "SSLError")
+# The machine could not resolve a host name: no network here, which says nothing of the code.
+_NO_DNS = ("Name or service not known", "Temporary failure in name resolution", "nodename nor")
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,15 @@ def diagnose(
             f"missing data file `{path}`: it is not in the repository",
             "commit the file, or say where to get it (see DAT001)",
             "DAT001",
+        )
+    if ename in _NETWORK or ename.endswith(".ConnectionError"):
+        offline = any(words in evalue for words in _NO_DNS)
+        where = "this machine has no network, so the notebook was not judged" if offline else ""
+        return Cause(
+            "the notebook downloads data" + (f", and {where}" if where else ", and that failed"),
+            "commit the data it needs, or say where to get it (see DAT001)",
+            "DAT001",
+            judged=not offline,
         )
     if ename in _API and library is not None:
         name, version = library

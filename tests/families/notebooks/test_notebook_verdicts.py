@@ -227,3 +227,10 @@ def test_a_cell_whose_saved_output_shows_the_same_error_is_meant_to_raise() -> N
     cause = diagnose("TypeError", "no", stored_error="TypeError")
     assert cause is not None and "`raises-exception`" in cause.fix
     assert diagnose("TypeError", "no", stored_error="ValueError") is None
+
+
+def test_a_download_without_network_is_not_judged_and_a_failed_one_is() -> None:
+    offline = diagnose("URLError", "<urlopen error [Errno -2] Name or service not known>")
+    assert offline is not None and not offline.judged and offline.owner == "DAT001"
+    refused = diagnose("HTTPError", "HTTP Error 404: Not Found")
+    assert refused is not None and refused.judged and "failed" in refused.words
