@@ -123,15 +123,21 @@ async def _execute(job: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _error_output(nb: Any, index: Any) -> str:
-    """The traceback the kernel sent for the cell, without colours."""
+def _error_output(nb: Any, index: Any) -> dict[str, Any]:
+    """The error the kernel showed in the cell (name, message, traceback without colours):
+    what a reader sees, and right where the execute reply is not (an exception raised
+    while IPython displayed a result arrives there as `NoneType`)."""
     if not isinstance(index, int) or not 0 <= index < len(nb.cells):
-        return ""
+        return {}
     for output in nb.cells[index].get("outputs", []):
         if output.get("output_type") == "error":
             lines = _plain("\n".join(output.get("traceback", []))).rstrip().splitlines()
-            return "\n".join(lines[-TRACEBACK_LINES:])
-    return ""
+            return {
+                "ename": str(output.get("ename", "")),
+                "evalue": _plain(str(output.get("evalue", ""))),
+                "traceback": "\n".join(lines[-TRACEBACK_LINES:]),
+            }
+    return {}
 
 
 def _ending(task: Any, exceptions: Any, nb: Any, index: Any) -> dict[str, Any]:
@@ -144,11 +150,12 @@ def _ending(task: Any, exceptions: Any, nb: Any, index: Any) -> dict[str, Any]:
     if isinstance(exc, exceptions.DeadKernelError):
         return {"status": "dead-kernel", "evalue": _plain(str(exc)).strip()[-2000:]}
     if isinstance(exc, exceptions.CellExecutionError):
+        shown = _error_output(nb, index)
         return {
             "status": "error",
-            "ename": exc.ename,
-            "evalue": _plain(str(exc.evalue or "")),
-            "traceback": _error_output(nb, index),
+            "ename": shown.get("ename") or exc.ename,
+            "evalue": shown.get("evalue") or _plain(str(exc.evalue or "")),
+            "traceback": shown.get("traceback", ""),
         }
     # the kernel could not start, and the like
     return {"status": "no-kernel", "evalue": _plain(f"{type(exc).__name__}: {exc}")[-2000:]}
