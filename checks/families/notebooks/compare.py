@@ -12,13 +12,15 @@ unique ids for every code cell, else by their place among the code cells. In eac
 - `execute_result` and `display_data` are the same thing shown two ways.
 
 A cell with no stored output has nothing to compare and counts neither way; nbval's
-markers (`# NBVAL_SKIP`, `# NBVAL_IGNORE_OUTPUT` on the first line, or the cell tags
-`nbval-skip`, `nbval-ignore-output`) leave a cell out, and with `lax=True` only the cells
+markers (`# NBVAL_SKIP`, `# NBVAL_IGNORE_OUTPUT` comment lines, or the cell tags
+`nbval-skip`, `nbval-ignore-output`) leave a cell out, and so do profiling magics (`%prun`,
+`%lprun`, `%memit`, `%mprun`), whose output is never a result; and with `lax=True` only the cells
 marked `# NBVAL_CHECK_OUTPUT` (tag `nbval-check-output`) are compared, as `--nbval-lax`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +65,7 @@ class Comparison:
     cells_reproduced: int
     differences: tuple[Difference, ...]
     nothing_to_compare: bool
-    cells_ignored: int = 0
+    cells_ignored: int = 0  # cells with stored outputs that nbval's markers or lax left out
 
     @property
     def share(self) -> float:
@@ -81,7 +83,7 @@ class _Cell:
     number: int
     source: str
     tolerance: float
-    sanitize: tuple[Any, ...]
+    sanitize: tuple[tuple[re.Pattern[str], str], ...]
 
     def difference(self, kind: str, stored: str, new: str, **more: Any) -> Difference:
         return Difference(self.number, self.source, kind, stored, new, **more)
@@ -98,7 +100,8 @@ def _compare_text(cell: _Cell, stored: str, new: str, place: str) -> list[Differ
     verdict = compare_text(old, fresh, cell.tolerance)
     if verdict.same:
         return []
-    at = f"{place}, line {verdict.line}" if verdict.line and "\n" in old + fresh else place
+    line = f"line {verdict.line}" if verdict.line and "\n" in old + fresh else ""
+    at = ", ".join(part for part in (place, line) if part)
     return [
         cell.difference(
             verdict.kind, verdict.stored, verdict.new, relative=verdict.relative, place=at
@@ -195,10 +198,10 @@ def compare_notebooks(
     compared = reproduced = ignored = 0
     differences: list[Difference] = []
     for pair in paired_cells(stored, executed):
+        if pair.stored.empty:
+            continue
         if pair.stored.ignored(lax=lax):
             ignored += 1
-            continue
-        if pair.stored.empty:
             continue
         cell = _Cell(pair.stored.number, pair.stored.first_line, tolerance, rules)
         found = _compare_cell(cell, pair.stored, pair.new)

@@ -1,11 +1,14 @@
 """Two figures compared as a reader sees them, not byte by byte.
 
 A figure drawn again by another version of a plotting library differs in every byte (the
-PNG encoder, metadata, anti-aliasing) and yet shows the same thing. Both pictures are
-scaled to the same small size in grey, blurred a little so that a line moved by one pixel
-or a font drawn a shade lighter does not count, and the share of pixels whose brightness
-changed by more than `PIXEL_CHANGE` is measured. Figures whose sizes differ by more than
-`SIZE_SLACK` differ; so do figures with more than `CHANGED_SHARE` of their pixels changed.
+PNG encoder, metadata, anti-aliasing) and yet shows the same thing. Figures whose sizes
+differ by more than `SIZE_SLACK` differ (a figure drawn at another size or DPI moves its
+axes, labels and colour bar by more than any tolerance of shifts would forgive). Figures of
+one size are compared in grey, at most `SCALE` pixels on the longer side: a pixel has
+changed when its brightness lies more than `PIXEL_CHANGE` outside the range of the other
+picture's pixels within `RADIUS` of it, so a line drawn a pixel away or a glyph drawn a
+shade lighter does not count; the figures differ when more than `CHANGED_SHARE` of the
+pixels changed, one way or the other.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ from dataclasses import dataclass
 from PIL import Image, ImageChops, ImageFilter, UnidentifiedImageError
 
 # The share of pixels that may change before two figures differ.
-CHANGED_SHARE = 0.01
-# How much a pixel's brightness (0-255) must change to count, after the blur.
-PIXEL_CHANGE = 32
+CHANGED_SHARE = 0.005
+# How far (0-255) a pixel's brightness must lie outside its neighbours' in the other picture.
+PIXEL_CHANGE = 48
+# How far (in pixels) a pixel may have moved and still be the same.
+RADIUS = 2
 # How much a side may grow or shrink before the sizes differ (DPI rounding).
 SIZE_SLACK = 0.02
 # The longer side of the pictures compared.
 SCALE = 256
 # Larger pictures are not decoded (a hostile notebook's decompression bomb).
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -77,23 +82,33 @@ def decode(data: object) -> Picture:
 
 
 def _grey(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P"):
+    if image.mode in ("RGBA", "LA", "P", "PA"):
         rgba = image.convert("RGBA")
         backdrop = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(backdrop, rgba)
-    grey = image.convert("L").resize(size, Image.Resampling.BILINEAR)
-    return grey.filter(ImageFilter.GaussianBlur(radius=1))
+    grey = image.convert("L")
+    return grey if grey.size == size else grey.resize(size, Image.Resampling.LANCZOS)
+
+
+def _outside(first: Image.Image, second: Image.Image) -> float:
+    """The share of `second`'s pixels lying outside the range of `first` around them."""
+    window = 2 * RADIUS + 1
+    low = first.filter(ImageFilter.MinFilter(window))
+    high = first.filter(ImageFilter.MaxFilter(window))
+    below, above = ImageChops.subtract(low, second), ImageChops.subtract(second, high)
+    outside = ImageChops.lighter(below, above)
+    histogram = outside.histogram()
+    return sum(histogram[PIXEL_CHANGE + 1 :]) / (first.size[0] * first.size[1])
 
 
 def changed_share(first: Image.Image, second: Image.Image) -> float:
-    """The share of pixels (0-1) that differ between two pictures scaled to one size."""
+    """The share of pixels (0-1) that changed between two pictures brought to one size
+    (the first's, at most `SCALE` pixels on its longer side), the larger of both ways."""
     width, height = first.size
-    ratio = SCALE / max(width, height)
+    ratio = min(1.0, SCALE / max(width, height))
     size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
-    difference = ImageChops.difference(_grey(first, size), _grey(second, size))
-    histogram = difference.histogram()
-    changed = sum(histogram[PIXEL_CHANGE + 1 :])
-    return changed / (size[0] * size[1])
+    a, b = _grey(first, size), _grey(second, size)
+    return max(_outside(a, b), _outside(b, a))
 
 
 def _sizes_match(stored: Picture, new: Picture) -> bool:

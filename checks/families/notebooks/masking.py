@@ -4,25 +4,34 @@
 terminal overwrites (`\\r`, ANSI colours) are played out, progress bars, warnings and
 timings are dropped or replaced by a placeholder, memory addresses, temporary and home
 paths, ids and run-time timestamps become placeholders. What is left is compared exactly,
-numbers within a tolerance (`checks.families.notebooks.compare`).
+numbers within a tolerance (`checks.families.notebooks.compare`). The items of a set's repr
+are put in order, since the order of a set of strings changes with each interpreter's
+hash seed.
 
 Dates alone are data (a time series prints `2021-07-04`) and stay; a timestamp is masked
-when it has the marks of a clock read at run time: microseconds, milliseconds after a comma
-(`logging`), a time zone, or `time.ctime()`'s shape.
+when it has the marks of a clock read at run time: milli- or microseconds (`logging`'s
+`,123`), a time zone, `datetime.now()`'s repr, or `time.ctime()`'s shape.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from checks.core.settings import SettingError
+
+# Characters of one output masked and compared; the rest only as a digest.
+MAX_TEXT = 200_000
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 # Whole lines that only say how a run went, never what it computed.
 _PROGRESS_LINES = (
     re.compile(r"\d+%\|"),  # tqdm: ` 45%|████▌     | 45/100 [00:01<00:02, 30.1it/s]`
-    re.compile(r"\[[=>.\s]*\]\s*-?\s*(ETA|\d+s|\d+ms)"),  # keras: `10/10 [=====] - 0s 2ms/step`
+    re.compile(r"\[[=>.]*\]\s*(?:-\s)?(?:ETA|\d+m?s)"),  # keras: `10/10 [=====] - 0s 2ms/step`
     re.compile(r"\d+(\.\d+)?\s*(it/s|s/it)\b"),
     re.compile(r"^\s*\d+/\d+\s+━"),  # keras 3's bar
 )
@@ -49,7 +58,7 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d"
-            r"(?:\.\d{6}(?!\d)|,\d{3}(?!\d)|(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)(?![\d:]))"
+            r"(?:\.(?:\d{3}|\d{6})(?!\d)|,\d{3}(?!\d)|(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)(?![\d:]))"
         ),
         "<timestamp>",
     ),
@@ -67,7 +76,7 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     # durations: `1.2 s`, `34 ms`, `5.1µs`, `00:03` in a log line
     (
         re.compile(
-            r"(?<![\w.])\d+(?:\.\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|mins?|minutes?)"
+            r"(?<![\w.-])\d+(?:\.\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|mins?|minutes?)"
             r"(?![\w/])"
         ),
         "<duration>",
@@ -83,9 +92,23 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:/home|/Users)/[^/\s'\"]+"), "<home>"),
     (re.compile(r"[A-Za-z]:\\Users\\[^\\\s'\"]+"), "<home>"),
     (re.compile(r"\btmp[a-z0-9_]{8}\b"), "<tmp>"),
+    # NumPy 2 shows a scalar with its type (`np.float64(0.5)`), NumPy 1 as the number
+    (re.compile(r"\bnp\.(?:float|int|uint|complex|longdouble|clongdouble)\d*\(([^()]*)\)"), r"\1"),
+    (re.compile(r"\bnp\.(?:str_|bytes_)\(([^()]*)\)"), r"\1"),
+    (re.compile(r"\bnp\.(True|False)_\b"), r"\1"),
+    # `%%writefile` says whether the file was there before
+    (re.compile(r"^Overwriting (?=\S)", re.M), "Writing "),
     # IPython's prompt numbers depend on how often cells were run
     (re.compile(r"\b(Out|In) ?\[\d+\]"), r"\1[_]"),
 )
+
+
+# A set's repr lists its strings in an order that follows PYTHONHASHSEED, new each run.
+_SET = re.compile(r"\{([^{}:\n]*,[^{}:\n]*)\}")
+
+
+def _sorted_set(match: re.Match[str]) -> str:
+    return "{" + ", ".join(sorted(item.strip() for item in match.group(1).split(","))) + "}"
 
 
 @dataclass(frozen=True)
@@ -117,6 +140,31 @@ def compile_sanitize(
     return tuple(compiled)
 
 
+def parse_sanitize(value: object) -> tuple[Sanitizer, ...]:
+    """The `sanitize` setting read: a list of `{regex, replace}` tables, each regex valid
+    (a settings `parse`: SettingError says what is wrong, after the key's name)."""
+    if not isinstance(value, list | tuple):
+        raise SettingError(f"must be a list of {{regex, replace}} tables, not {value!r}")
+    entries: list[Sanitizer] = []
+    for number, entry in enumerate(value, start=1):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("regex"), str):
+            raise SettingError(f"entry {number} must be a table with a `regex` string")
+        extra = set(entry) - {"regex", "replace"}
+        if extra:
+            raise SettingError(
+                f"entry {number} has unknown keys: {', '.join(sorted(map(str, extra)))}"
+            )
+        replace = entry.get("replace", "")
+        if not isinstance(replace, str):
+            raise SettingError(f"entry {number}: `replace` must be a string, not {replace!r}")
+        entries.append(Sanitizer(entry["regex"], replace))
+    try:
+        compile_sanitize(entries)
+    except ValueError as error:
+        raise SettingError(str(error).replace("sanitize entry", "entry")) from None
+    return tuple(entries)
+
+
 def play_terminal(text: str) -> str:
     """The text as a terminal leaves it: colours removed, and a line rewritten after `\\r`
     keeps only its last version."""
@@ -141,13 +189,22 @@ def _keep(lines: Sequence[str]) -> list[str]:
     return kept
 
 
-def mask(text: str, sanitize: Sequence[tuple[re.Pattern[str], str]] = ()) -> str:
+@functools.lru_cache(maxsize=256)
+def mask(text: str, sanitize: tuple[tuple[re.Pattern[str], str], ...] = ()) -> str:
     """The text with what is volatile dropped or replaced, trailing blanks and blank lines
-    at the ends removed; then the user's `sanitize` replacements."""
+    removed (a dropped progress bar or warning leaves them); then the user's `sanitize`
+    replacements. Past `MAX_TEXT` characters the rest is not masked but stands as its
+    length and digest, so that a huge output compares in bounded time."""
+    tail = ""
+    if len(text) > MAX_TEXT:
+        rest = text[MAX_TEXT:]
+        digest = hashlib.sha256(rest.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        text, tail = text[:MAX_TEXT], f"\n[{len(rest)} more characters, digest sha{digest}]"
     lines = _keep(play_terminal(text).split("\n"))
-    out = "\n".join(line.rstrip() for line in lines).strip("\n")
+    out = "\n".join(line.rstrip() for line in lines if line.strip())
     for pattern, replacement in _MASKS:
         out = pattern.sub(replacement, out)
+    out = _SET.sub(_sorted_set, out)
     for pattern, replacement in sanitize:
         out = pattern.sub(replacement, out)
-    return out
+    return out + tail

@@ -6,6 +6,7 @@ nbformat 4 says is left out rather than raising.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -152,8 +153,14 @@ class CellOutputs:
         return not self.rich and not self.error and not mask(self.stdout)
 
 
+# Magics whose whole output is a profile of this run: never a result.
+_PROFILING = re.compile(r"^\s*%{1,2}(prun|lprun|memit|mprun)\b")
+
+
 def _markers(source: str, metadata: object) -> frozenset[str]:
     found: set[str] = set()
+    if any(_PROFILING.match(line) for line in source.splitlines()):
+        found.add("ignore")
     for line in source.splitlines():
         if line.strip().startswith("#"):
             marker = _COMMENT_MARKERS.get(line.strip().lstrip("#").strip())

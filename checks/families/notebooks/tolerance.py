@@ -1,9 +1,10 @@
 """Text compared as a reader would: the same words, numbers within a tolerance.
 
-A text is split into its numbers and its skeleton (everything else, runs of blanks made one
-blank, since a printed table realigns its columns when a number grows a digit). Two texts
-with the same skeleton agree when each pair of numbers is within the relative tolerance;
-otherwise the first line that differs is the excerpt.
+A text is split into its numbers and its skeleton: everything else, blanks and line breaks
+left out, since a printed table realigns its columns when a number grows a digit and NumPy
+pads and wraps arrays as its values and version like. Two texts with the same skeleton
+agree when each pair of numbers is within the relative tolerance; otherwise the first line
+that differs is the excerpt.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 def split_numbers(text: str) -> tuple[str, tuple[str, ...]]:
     """(skeleton, numbers): the text with each number replaced by `\\x00` and its blanks
-    collapsed, and the numbers as written."""
+    and line breaks left out (NumPy pads and wraps an array as its values and version
+    like), and the numbers as written."""
     numbers = tuple(m.group(0) for m in _NUMBER.finditer(text))
-    skeleton = _BLANKS.sub(" ", _NUMBER.sub("\x00", text))
-    return "\n".join(line.strip() for line in skeleton.split("\n")), numbers
+    return "".join(_NUMBER.sub("\x00", text).split()), numbers
 
 
 def relative_difference(stored: float, new: float) -> float:

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from checks.core.settings import SettingError
 from checks.families.notebooks.compare import Comparison, Difference, compare_notebooks
+from checks.families.notebooks.masking import Sanitizer, parse_sanitize
 from checks.families.notebooks.telling import describe, summary
 from tests.families.notebooks.compare_data import (
     DATAFRAME_HTML,
@@ -318,3 +320,27 @@ def test_widgets_and_hostile_shapes_are_left_out_without_error() -> None:
     bad_image = notebook(code("x", figure("not base64 at all!")))
     difference = only(compared(bad_image, notebook(code("x", figure(png(line_at=5))))))
     assert (difference.kind, difference.stored) == ("image", "an unreadable image")
+
+
+def test_the_sanitize_setting_is_read_with_plain_complaints() -> None:
+    entries = parse_sanitize([{"regex": r"id: \S+", "replace": "id: ID"}, {"regex": "x"}])
+    assert entries == (Sanitizer(r"id: \S+", "id: ID"), Sanitizer("x", ""))
+    stored = notebook(code("run()", stream("id: abc\n")))
+    new = notebook(code("run()", stream("id: xyz\n")))
+    assert compared(stored, new, sanitize=entries).reproduced
+    for bad, words in [
+        ("x", "must be a list"),
+        ([{"replace": "y"}], "entry 1 must be a table with a `regex` string"),
+        ([{"regex": "a", "with": "b"}], "entry 1 has unknown keys: with"),
+        ([{"regex": "a", "replace": 3}], "entry 1: `replace` must be a string"),
+        ([{"regex": "a"}, {"regex": "[", "replace": ""}], r"entry 2: '\[' is not a regex"),
+    ]:
+        with pytest.raises(SettingError, match=words):
+            parse_sanitize(bad)
+
+
+def test_only_cells_with_stored_outputs_count_as_left_out() -> None:
+    stored = notebook(code("import x"), code("random()", result("0.1")), code("2", result("2")))
+    comparison = compared(stored, copy.deepcopy(stored), lax=True)
+    assert (comparison.cells_compared, comparison.cells_ignored) == (0, 2)
+    assert comparison.nothing_to_compare

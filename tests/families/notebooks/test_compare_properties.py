@@ -77,3 +77,29 @@ def test_any_two_notebooks_compare_without_raising(
 def test_masking_is_idempotent_and_text_equals_itself(value: str) -> None:
     assert mask(mask(value)) == mask(value)
     assert compare_text(mask(value), mask(value), 0.0).same
+
+
+words = st.text(alphabet="abcdefghij :=,()[]", max_size=12)
+values = st.floats(min_value=1e-3, max_value=1e6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(words, values), min_size=1, max_size=6), st.data())
+def test_one_number_moved_is_seen_beyond_the_tolerance_and_forgiven_within(
+    parts: list[tuple[str, float]], data: st.DataObject
+) -> None:
+    tolerance = 0.01
+    index = data.draw(st.integers(0, len(parts) - 1))
+
+    def printed(factor: float) -> str:
+        return " ".join(
+            f"{w} {v * factor if i == index else v!r}" for i, (w, v) in enumerate(parts)
+        )
+
+    stored = notebook(code("report()", stream(printed(1.0))))
+    near = notebook(code("report()", stream(printed(1.004))))
+    far = notebook(code("report()", stream(printed(1.05))))
+    assert compare_notebooks(stored, near, tolerance=tolerance).reproduced
+    (difference,) = compare_notebooks(stored, far, tolerance=tolerance).differences
+    assert difference.kind == "number"
+    assert difference.relative is not None and difference.relative > tolerance
