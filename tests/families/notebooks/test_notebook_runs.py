@@ -65,6 +65,9 @@ STUDY = {
         _tagged("1 / 0", "raises-exception"),
         new_code_cell("print('after')"),
     ),
+    "slow_cell.ipynb": _notebook(
+        new_code_cell("import time\ntime.sleep(60)"), execution={"timeout": 2}
+    ),
     "allowed.ipynb": _notebook(
         new_code_cell("1 / 0"), new_code_cell("print('on')"), execution={"allow_errors": True}
     ),
@@ -116,8 +119,9 @@ def _finding(result: CheckResult, path: str) -> str:
 def test_the_runs_verdict_counts_and_fails(results: dict[str, CheckResult]) -> None:
     nbk = results["NBK001"]
     assert nbk.status is Status.FAIL
-    # undeclared, missing_data, moved_api and loop stop; r_notebook and skipped are not run
-    assert nbk.message.startswith("6 of 10 notebooks ran; 2 not run"), nbk.message
+    # undeclared, missing_data, moved_api, loop and slow_cell stop; r_notebook and skipped
+    # are not run
+    assert nbk.message.startswith("6 of 11 notebooks ran; 2 not run"), nbk.message
 
 
 def test_a_notebook_that_runs_passes_from_its_own_folder(results: dict[str, CheckResult]) -> None:
@@ -163,6 +167,13 @@ def test_a_notebook_that_loops_is_stopped_and_leaves_nothing(
             if argv[:2] == [b"sleep", MARKER.encode()]:
                 left.append(entry.name)
     assert not left, f"processes left running: {left}"
+
+
+def test_a_cell_limit_from_the_notebook_metadata_stops_the_cell(
+    results: dict[str, CheckResult],
+) -> None:
+    words = _finding(results["NBK001"], "slow_cell.ipynb")
+    assert "cell 1 (`import time`): the cell ran longer than its time limit" in words
 
 
 def test_tags_metadata_parameters_and_skips_are_honoured(results: dict[str, CheckResult]) -> None:
