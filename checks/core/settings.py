@@ -3,6 +3,8 @@
 Each field may carry `metadata={"help": ..., "positive": True}`. A value from a
 configuration file is accepted when it has the field's type (`str`, `float`, `int`, `bool`,
 `tuple[str, ...]`, or any of them `| None`), and turned into it (a list becomes a tuple).
+A field of any other shape (a mapping) carries `metadata={"parse": function}`: the function
+takes the value as written and returns the setting, or raises SettingError.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ def fields(kind: type) -> dict[str, tuple[tuple[type, ...], dataclasses.Field[An
 
 def coerce(kinds: tuple[type, ...], field: dataclasses.Field[Any], value: Any) -> Any:
     """`value` as the setting's type, or SettingError saying what was expected."""
+    parse = field.metadata.get("parse")
+    if parse is not None:
+        return parse(value)
     accepted: tuple[type, ...] = tuple(
         k
         for kind in kinds

@@ -121,7 +121,7 @@ def test_every_registered_check_is_documented_and_its_requirements_exist() -> No
     codes = [c.code() for c in checks]
     assert len(codes) == len(set(codes))
     prefixes = {"citation": "CIT", "licence": "LIC", "docs": "DOC", "dependencies": "DEP",
-                "build": "BLD", "tests": "TST", "portability": "PTH",
+                "build": "BLD", "tests": "TST", "notebooks": "NBK", "portability": "PTH",
                 "languages": "LNG", "data": "DAT", "run": "RUN"}  # fmt: skip
     for check in checks:
         assert check.code().startswith(prefixes[check.family]), check.code()

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.families.notebooks import images, tables
+from checks.families.notebooks.images import compare_images, decode
 from checks.families.notebooks.masking import Sanitizer, compile_sanitize, mask
 from checks.families.notebooks.outputs import CellOutputs, Rich, paired_cells, text_of
+from checks.families.notebooks.tables import Table, compare_tables, tables
 from checks.families.notebooks.tolerance import compare_text, excerpt
 
 KINDS = ("text", "number", "table", "image", "missing", "extra", "error")
@@ -108,10 +109,10 @@ def _compare_text(cell: _Cell, stored: str, new: str, place: str) -> list[Differ
     ]
 
 
-def _masked_tables(html: str, cell: _Cell) -> tuple[tables.Table, ...]:
+def _masked_tables(html: str, cell: _Cell) -> tuple[Table, ...]:
     return tuple(
         tuple(tuple(mask(text, cell.sanitize) for text in row) for row in table)
-        for table in tables.tables(html)
+        for table in tables(html)
     )
 
 
@@ -120,8 +121,8 @@ def _compare_rich(cell: _Cell, stored: Rich, new: Rich, place: str) -> list[Diff
         data = new.data.get(stored.image_mime)
         if data is None:
             shown = excerpt(new.plain) if new.plain else "no figure"
-            return [cell.difference("image", images.decode(stored.image).size, shown, place=place)]
-        verdict = images.compare_images(stored.image, data)
+            return [cell.difference("image", decode(stored.image).size, shown, place=place)]
+        verdict = compare_images(stored.image, data)
         if verdict.same:
             return []
         pair = (stored.image, text_of(data))
@@ -138,7 +139,7 @@ def _compare_rich(cell: _Cell, stored: Rich, new: Rich, place: str) -> list[Diff
     if stored.table_html and new.table_html:
         old_tables = _masked_tables(stored.table_html, cell)
         if old_tables:
-            verdict_t = tables.compare_tables(
+            verdict_t = compare_tables(
                 old_tables, _masked_tables(new.table_html, cell), cell.tolerance
             )
             if verdict_t.same:
