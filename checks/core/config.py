@@ -7,6 +7,7 @@ the file and the line of the first problem, in the words of the setting it break
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -136,10 +137,21 @@ def _problem_path(error: ValidationError) -> list[Any]:
     return where
 
 
+def _as_json(value: Any) -> Any:
+    """`value` as JSON would hold it: YAML's dates (`as_of: 2021-06-01`) as their text."""
+    if isinstance(value, Mapping):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def _first_problem(data: Any, path: str, line_of: Any, schema: Schema) -> ConfigError | None:
     """The first place, in the file's order, where `data` breaks the schema, said as the
     setting's own words (`tests.timeout` must be a number, ...)."""
-    errors = list(Draft202012Validator(config_schema(schema)).iter_errors(data))
+    errors = list(Draft202012Validator(config_schema(schema)).iter_errors(_as_json(data)))
     if not errors:
         return None
     paths = [(_position(data, _problem_path(e)), _problem_path(e)) for e in errors]

@@ -43,7 +43,11 @@ def setting_schema(kinds: tuple[type, ...], field: dataclasses.Field[Any]) -> di
     options = [dict(_TYPES[kind]) for kind in kinds if kind in _TYPES]
     if int in kinds and float in kinds:
         options = [o for o in options if o["type"] != "integer"]
+    if not options and field.metadata.get("parse"):
+        options = [{"type": "object"}]  # a mapping its family parses (notebook -> reason, ...)
     out: dict[str, Any] = options[0] if len(options) == 1 else {"anyOf": options}
+    if field.metadata.get("pattern") and out.get("type") == "string":
+        out["pattern"] = f"^(?:{field.metadata['pattern']})$"
     if field.metadata.get("help"):
         out["description"] = field.metadata["help"]
     default = _default(field)

@@ -155,3 +155,13 @@ def test_every_numeric_setting_refuses_out_of_range_values(
 def test_numeric_settings_are_all_tested() -> None:
     found = set(_numeric_settings())
     assert {("tests", "timeout"), ("limits", "memory_mb"), ("limits", "processes")} <= found
+
+
+def test_a_date_as_yaml_writes_it_is_a_date_setting(tmp_path: Path) -> None:
+    from checks.environment.settings import EnvironmentSettings
+
+    (tmp_path / ".reprobot.yml").write_text("dependencies:\n  as_of: 2021-06-01\n")
+    assert load_config(tmp_path).settings(EnvironmentSettings).as_of == "2021-06-01"
+    (tmp_path / ".reprobot.yml").write_text("dependencies:\n  as_of: someday\n")
+    with pytest.raises(ConfigError, match=r"\.reprobot\.yml:2: `dependencies\.as_of` must be auto"):
+        load_config(tmp_path)
