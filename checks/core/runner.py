@@ -110,6 +110,9 @@ class _TailBuffer:
 
 
 _subreaper_set = False
+# Leaders of the commands running now, in any thread: never another run's leftovers.
+_running: set[int] = set()
+_running_lock = threading.Lock()
 
 
 def _become_subreaper() -> bool:
@@ -143,17 +146,20 @@ def _children_of(pid: int) -> set[int]:
 
 
 def _kill_leftovers(before: set[int]) -> int:
-    """Kill and reap every child of ours that this run left behind."""
+    """Kill and reap every child of ours that this run left behind (never the command
+    another thread is running at the same time)."""
     killed = 0
     for _ in range(50):
-        strays = _children_of(os.getpid()) - before
+        with _running_lock:  # no command starts while the strays are told apart
+            strays = _children_of(os.getpid()) - before - _running
+            for pid in strays:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         if not strays:
             break
         for pid in strays:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError, OSError):
                 os.waitpid(pid, 0)
             killed += 1
@@ -236,20 +242,22 @@ def _start(
     if as_nobody:
         kwargs.update(user=UNPRIVILEGED_UID, group=UNPRIVILEGED_GID, extra_groups=[])
     started = time.monotonic()
-    try:
-        proc = subprocess.Popen(  # the one place commands run
-            argv,
-            cwd=cwd,
-            env=environment,
-            stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            **kwargs,  # type: ignore[call-overload]
-        )
-    except OSError as exc:
-        reason = f"could not start {argv[0]}: {exc.strerror or exc}"
-        return RunOutcome(argv, None, "", reason, time.monotonic() - started, ran=False)
+    with _running_lock:  # started and named at once: no other thread takes it for a stray
+        try:
+            proc = subprocess.Popen(  # the one place commands run
+                argv,
+                cwd=cwd,
+                env=environment,
+                stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                **kwargs,  # type: ignore[call-overload]
+            )
+        except OSError as exc:
+            reason = f"could not start {argv[0]}: {exc.strerror or exc}"
+            return RunOutcome(argv, None, "", reason, time.monotonic() - started, ran=False)
+        _running.add(proc.pid)
     out, err = _TailBuffer(output_cap), _TailBuffer(output_cap)
     readers = [
         threading.Thread(target=out.feed, args=(proc.stdout,), daemon=True),
@@ -343,6 +351,8 @@ def run(
     if isinstance(started, RunOutcome):
         return started
     timed_out = _wait(started.proc, timeout)
+    with _running_lock:
+        _running.discard(started.proc.pid)
     killed = _kill_leftovers(before) if watch else 0
     return _collect(started, tuple(str(a) for a in args), timed_out=timed_out, killed=killed)
 
