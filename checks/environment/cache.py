@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,21 +129,59 @@ def _build_layer(shared: Path, layer: Path) -> None:
     os.symlink(_archive(shared), layer / ARCHIVE)
 
 
-def cache_layer(ctx: Context) -> CacheLayer:
-    """Fact provider: the uv cache of this run (a layer over the shared cache as root),
-    whose new wheels are fetched into the shared cache when the run is over."""
+@dataclass
+class _Mirroring:
+    """This run's layer, made on a thread while the clean room is copied."""
+
+    thread: threading.Thread | None = None
+    made: CacheLayer | None = None
+    failure: BaseException | None = None
+
+    def wait(self) -> CacheLayer | None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.made
+
+
+def start_cache_layer(ctx: Context) -> _Mirroring:
+    """Fact provider: the layer begun on a thread (as root), to be had from `cache_layer`.
+    Asked for before the clean room, so that the two are made at the same time."""
+    if not sandbox_owned():
+        return _Mirroring()
     shared = uv_cache_dir(ctx.fact(machine_settings))
-    ws = ctx.fact(workspace)
-    if not sandbox_owned() or ws.problem is not None:
-        return CacheLayer(shared, shared)
     layers = shared.parent / f"{shared.name}-layers"  # beside it: one filesystem for uv
     layers.mkdir(mode=0o755, exist_ok=True)
     layer = Path(tempfile.mkdtemp(prefix="run-", dir=layers))
     weakref.finalize(ctx, remove_tree, layer)  # also when a caller never closes ctx
     ctx.defer(lambda: remove_tree(layer))
-    _build_layer(shared, layer)
-    known = frozenset(e for e, _, _ in _wheel_entries(shared))
-    made = CacheLayer(layer, shared, True, known, frozenset(_theirs(shared / ARCHIVE)))
+    mirroring = _Mirroring()
+
+    def make() -> None:  # touches the cache only, never the context
+        try:
+            before = frozenset(_theirs(_archive(shared)))  # nothing of this run ran yet
+            _build_layer(shared, layer)
+            known = frozenset(e for e, _, _ in _wheel_entries(shared))
+            mirroring.made = CacheLayer(layer, shared, True, known, before)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the thread that waits
+            mirroring.failure = exc
+
+    thread = mirroring.thread = threading.Thread(target=make, daemon=True)
+    thread.start()
+    ctx.defer(thread.join)  # never remove the layer while it is being made
+    return mirroring
+
+
+def cache_layer(ctx: Context) -> CacheLayer:
+    """Fact provider: the uv cache of this run (a layer over the shared cache as root),
+    whose new wheels are fetched into the shared cache when the run is over."""
+    mirroring = ctx.fact(start_cache_layer)
+    shared = uv_cache_dir(ctx.fact(machine_settings))
+    ws = ctx.fact(workspace)
+    made = mirroring.wait()
+    if made is None or ws.problem is not None:
+        return CacheLayer(shared, shared)
     ctx.defer(lambda: _close(ctx, made))
     return made
 

@@ -24,8 +24,8 @@ from packaging.utils import canonicalize_name
 from checks.core.check import Context
 from checks.core.runner import RunOutcome
 from checks.core.sandbox import Workspace, sandbox_run, workspace
-from checks.environment.build import package_build
-from checks.environment.cache import sandbox_uv_env
+from checks.environment.build import wheel_build
+from checks.environment.cache import sandbox_uv_env, start_cache_layer
 from checks.environment.distributions import read_distributions, required_by
 from checks.environment.interpreter import ChosenPython, chosen_python
 from checks.environment.lock import lock_text
@@ -82,6 +82,7 @@ def _failed(found: Manifest, problem: str, requested: str | None = None) -> Fres
 def fresh_environment(ctx: Context) -> FreshEnvironment:
     """Fact provider: the repository's dependencies installed in a new venv."""
     found = ctx.fact(manifest)
+    ctx.fact(start_cache_layer)  # made while the clean room is copied
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return _failed(found, ws.problem)
@@ -207,7 +208,7 @@ def _install(
         args += ["-r", path]
     if project:
         # The wheel BLD001 built, so the backend runs once; from source if it did not build.
-        built = ctx.fact(package_build).installable
+        built = ctx.fact(wheel_build).installable
         target = str(built) if built is not None else str(ws.path)
         extras = ",".join(settings.extras)
         args.append(f"{target}[{extras}]" if extras else target)
@@ -228,4 +229,7 @@ def install_extra(
     uv = sandbox_uv(known) or uv_binary()
     args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
     args += [*uv_index_args(known), *requirements]
-    return sandbox_run(ctx, args, timeout=timeout, extra_env=sandbox_uv_env(ctx), venv=env.venv)
+    started = time.monotonic()
+    outcome = sandbox_run(ctx, args, timeout=timeout, extra_env=sandbox_uv_env(ctx), venv=env.venv)
+    ctx.timings["environment.install_extra"] = time.monotonic() - started
+    return outcome
