@@ -14,6 +14,7 @@ too. `REPROBOT_FIND_LINKS=<dir>` installs only from that directory of wheels and
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -93,7 +94,7 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     if python.path is None:
         return _failed(found, python.problem or "no Python interpreter", python.requested)
     venv = ws.area / "venv"
-    made = _make_venv(ctx, uv, python.path, venv)
+    made = _venv_while_building(ctx, uv, python.path, venv, found)
     if not made.ok:
         problem = f"uv could not create the environment: {made.tail(10)}"
         return _failed(found, problem, python.requested)
@@ -113,9 +114,38 @@ class _Steps:
     consistency: RunOutcome | None = None
 
 
-def _make_venv(ctx: Context, uv: str, python: Path, venv: Path) -> RunOutcome:
-    ws = ctx.fact(workspace)
+def _venv_while_building(
+    ctx: Context, uv: str, python: Path, venv: Path, found: Manifest
+) -> RunOutcome:
+    """`uv venv`, on a thread while the project's wheel builds when there is one to build."""
     env = sandbox_uv_env(ctx)
+    if not _installs_project(found):
+        return _make_venv(ctx, uv, python, venv, env)
+    made: list[RunOutcome] = []
+
+    def make() -> None:  # asks the context for no fact it has not got
+        try:
+            made.append(_make_venv(ctx, uv, python, venv, env))
+        except Exception as exc:  # noqa: BLE001 - told as the command's failure
+            made.append(RunOutcome((uv, "venv"), None, "", f"{type(exc).__name__}: {exc}", 0.0))
+
+    thread = threading.Thread(target=make, daemon=True)
+    thread.start()
+    try:
+        ctx.fact(wheel_build)
+    finally:
+        thread.join()
+    return made[0]
+
+
+def _installs_project(found: Manifest) -> bool:
+    return found.package and found.package_file is not None and not found.installs_project
+
+
+def _make_venv(
+    ctx: Context, uv: str, python: Path, venv: Path, env: Mapping[str, str]
+) -> RunOutcome:
+    ws = ctx.fact(workspace)
     started = time.monotonic()
     made = sandbox_run(
         ctx,
@@ -140,7 +170,7 @@ def _requirement_files(found: Manifest, ws: Workspace) -> list[str]:
 def _install_declared(ctx: Context, uv: str, python: Path, found: Manifest) -> _Steps:
     """Resolve and install what is declared (and the project), then `uv pip check` it."""
     requirements = _requirement_files(found, ctx.fact(workspace))
-    project = found.package and found.package_file is not None and not found.installs_project
+    project = _installs_project(found)
     if not (requirements or project):
         return _Steps(project)
     resolve = _install(ctx, uv=uv, python=python, requirements=requirements, project=project)
