@@ -104,7 +104,6 @@ class _Builds:
     sdist_outcome: RunOutcome | None = None
     sdist_source: Path | None = None
     started: float = 0.0
-    joined: PackageBuild | None = None
 
 
 def _builds(ctx: Context) -> _Builds:
