@@ -186,3 +186,20 @@ def test_bench_check_prints_the_ratio_per_repository(
     assert "TST002 pass" in row[4]
     payload = json.loads((sandbox_tmp / "c.json").read_text())
     assert payload["results"][0]["paired_ratio"] > 0
+
+
+def test_profile_check_lists_every_process_and_fact(
+    real_index: Path, sandbox_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import make_repo
+
+    monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
+    repo = make_repo(
+        sandbox_tmp,
+        {"requirements.txt": "six==1.16.0\n", "tests/test_a.py": "def test_a():\n    pass\n"},
+    )
+    output = run_benchmark("profile_check", "--warm", "0", str(repo))
+    assert output.startswith("whole check, in-process: ")
+    assert " -m pytest " in output and " pip install " in output  # the processes, in order
+    assert "checks.environment.fresh.fresh_environment" in output  # the facts
+    assert "TST002 pass" in output  # the checks

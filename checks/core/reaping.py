@@ -10,10 +10,14 @@ import contextlib
 import ctypes
 import os
 import signal
+import threading
 import time
 from collections.abc import Sequence
 
 _subreaper_set = False
+# Leaders of the commands running now, in any thread: never another run's leftovers.
+running: set[int] = set()
+running_lock = threading.Lock()
 
 
 def become_subreaper() -> bool:
@@ -47,17 +51,20 @@ def children_of(pid: int) -> set[int]:
 
 
 def kill_leftovers(before: set[int]) -> int:
-    """Kill and reap every child of ours that this run left behind."""
+    """Kill and reap every child of ours that this run left behind (never the command
+    another thread is running at the same time)."""
     killed = 0
     for _ in range(50):
-        strays = children_of(os.getpid()) - before
+        with running_lock:  # no command starts while the strays are told apart
+            strays = children_of(os.getpid()) - before - running
+            for pid in strays:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         if not strays:
             break
         for pid in strays:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError, OSError):
                 os.waitpid(pid, 0)
             killed += 1

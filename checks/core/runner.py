@@ -205,20 +205,22 @@ def _start(
     if as_nobody:
         kwargs.update(user=UNPRIVILEGED_UID, group=UNPRIVILEGED_GID, extra_groups=[])
     started = time.monotonic()
-    try:
-        proc = subprocess.Popen(  # the one place commands run
-            argv,
-            cwd=cwd,
-            env=environment,
-            stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            **kwargs,  # type: ignore[call-overload]
-        )
-    except OSError as exc:
-        reason = f"could not start {argv[0]}: {exc.strerror or exc}"
-        return RunOutcome(argv, None, "", reason, time.monotonic() - started, ran=False)
+    with reaping.running_lock:  # started and named at once: no other thread takes it for a stray
+        try:
+            proc = subprocess.Popen(  # the one place commands run
+                argv,
+                cwd=cwd,
+                env=environment,
+                stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                **kwargs,  # type: ignore[call-overload]
+            )
+        except OSError as exc:
+            reason = f"could not start {argv[0]}: {exc.strerror or exc}"
+            return RunOutcome(argv, None, "", reason, time.monotonic() - started, ran=False)
+        reaping.running.add(proc.pid)
     out, err = _TailBuffer(output_cap), _TailBuffer(output_cap)
     readers = [
         threading.Thread(target=out.feed, args=(proc.stdout,), daemon=True),
@@ -332,6 +334,8 @@ def run(
     if isinstance(started, RunOutcome):
         return started
     timed_out, stopped = _wait(started.proc, timeout, stop_when)
+    with reaping.running_lock:
+        reaping.running.discard(started.proc.pid)
     killed = reaping.kill_leftovers(before) if watch else 0
     if reap_user is not None and reap_user != os.geteuid():
         killed += reaping.kill_user(reap_user)

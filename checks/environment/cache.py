@@ -42,6 +42,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -148,13 +149,30 @@ def _build_layer(shared: Path, layer: Path) -> None:
     os.symlink(_archive(shared), layer / ARCHIVE)
 
 
-def cache_layer(ctx: Context) -> CacheLayer:
-    """Fact provider: the uv cache of this run (a layer over the shared cache as root),
-    whose new wheels are fetched into the shared cache when the run is over."""
+@dataclass
+class _Mirroring:
+    """This run's layer, made on a thread while the clean room is copied."""
+
+    running: BinaryIO | None = None  # the run's shared lock on the cache
+    thread: threading.Thread | None = None
+    made: CacheLayer | None = None
+    failure: BaseException | None = None
+
+    def wait(self) -> CacheLayer | None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.made
+
+
+def start_cache_layer(ctx: Context) -> _Mirroring:
+    """Fact provider: the layer begun on a thread (as root), to be had from `cache_layer`.
+    Asked for before the clean room, so that the two are made at the same time. The run's
+    shared lock on the cache is taken first and held until the run is over."""
+    if not sandbox_owned():
+        return _Mirroring()
     shared = uv_cache_dir(ctx.fact(machine_settings))
-    ws = ctx.fact(workspace)
-    if not sandbox_owned() or ws.problem is not None:
-        return CacheLayer(shared, shared)
     running = _run_lock(shared)  # before the layer: until the run is over
     weakref.finalize(ctx, running.close)  # also when a caller never closes ctx
     ctx.defer(running.close)
@@ -163,9 +181,32 @@ def cache_layer(ctx: Context) -> CacheLayer:
     layer = Path(tempfile.mkdtemp(prefix="run-", dir=layers))
     weakref.finalize(ctx, remove_tree, layer)
     ctx.defer(lambda: remove_tree(layer))
-    _build_layer(shared, layer)
-    known = frozenset(e for e, _, _ in _wheel_entries(shared))
-    made = CacheLayer(layer, shared, True, known)
+    mirroring = _Mirroring(running=running)
+
+    def make() -> None:  # touches the cache only, never the context
+        try:
+            _build_layer(shared, layer)
+            known = frozenset(e for e, _, _ in _wheel_entries(shared))
+            mirroring.made = CacheLayer(layer, shared, True, known)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the thread that waits
+            mirroring.failure = exc
+
+    thread = mirroring.thread = threading.Thread(target=make, daemon=True)
+    thread.start()
+    ctx.defer(thread.join)  # never remove the layer while it is being made
+    return mirroring
+
+
+def cache_layer(ctx: Context) -> CacheLayer:
+    """Fact provider: the uv cache of this run (a layer over the shared cache as root),
+    whose new wheels are fetched into the shared cache when the run is over."""
+    mirroring = ctx.fact(start_cache_layer)
+    shared = uv_cache_dir(ctx.fact(machine_settings))
+    ws = ctx.fact(workspace)
+    made = mirroring.wait()
+    if made is None or mirroring.running is None or ws.problem is not None:
+        return CacheLayer(shared, shared)
+    running = mirroring.running
     ctx.defer(lambda: _close(ctx, made, running))
     return made
 

@@ -14,6 +14,7 @@ too. `REPROBOT_FIND_LINKS=<dir>` installs only from that directory of wheels and
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,8 +25,8 @@ from packaging.utils import canonicalize_name
 from checks.core.check import Context
 from checks.core.runner import RunOutcome
 from checks.core.sandbox import Workspace, sandbox_run, workspace
-from checks.environment.build import package_build
-from checks.environment.cache import sandbox_uv_env
+from checks.environment.build import wheel_build
+from checks.environment.cache import sandbox_uv_env, start_cache_layer
 from checks.environment.distributions import read_distributions, required_by
 from checks.environment.interpreter import ChosenPython, chosen_python
 from checks.environment.lock import lock_text
@@ -91,6 +92,7 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     found = ctx.fact(manifest)
     if ctx.fact(machine_settings).offline:
         return _failed(found, OFFLINE)
+    ctx.fact(start_cache_layer)  # made while the clean room is copied
     ws = ctx.fact(workspace)
     if ws.problem is not None:
         return _failed(found, ws.problem)
@@ -101,7 +103,7 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     if python.path is None:
         return _failed(found, python.problem or "no Python interpreter", python.requested)
     venv = ws.area / "venv"
-    made = _make_venv(ctx, uv, python.path, venv)
+    made = _venv_while_building(ctx, uv, python.path, venv, found)
     if not made.ok:
         problem = f"uv could not create the environment: {made.tail(10)}"
         return _failed(found, problem, python.requested)
@@ -121,9 +123,38 @@ class _Steps:
     consistency: RunOutcome | None = None
 
 
-def _make_venv(ctx: Context, uv: str, python: Path, venv: Path) -> RunOutcome:
-    ws = ctx.fact(workspace)
+def _venv_while_building(
+    ctx: Context, uv: str, python: Path, venv: Path, found: Manifest
+) -> RunOutcome:
+    """`uv venv`, on a thread while the project's wheel builds when there is one to build."""
     env = sandbox_uv_env(ctx)
+    if not _installs_project(found):
+        return _make_venv(ctx, uv, python, venv, env)
+    made: list[RunOutcome] = []
+
+    def make() -> None:  # asks the context for no fact it has not got
+        try:
+            made.append(_make_venv(ctx, uv, python, venv, env))
+        except Exception as exc:  # noqa: BLE001 - told as the command's failure
+            made.append(RunOutcome((uv, "venv"), None, "", f"{type(exc).__name__}: {exc}", 0.0))
+
+    thread = threading.Thread(target=make, daemon=True)
+    thread.start()
+    try:
+        ctx.fact(wheel_build)
+    finally:
+        thread.join()
+    return made[0]
+
+
+def _installs_project(found: Manifest) -> bool:
+    return found.package and found.package_file is not None and not found.installs_project
+
+
+def _make_venv(
+    ctx: Context, uv: str, python: Path, venv: Path, env: Mapping[str, str]
+) -> RunOutcome:
+    ws = ctx.fact(workspace)
     started = time.monotonic()
     made = sandbox_run(
         ctx,
@@ -148,7 +179,7 @@ def _requirement_files(found: Manifest, ws: Workspace) -> list[str]:
 def _install_declared(ctx: Context, uv: str, python: Path, found: Manifest) -> _Steps:
     """Resolve and install what is declared (and the project), then `uv pip check` it."""
     requirements = _requirement_files(found, ctx.fact(workspace))
-    project = found.package and found.package_file is not None and not found.installs_project
+    project = _installs_project(found)
     if not (requirements or project):
         return _Steps(project)
     resolve = _install(ctx, uv=uv, python=python, requirements=requirements, project=project)
@@ -216,7 +247,7 @@ def _install(
         args += ["-r", path]
     if project:
         # The wheel BLD001 built, so the backend runs once; from source if it did not build.
-        built = ctx.fact(package_build).installable
+        built = ctx.fact(wheel_build).installable
         target = str(built) if built is not None else str(ws.path)
         extras = ",".join(settings.extras)
         args.append(f"{target}[{extras}]" if extras else target)
@@ -239,4 +270,9 @@ def install_extra(
     args = [uv, "pip", "install", "--no-config", "--python", str(env.python)]
     args += [*uv_index_args(known), *requirements]
     uv_env = sandbox_uv_env(ctx)
-    return retried(lambda: sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env, venv=env.venv))
+    started = time.monotonic()
+    outcome = retried(
+        lambda: sandbox_run(ctx, args, timeout=timeout, extra_env=uv_env, venv=env.venv)
+    )
+    ctx.timings["environment.install_extra"] = time.monotonic() - started
+    return outcome

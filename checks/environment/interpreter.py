@@ -24,12 +24,13 @@ def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None,
         text = configured.strip()
         spec = text if text[0] in "<>=!~" else f"=={text}.*" if text.count(".") < 2 else f"=={text}"
         try:
+            configured_here = bool(ctx.settings(EnvironmentSettings).python)
             where = (
-                "the reprobot configuration"
-                if ctx.settings(EnvironmentSettings).python
-                else ("the Python current at the commit date")
+                " in the reprobot configuration"
+                if configured_here
+                else (", the Python current at the commit date")
             )
-            return SpecifierSet(spec), f"Python {text}, {where}"
+            return SpecifierSet(spec), f"Python {text}{where}"
         except InvalidSpecifier:
             return None, None
     if found.python is not None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -156,3 +157,16 @@ def test_limits_below_the_hard_limit_stand(monkeypatch: pytest.MonkeyPatch) -> N
     if not words:
         pytest.skip("prlimit is not installed")
     assert "--nproc=67" in words
+
+
+def test_untrusted_commands_on_two_threads_do_not_take_each_other_for_leftovers() -> None:
+    ended: list[runner.RunOutcome] = []
+    first = threading.Thread(
+        target=lambda: ended.append(runner.run(("sleep", "0.5"), untrusted=True, timeout=30))
+    )
+    first.start()
+    time.sleep(0.1)  # the second command starts after the first and ends after it
+    second = runner.run(("sh", "-c", "sleep 1.5; echo done"), untrusted=True, timeout=30)
+    first.join()
+    assert ended[0].ok and ended[0].leftovers_killed == 0
+    assert second.ok and second.stdout.strip() == "done"
