@@ -27,7 +27,7 @@ from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
 from bot.github import GitHub
 from bot.inputs import ActionEnv, forget_token, read_environment
-from bot.publish import Publication, badge_url, page, plan_for, publish
+from bot.publish import Publication, badge_url, page, plan_for, publish, pull_comment, since
 from bot.reportfile import ReportFileError, load_pull, load_report
 from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
 from checks.core.model import CheckResult, Report, Status
@@ -142,6 +142,8 @@ def finish(
         badge_url=image,
         snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
         repository_url=page(runner),
+        history_url=publication.history_url if publication else None,
+        history_page=publication.history_page if publication else None,
     )
     if runner.summary_path is not None:
         try:
@@ -359,6 +361,7 @@ def _publish(env: ActionEnv, report_path: Path, pull_path: Path, out: TextIO) ->
             number=number,
             head_sha=event.head_sha,
             notices=notices,
+            base=event.default_branch,
         )
     finish(env, report, notices=notices + publication.notices, publication=publication, out=out)
     failed = any(n.kind in ("failed", "read-only") for n in publication.notices)
@@ -373,6 +376,7 @@ def _publish_verified(
     number: int,
     head_sha: str,
     notices: list[Notice],
+    base: str,
 ) -> Publication:
     done = Publication()
 
@@ -389,12 +393,8 @@ def _publish_verified(
                 )
             )
             return
-        body = bodies.comment_body(
-            report, run_url=env.runner.run_url, repository_url=page(env.runner)
-        )
-        written = client.upsert_comment(number, body, bodies.COMMENT_MARKER)
-        done.comment_id = written.number
-        done.steps.append(bodies.Step("comment", written.action, written.number, written.url))
+        delta = since(done, client, report, env.inputs, branch=base, green=False)
+        pull_comment(done, client, report, number, runner=env.runner, delta=delta)
 
     done.attempt(f"comment on pull request #{number}", comment)
     return done

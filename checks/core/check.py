@@ -51,6 +51,7 @@ class Context:
         self._facts: dict[Callable[..., Any], Any] = dict(facts or {})
         self._closing: list[Callable[[], None]] = []
         self.timings: dict[str, float] = {}
+        self.environment: dict[str, Any] = {}  # the report's `environment`: what got installed
 
     def defer(self, undo: Callable[[], None]) -> None:
         """Run `undo` when the run is over (last deferred first), whatever happened."""

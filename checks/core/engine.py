@@ -125,4 +125,5 @@ def check_repository(
         duration_s=time.monotonic() - started,
         timings=dict(ctx.timings),
         isolation=isolation(ctx),
+        environment=dict(ctx.environment),
     )
