@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from bot import badge as badges
 from bot import bodies, history
@@ -283,7 +284,8 @@ def _publish_branch(
         done.history_url = badges.raw_url(
             runner.server_url, runner.repository, inputs.badge_branch, picture
         )
-        done.history_page = f"{runner.repository_url}/tree/{inputs.badge_branch}/{where}"
+        tree = quote(f"{inputs.badge_branch}/{where}", safe="/")
+        done.history_page = f"{runner.repository_url}/tree/{tree}"
         done.steps.append(Step("history", f"{kept.runs} runs kept"))
 
     def fix_pr() -> None:
