@@ -290,13 +290,13 @@ class GitHub:
         for attempt in range(2):
             existing = self._get_file(path, branch)
             old = existing.decoded_content if existing is not None else None
-            if old == (content := plain.new_text(content, old)).encode("utf-8"):
+            if old == (text := plain.new_text(content, old)).encode("utf-8"):
                 return "unchanged"
             try:
                 if existing is None:
-                    self._repo.create_file(path, message, content, branch=branch)
+                    self._repo.create_file(path, message, text, branch=branch)
                     return "created"
-                self._repo.update_file(path, message, content, existing.sha, branch=branch)
+                self._repo.update_file(path, message, text, existing.sha, branch=branch)
                 return "updated"
             except GithubException as exc:
                 # 409: the blob sha went stale; 422: created meanwhile. Read again, once.

@@ -226,3 +226,39 @@ def test_the_tracking_issue_names_the_distributions_that_moved_since_the_last_gr
     stored = badge_file(server, f"{FOLDER}/{last['file']}")
     assert stored is not None
     assert json.loads(stored)["environment"]["installed"]["numpy"] == "2.1.3"
+
+
+def test_a_concurrent_runs_line_in_the_index_survives_the_conflict(server: GitHubServer) -> None:
+    """The index is written from the text it has when written: when another run's write
+    lands between our read and our write (a real 409), our line is merged into theirs."""
+    gh = GitHub(server.url, "test-token", REPO, FAST)
+    path = f"{FOLDER}/{history.INDEX}"
+    theirs = {
+        "file": "20261130T000000Z-1111111.json",
+        "time": "2026-11-30T00:00:00Z",
+        "sha": "1" * 40,
+        "event": "push",
+        "status": "pass",
+        "score": {"passed": 1, "failed": 0, "warned": 0, "total": 1},
+        "questions": {"citable": "pass"},
+        "run": "",
+    }
+    mine = {**theirs, "file": "20261201T000000Z-2222222.json", "sha": "2" * 40}
+    empty = {path: history.index_text([], "main")}
+    server.add_commit(REPO, BADGES, empty, create_branch_from="main")
+    seen: list[int] = []
+
+    def update(old: str | None) -> str:
+        runs = history.runs_of(old)
+        seen.append(len(runs))
+        if len(seen) == 1:  # another run writes the index meanwhile
+            server.add_commit(REPO, BADGES, {path: history.index_text([theirs], "main")})
+        return history.index_text(history.add_run(runs, mine)[0], "main")
+
+    written = gh.publish_badge(branch=BADGES, base="main", path=path, content=update, message="m")
+    assert written.action == "updated"
+    assert seen == [0, 1]
+    assert [r["file"] for r in kept_runs(server)] == [theirs["file"], mine["file"]]
+    assert [c.path for c in server.calls("PUT", r"/contents/")] == [
+        f"/repos/{REPO}/contents/{path}"
+    ] * 2
