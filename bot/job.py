@@ -77,6 +77,7 @@ def finish(
         badge_url=image,
         snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
         repository_url=page(runner),
+        delta=publication.delta if publication else None,
         history_url=publication.history_url if publication else None,
         history_page=publication.history_page if publication else None,
     )

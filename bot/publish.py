@@ -81,6 +81,7 @@ class Publication:
     issue_number: int | None = None
     badge_written: bool = False
     read_only: bool = False
+    delta: Delta | None = None  # what changed since an earlier run (for the job summary)
     history_url: str | None = None  # the history picture on the badge branch
     history_page: str | None = None  # the folder of the history there
 
@@ -163,7 +164,10 @@ def since(
         return None
     earlier, against = found[0], "green" if green else "base"
     when = str(earlier.entry["time"])
-    return compare(earlier.report, report.to_dict(), against=against, branch=branch, time=when)
+    done.delta = compare(
+        earlier.report, report.to_dict(), against=against, branch=branch, time=when
+    )
+    return done.delta
 
 
 def pull_comment(

@@ -97,6 +97,7 @@ def test_a_pull_requests_comment_says_what_changed_since_the_base_branchs_last_r
     assert f"**Since the last report of `main`** (`{kept['sha'][:7]}`, {day}):" in comment
     assert "- ✅ `CIT001` fixed" in comment
     assert "newly failing" not in comment
+    assert "- ✅ `CIT001` fixed" in pull.summary  # the job summary says it too
     assert len(kept_runs(server)) == 1  # a pull request's run is not kept
 
 
@@ -139,6 +140,7 @@ def test_a_scheduled_run_after_a_check_started_failing_says_what_changed_in_the_
     assert f"**Since the last green run of `main`** (`{last_green['sha'][:7]}`," in body
     assert "- ❌ `CIT001` newly failing: " in body
     assert body.index("newly failing") < body.index("| | Question | Answer |")
+    assert "**Since the last green run of `main`**" in weekly.summary
     picture = badge_file(server, f"{FOLDER}/{history.PICTURE}")
     assert picture is not None
     assert len(ET.fromstring(picture).findall("{http://www.w3.org/2000/svg}circle")) == 3
