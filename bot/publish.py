@@ -148,21 +148,22 @@ def since(
     done: Publication, client: GitHub, report: Report, inputs: Inputs, *, branch: str, green: bool
 ) -> Delta | None:
     """What changed since the last run of `branch` kept on the badge branch (the last green
-    one with `green`); None when there is no badge branch or no such run."""
-    found: list[history.Earlier | None] = []
-    if not inputs.badge_branch or not branch:
+    one with `green`); None when there is no badge branch or no such run. Not reading it
+    is a notice only: the comparison is left out, nothing else."""
+    if not inputs.badge_branch or not branch or done.read_only:
         return None
     where = history.folder(branch, inputs.path)
-
-    def read() -> None:
-        found.append(
-            history.earlier(client, badge_branch=inputs.badge_branch, where=where, green=green)
+    try:
+        earlier = history.earlier(
+            client, badge_branch=inputs.badge_branch, where=where, green=green
         )
-
-    done.attempt("read the history", read)
-    if not found or found[0] is None:
+    except GitHubError as exc:
+        detail = f"{exc}; the comparison with an earlier run is left out"
+        done.notices.append(Notice("history", detail, level="notice"))
         return None
-    earlier, against = found[0], "green" if green else "base"
+    if earlier is None:
+        return None
+    against = "green" if green else "base"
     when = str(earlier.entry["time"])
     done.delta = compare(
         earlier.report, report.to_dict(), against=against, branch=branch, time=when

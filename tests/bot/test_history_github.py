@@ -117,6 +117,13 @@ def test_a_fork_reports_comment_published_by_workflow_run_has_the_delta_too(
     (comment,) = sticky_comments(server)
     assert "**Since the last report of `main`**" in comment
     assert "- ✅ `CIT001` fixed" in comment
+    # the history unreadable: the comment without the comparison, and still a success
+    server.inject("GET", r"/contents/history/main/index\.json$", 500, times=10)
+    again = harness.run("workflow_run", workflow_run_event(PR_HEAD), argv=argv)
+    assert again.code == 0, again.summary
+    assert "the comparison with an earlier run is left out" in again.summary
+    (comment,) = sticky_comments(server)
+    assert "**Since" not in comment and "CIT001" in comment
 
 
 def test_a_scheduled_run_after_a_check_started_failing_says_what_changed_in_the_issue(
