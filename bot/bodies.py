@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import markdown
 from bot.badge import is_endpoint
+from bot.delta import Delta
 from bot.markdown import Safe
 from bot.render import render_markdown, render_template, report_values
 from bot.truncate import COMMENT_CAP, cut_markdown
@@ -57,8 +58,10 @@ class Step:
     url: str | None = None
 
 
-def _values(report: Report, repository_url: str | None = None) -> dict[str, Any]:
-    return report_values(report, repository_url=repository_url)
+def _values(
+    report: Report, repository_url: str | None = None, delta: Delta | None = None
+) -> dict[str, Any]:
+    return report_values(report, repository_url=repository_url, delta=delta)
 
 
 def _fit(body: str, run_url: str | None) -> str:
@@ -67,8 +70,14 @@ def _fit(body: str, run_url: str | None) -> str:
     return text
 
 
-def comment_body(report: Report, *, run_url: str | None, repository_url: str | None = None) -> str:
-    values = _values(report, repository_url)
+def comment_body(
+    report: Report,
+    *,
+    run_url: str | None,
+    repository_url: str | None = None,
+    delta: Delta | None = None,
+) -> str:
+    values = _values(report, repository_url, delta)
     return _fit(render_template("comment.md.j2", marker=Safe(COMMENT_MARKER), **values), run_url)
 
 
@@ -78,9 +87,14 @@ def issue_title(report: Report, branch: str) -> str:
 
 
 def issue_body(
-    report: Report, *, branch: str, run_url: str | None, repository_url: str | None = None
+    report: Report,
+    *,
+    branch: str,
+    run_url: str | None,
+    repository_url: str | None = None,
+    delta: Delta | None = None,
 ) -> str:
-    values = _values(report, repository_url)
+    values = _values(report, repository_url, delta)
     body = render_template("issue.md.j2", marker=Safe(ISSUE_MARKER), branch=branch, **values)
     return _fit(body, run_url)
 
@@ -136,9 +150,12 @@ def summary(
     badge_url: str | None = None,
     snippet: str = "",
     repository_url: str | None = None,
+    delta: Delta | None = None,
+    history_url: str | None = None,
+    history_page: str | None = None,
 ) -> str:
     values: Mapping[str, Any] = (
-        _values(report, repository_url) if report is not None else {"report": None}
+        _values(report, repository_url, delta) if report is not None else {"report": None}
     )
     return render_template(
         "summary.md.j2",
@@ -149,6 +166,8 @@ def summary(
         # (a pull request's, say) would show that run's result in a README for ever
         badge_url=badge_url if is_endpoint(badge_url) else None,
         snippet=snippet,
+        history_url=history_url,  # the history picture on the badge branch
+        history_page=history_page,  # its folder there (the runs' reports and index.json)
     )
 
 

@@ -32,6 +32,7 @@ class Event:
     pull_number: int | None = None
     head_sha: str = ""  # the pull request's head, or the workflow_run's head
     head_repository: str | None = None  # None when the fork was deleted
+    base_branch: str = ""  # the pull request's base branch, when the payload names it
     fork: bool = False
     run_event: str = ""  # workflow_run: the event of the run that finished
     run_id: int | None = None
@@ -120,6 +121,7 @@ def _parse(name: str, data: Any, ref: str) -> Event:
             pull_number=number,
             head_sha=_text(pull, "head", "sha"),
             head_repository=head_name,
+            base_branch=_optional(pull, "base", "ref"),
             fork=head_name is None or head_name.lower() != repository.lower(),
         )
     if name == "workflow_run":

@@ -23,25 +23,12 @@ from github.IssueComment import IssueComment
 from github.NamedUser import NamedUser
 from github.Organization import Organization
 
-from bot.apierrors import (
-    GitHubError,
-    RetrySettings,
-    Written,
-    api_action,
-    header,
-    is_transient,
-    kind_of,
-    message_of,
-    wait_seconds,
-)
+from bot import apiplain as plain
+from bot.apierrors import GitHubError, RetrySettings, Written, api_action, message_of
 
 __all__ = ["GitHub", "GitHubError", "Written"]
 
 T = TypeVar("T")
-
-
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
-USER_AGENT = "reprobot"
 
 
 class _Retry(GithubRetry):
@@ -63,14 +50,6 @@ class _Retry(GithubRetry):
         return float(min(super().get_backoff_time(), self.max_wait))
 
 
-def _message(exc: GithubException) -> str:
-    return message_of(exc.status, exc.data)
-
-
-def _first_line(text: str | None) -> str:
-    return (text or "").lstrip().split("\n", 1)[0].strip()
-
-
 class GitHub:
     def __init__(
         self,
@@ -90,7 +69,7 @@ class GitHub:
             secondary_rate_wait=min(settings.secondary_wait, settings.max_wait),
             max_rate_limit_wait=settings.max_wait,
             status_forcelist=[429, *range(500, 600)],
-            allowed_methods=IDEMPOTENT_METHODS,
+            allowed_methods=plain.IDEMPOTENT_METHODS,
             raise_on_status=False,
         )
         self._github = Github(
@@ -99,7 +78,7 @@ class GitHub:
             retry=policy,
             per_page=100,
             timeout=30,
-            user_agent=USER_AGENT,
+            user_agent=plain.USER_AGENT,
             seconds_between_requests=settings.pause / 4,
             seconds_between_writes=settings.pause,
             lazy=True,
@@ -113,23 +92,18 @@ class GitHub:
         if isinstance(exc, GitHubError):
             return exc
         if isinstance(exc, GithubException):
-            message = _message(exc)
-            kind = kind_of(exc.status, message)
-            needed = header(exc.headers, "x-accepted-github-permissions")
-            if kind == "read-only" and needed:
-                message = f"{message}; the token needs {needed}"
-            return GitHubError(action, kind, message, exc.status)
+            return plain.error_of(action, exc.status, exc.data, exc.headers)
         return GitHubError(action, "network", f"{type(exc).__name__}: {exc}")
 
     def _transient(self, exc: Exception) -> bool:
         if isinstance(exc, GithubException):
-            return is_transient(exc.status, _message(exc), exc.headers)
+            return plain.is_transient(exc.status, message_of(exc.status, exc.data), exc.headers)
         return isinstance(exc, (requests.ConnectionError, requests.Timeout))
 
     def _wait(self, exc: Exception, attempt: int) -> float:
         if isinstance(exc, GithubException):
-            return wait_seconds(exc.status, exc.headers, attempt, self.settings)
-        return wait_seconds(None, None, attempt, self.settings)
+            return plain.wait_seconds(exc.status, exc.headers, attempt, self.settings)
+        return plain.wait_seconds(None, None, attempt, self.settings)
 
     def _create(self, create: Callable[[], T], find: Callable[[], T | None]) -> T:
         """POST once; after a transient failure look again before posting again."""
@@ -206,7 +180,7 @@ class GitHub:
             return [
                 c
                 for c in issue.get_comments()
-                if _first_line(c.body) == marker and self._mine(c.user)
+                if plain.first_line(c.body) == marker and self._mine(c.user)
             ]
 
         found = find()
@@ -248,7 +222,7 @@ class GitHub:
         mine = [
             i
             for i in listed
-            if i.pull_request is None and _first_line(i.body) == marker and self._mine(i.user)
+            if i.pull_request is None and plain.first_line(i.body) == marker and self._mine(i.user)
         ]
         return sorted(mine, key=lambda i: (i.state != "open", -i.number))
 
@@ -287,13 +261,9 @@ class GitHub:
                 lambda: self._repo.create_issue(title, body=body, labels=[label]), find_open
             )
             return Written("created", created.number, created.html_url)
-        changes: dict[str, Any] = {}
-        if current.state != "open":
-            changes.update(state="open", state_reason="reopened")
-        if current.body != body:
-            changes["body"] = body
-        if current.title != title:
-            changes["title"] = title
+        changes = plain.issue_changes(
+            current.state, current.title, current.body, new_title=title, new_body=body
+        )
         if not changes:
             return Written("unchanged", current.number, current.html_url)
         current.edit(**changes)
@@ -334,17 +304,18 @@ class GitHub:
             if exc.status != 422:  # 422: created meanwhile
                 raise
 
-    def _put_file(self, branch: str, path: str, content: str, message: str) -> str:
+    def _put_file(self, branch: str, path: str, content: plain.Content, message: str) -> str:
         """Create or update one file; `unchanged` when it already holds `content`."""
         for attempt in range(2):
             existing = self._get_file(path, branch)
-            if existing is not None and existing.decoded_content == content.encode("utf-8"):
+            old = existing.decoded_content if existing is not None else None
+            if old == (text := plain.new_text(content, old)).encode("utf-8"):
                 return "unchanged"
             try:
                 if existing is None:
-                    self._repo.create_file(path, message, content, branch=branch)
+                    self._repo.create_file(path, message, text, branch=branch)
                     return "created"
-                self._repo.update_file(path, message, content, existing.sha, branch=branch)
+                self._repo.update_file(path, message, text, existing.sha, branch=branch)
                 return "updated"
             except GithubException as exc:
                 # 409: the blob sha went stale; 422: created meanwhile. Read again, once.
@@ -354,10 +325,26 @@ class GitHub:
 
     @api_action("write {path} on {branch}")
     def publish_badge(
-        self, *, branch: str, base: str, path: str, content: str, message: str
+        self, *, branch: str, base: str, path: str, content: plain.Content, message: str
     ) -> Written:
+        """Write one file on `branch`; `content` may make the text from the file's text now
+        (read again when a concurrent write made the blob sha stale)."""
         self._ensure_branch(branch, base)
         return Written(self._put_file(branch, path, content, message))
+
+    @api_action("read {path} on {branch}")
+    def read_file(self, *, branch: str, path: str) -> str | None:
+        """The text of `path` on `branch`; None when the branch or the file is missing."""
+        found = self._get_file(path, branch)
+        return None if found is None else found.decoded_content.decode("utf-8", "replace")
+
+    @api_action("delete {path} on {branch}")
+    def delete_file(self, *, branch: str, path: str, message: str) -> Written:
+        found = self._get_file(path, branch)
+        if found is None:
+            return Written("none")
+        self._repo.delete_file(path, message, found.sha, branch=branch)
+        return Written("deleted")
 
     # -- fix pull request ----------------------------------------------------------------
 
@@ -389,7 +376,10 @@ class GitHub:
                     find,
                 )
             except GithubException as exc:
-                if exc.status == 422 and "no commits between" in _message(exc).lower():
+                if (
+                    exc.status == 422
+                    and "no commits between" in message_of(exc.status, exc.data).lower()
+                ):
                     return Written("none")
                 raise
             return Written("created", pull.number, pull.html_url)

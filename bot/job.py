@@ -11,28 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TextIO
 
 from bot import badge as badges
-from bot import bodies, markdown, render, sarif, secrets, workflow
+from bot import bodies, markdown, render, secrets, workflow
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
 from bot.github import GitHub
 from bot.inconclusive import inconclusive
 from bot.inputs import ActionEnv, forget_token, read_environment
-from bot.publish import Publication, badge_url, page, plan_for, publish
+from bot.outfiles import REPORT_DIR, report_file, write_report, write_sarif  # noqa: F401
+from bot.publish import Publication, badge_url, page, plan_for, publish, pull_comment, since
 from bot.reportfile import ReportFileError, load_pull, load_report
 from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
 from checks.core.model import CheckResult, Report, Status
-
-REPORT_DIR = ".reprobot"
 
 
 def say(text: str) -> None:
@@ -49,67 +45,6 @@ def start(environ: MutableMapping[str, str], out: TextIO) -> ActionEnv:
         workflow.emit([workflow.mask(env.token)], out)
     forget_token(environ)
     return env
-
-
-def report_file(env: ActionEnv) -> Path:
-    name = badges.badge_file(env.inputs.path).replace("reprobot", "report", 1)
-    return env.runner.workspace / REPORT_DIR / name
-
-
-def _write_inside(target: Path, text: str) -> None:
-    """Write `target` without following a link: the workspace holds the repository under
-    test, whose `.reprobot` may be a link (or a FIFO) planted to make us write elsewhere."""
-    folder = target.parent
-    if folder.is_symlink():
-        raise OSError(f"{folder} is a symbolic link; links out of the repository are not followed")
-    folder.mkdir(parents=True, exist_ok=True)
-    if not stat.S_ISDIR(os.lstat(folder).st_mode):
-        raise OSError(f"{folder} is not a directory")
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(target, flags, 0o644)
-    except OSError as exc:
-        raise OSError(
-            f"{target} cannot be written ({exc.strerror or exc}): a link or not a regular file"
-        ) from None
-    with os.fdopen(fd, "wb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(f"{target} is not a regular file")
-        handle.truncate(0)
-        handle.write(text.encode("utf-8", "replace"))
-
-
-def write_report(env: ActionEnv, report: Report, notices: list[Notice] | None = None) -> str:
-    """Write report.json under the workspace (owned like the workspace, so later steps of
-    the job, which run as the runner's user, can replace it); a temp folder if that fails
-    (then a notice in `notices` says where it went). Returns the path for the
-    `report_path` output, relative to the workspace if inside."""
-    target = report_file(env)
-    text = render.to_json(report)
-    try:
-        _write_inside(target, text)
-        owner = env.runner.workspace.stat()
-        if hasattr(os, "geteuid") and os.geteuid() == 0 and owner.st_uid != 0:
-            for path in (target.parent, target):
-                os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
-        return str(target.relative_to(env.runner.workspace))
-    except OSError as exc:
-        fallback = Path(tempfile.mkdtemp(prefix="reprobot-")) / "report.json"
-        fallback.write_bytes(text.encode("utf-8", "replace"))
-        if notices is not None:
-            notices.append(Notice("invalid-input", f"{exc}; the report is at {fallback}"))
-        return str(fallback)
-
-
-def write_sarif(env: ActionEnv, report: Report, notices: list[Notice]) -> None:
-    """The `sarif` input's file (never an empty one: that would close every alert)."""
-    top, inputs = env.runner.workspace, env.inputs
-    try:
-        if any(p.is_symlink() for p in (top / inputs.sarif).parents if top in p.parents):
-            raise OSError(f"{inputs.sarif}: a folder on the way is a link; links are not followed")
-        _write_inside(top / inputs.sarif, sarif.to_text(report, prefix=inputs.path, root=top))
-    except OSError as exc:
-        notices.append(Notice("invalid-input", f"{exc}; no SARIF file was written"))
 
 
 def finish(
@@ -142,6 +77,9 @@ def finish(
         badge_url=image,
         snippet=badges.readme_snippet(image, runner.workflow_url) if image else "",
         repository_url=page(runner),
+        delta=publication.delta if publication else None,
+        history_url=publication.history_url if publication else None,
+        history_page=publication.history_page if publication else None,
     )
     if runner.summary_path is not None:
         try:
@@ -359,6 +297,7 @@ def _publish(env: ActionEnv, report_path: Path, pull_path: Path, out: TextIO) ->
             number=number,
             head_sha=event.head_sha,
             notices=notices,
+            base=event.default_branch,
         )
     finish(env, report, notices=notices + publication.notices, publication=publication, out=out)
     failed = any(n.kind in ("failed", "read-only") for n in publication.notices)
@@ -373,6 +312,7 @@ def _publish_verified(
     number: int,
     head_sha: str,
     notices: list[Notice],
+    base: str,
 ) -> Publication:
     done = Publication()
 
@@ -389,12 +329,8 @@ def _publish_verified(
                 )
             )
             return
-        body = bodies.comment_body(
-            report, run_url=env.runner.run_url, repository_url=page(env.runner)
-        )
-        written = client.upsert_comment(number, body, bodies.COMMENT_MARKER)
-        done.comment_id = written.number
-        done.steps.append(bodies.Step("comment", written.action, written.number, written.url))
+        delta = since(done, client, report, env.inputs, branch=base, green=False)
+        pull_comment(done, client, report, number, runner=env.runner, delta=delta)
 
     done.attempt(f"comment on pull request #{number}", comment)
     return done

@@ -3,7 +3,11 @@
 - pull_request (same repository): the sticky comment and a commit status on the head sha.
 - pull_request from a fork: nothing (the token is read-only); the job summary says why.
 - push to the default branch, schedule, workflow_dispatch on it: the tracking issue, the
-  badge file, and on request the fix pull request. Other branches: none of these.
+  badge file, the run kept in the history on the badge branch, and on request the fix pull
+  request. Other branches: none of these.
+
+With a badge branch, the comment says what changed since the base branch's last kept run,
+and the tracking issue what changed since the default branch's last green one.
 
 Every step is attempted on its own: a failure is recorded as a notice and the next step
 still runs. Once GitHub says the token is read-only, no further write is tried.
@@ -13,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from bot import badge as badges
-from bot import bodies
+from bot import bodies, history
 from bot.bodies import Notice, Step
+from bot.delta import Delta, compare
 from bot.event import BRANCH_EVENTS, PULL_EVENTS, Event
 from bot.exitcode import is_failing
 from bot.github import GitHub, GitHubError
@@ -37,6 +43,7 @@ def page(runner: RunnerEnv) -> str | None:
 class Plan:
     pull: int | None = None  # the sticky comment goes on this pull request
     status_sha: str = ""
+    base: str = ""  # the pull request's base branch
     branch_run: bool = False  # a run for a branch: the default branch gets issue and badge
     notices: tuple[Notice, ...] = ()
 
@@ -60,7 +67,8 @@ def plan_for(event: Event, inputs: Inputs, *, repository: str, has_token: bool) 
     if not has_token:
         return Plan(notices=(Notice("no-token"),))
     if wants_pull:
-        return Plan(pull=event.pull_number, status_sha=event.head_sha)
+        base = event.base_branch or event.default_branch
+        return Plan(pull=event.pull_number, status_sha=event.head_sha, base=base)
     return Plan(branch_run=True)
 
 
@@ -74,6 +82,9 @@ class Publication:
     issue_number: int | None = None
     badge_written: bool = False
     read_only: bool = False
+    delta: Delta | None = None  # what changed since an earlier run (for the job summary)
+    history_url: str | None = None  # the history picture on the badge branch
+    history_page: str | None = None  # the folder of the history there
 
     def attempt(self, what: str, work: Callable[[], None]) -> None:
         if self.read_only:
@@ -114,7 +125,15 @@ def publish(
     # checks are advisory for the exit code, but the issue still tracks their failures
     failing = is_failing(report, "fail" if inputs.fail_on == "error" else inputs.fail_on)
     if plan.pull is not None:
-        _publish_pull(done, client=client, report=report, plan=plan, runner=runner, failing=failing)
+        _publish_pull(
+            done,
+            client=client,
+            report=report,
+            plan=plan,
+            inputs=inputs,
+            runner=runner,
+            failing=failing,
+        )
     if plan.branch_run:
         _publish_branch(
             done,
@@ -128,23 +147,67 @@ def publish(
     return done
 
 
+def since(
+    done: Publication, client: GitHub, report: Report, inputs: Inputs, *, branch: str, green: bool
+) -> Delta | None:
+    """What changed since the last run of `branch` kept on the badge branch (the last green
+    one with `green`); None when there is no badge branch or no such run. Not reading it
+    is a notice only: the comparison is left out, nothing else."""
+    if not inputs.badge_branch or not branch or done.read_only:
+        return None
+    where = history.folder(branch, inputs.path)
+    try:
+        earlier = history.earlier(
+            client, badge_branch=inputs.badge_branch, where=where, green=green
+        )
+    except GitHubError as exc:
+        detail = f"{exc}; the comparison with an earlier run is left out"
+        done.notices.append(Notice("history", detail, level="notice"))
+        return None
+    if earlier is None:
+        return None
+    against = "green" if green else "base"
+    when = str(earlier.entry["time"])
+    done.delta = compare(
+        earlier.report, report.to_dict(), against=against, branch=branch, time=when
+    )
+    return done.delta
+
+
+def pull_comment(
+    done: Publication,
+    client: GitHub,
+    report: Report,
+    number: int,
+    *,
+    runner: RunnerEnv,
+    delta: Delta | None,
+) -> None:
+    """The sticky comment on pull request `number`."""
+    body = bodies.comment_body(
+        report, run_url=runner.run_url, repository_url=page(runner), delta=delta
+    )
+    written = client.upsert_comment(number, body, bodies.COMMENT_MARKER)
+    done.comment_id = written.number
+    done.steps.append(Step("comment", written.action, written.number, written.url))
+
+
 def _publish_pull(
     done: Publication,
     *,
     client: GitHub,
     report: Report,
     plan: Plan,
+    inputs: Inputs,
     runner: RunnerEnv,
     failing: bool,
 ) -> None:
     number = plan.pull
     assert number is not None
+    delta = since(done, client, report, inputs, branch=plan.base, green=False)
 
     def comment() -> None:
-        body = bodies.comment_body(report, run_url=runner.run_url, repository_url=page(runner))
-        written = client.upsert_comment(number, body, bodies.COMMENT_MARKER)
-        done.comment_id = written.number
-        done.steps.append(Step("comment", written.action, written.number, written.url))
+        pull_comment(done, client, report, number, runner=runner, delta=delta)
 
     def status() -> None:
         state = "failure" if failing else "error" if inconclusive(report) else "success"
@@ -180,7 +243,8 @@ def _publish_branch(
             done.notices.append(Notice("failed", str(exc)))
             return
     if event.name != "schedule" and event.branch != default:
-        return  # only the default branch has a tracking issue and a badge
+        return  # only the default branch has a tracking issue, a badge and a history
+    changed = since(done, client, report, inputs, branch=default, green=True)
 
     def issue() -> None:
         written = client.upsert_issue(
@@ -188,7 +252,11 @@ def _publish_branch(
             label=bodies.ISSUE_LABEL,
             title=bodies.issue_title(report, default),
             body=bodies.issue_body(
-                report, branch=default, run_url=runner.run_url, repository_url=page(runner)
+                report,
+                branch=default,
+                run_url=runner.run_url,
+                repository_url=page(runner),
+                delta=changed,
             ),
             failing=failing,
             closing_comment=bodies.issue_closed_comment(report, run_url=runner.run_url),
@@ -207,6 +275,26 @@ def _publish_branch(
         )
         done.badge_written = True
         done.steps.append(Step("badge", written.action))
+
+    def keep() -> None:
+        where = history.folder(default, inputs.path)
+        kept = history.record(
+            client,
+            report,
+            badge_branch=inputs.badge_branch,
+            base=default,
+            where=where,
+            branch=default,
+            event=event.name,
+            run_url=runner.run_url,
+        )
+        picture = f"{where}/{history.PICTURE}"
+        done.history_url = badges.raw_url(
+            runner.server_url, runner.repository, inputs.badge_branch, picture
+        )
+        tree = quote(f"{inputs.badge_branch}/{where}", safe="/")
+        done.history_page = f"{runner.repository_url}/tree/{tree}"
+        done.steps.append(Step("history", f"{kept.runs} runs kept"))
 
     def fix_pr() -> None:
         title, body, files = bodies.fix_pr_text(report, default)
@@ -230,6 +318,7 @@ def _publish_branch(
             done.attempt("update the tracking issue", issue)
         if inputs.badge_branch:
             done.attempt("publish the badge", badge)
+            done.attempt("keep the run in the history", keep)
     if inputs.fix_pr:
         done.attempt("open the fix pull request", fix_pr)
 

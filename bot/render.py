@@ -92,10 +92,15 @@ def explanations() -> dict[str, Safe]:
 
 
 def report_values(
-    report: Report, *, run_url: str | None = None, repository_url: str | None = None
+    report: Report,
+    *,
+    run_url: str | None = None,
+    repository_url: str | None = None,
+    delta: Any = None,
 ) -> dict[str, Any]:
     """What the report templates see. `repository_url` (the repository's page) lets findings
-    link to their files at the checked commit; nothing else in a body is a link but the run."""
+    link to their files at the checked commit; nothing else in a body is a link but the run.
+    `delta` (a `bot.delta.Delta`) is what changed since an earlier report."""
     data = report.to_dict()
     checks = data["checks"]
     return {
@@ -109,6 +114,7 @@ def report_values(
         "explanations": explanations(),
         "run_url": run_url,
         "files_url": markdown.blob_url(repository_url, report.commit),
+        "delta": delta,
     }
 
 

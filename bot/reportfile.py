@@ -112,6 +112,7 @@ def load_report(path: Path) -> Report:
         duration_s=float(data["duration_s"]),
         timings={k: float(v) for k, v in data["timings"].items()},
         isolation=str(data.get("isolation", "")),
+        environment=dict(data.get("environment") or {}),
     )
 
 

@@ -86,6 +86,7 @@ class Context:
         self.timings: dict[str, float] = {}
         self.results: dict[str, CheckResult] = {}
         self.rerun: Rerunner | None = None
+        self.environment: dict[str, Any] = {}  # the report's `environment`: what got installed
 
     def defer(self, undo: Callable[[], None]) -> None:
         """Run `undo` when the run is over (last deferred first), whatever happened."""

@@ -146,4 +146,5 @@ def check_repository(
         duration_s=time.monotonic() - started,
         timings=dict(ctx.timings),
         isolation=isolation(ctx),
+        environment=dict(ctx.environment),
     )

@@ -220,6 +220,7 @@ class Report:
     duration_s: float
     timings: Mapping[str, float] = field(default_factory=dict)
     isolation: str = ""  # how the code under test was kept from reprobot's files and secrets
+    environment: Mapping[str, Any] = field(default_factory=dict)  # Python and what installed
 
     @property
     def score(self) -> Score:
@@ -241,7 +242,7 @@ class Report:
             "status": self.status.value,
             "score": self.score.to_dict(),
             "checks": bounded_checks([c.to_dict() for c in self.checks]),
-        }
+        } | ({"environment": dict(self.environment)} if self.environment else {})
 
 
 def _size(value: Any) -> int:

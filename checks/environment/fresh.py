@@ -110,7 +110,11 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     steps = _install_declared(ctx, uv, venv / "bin" / "python", found)
     fresh = _read_back(venv, python, found, steps)
     name = ctx.fact(project_metadata).name if found.package else None
-    return replace(fresh, project=str(canonicalize_name(name.value)) if name else None)
+    project = str(canonicalize_name(name.value)) if name else None
+    if steps.install is not None and steps.install.ok:  # the report's environment
+        installed = {n[:200]: v[:200] for n, v in fresh.installed.items() if n != project}
+        ctx.environment.update(python=fresh.python_version, installed=installed)
+    return replace(fresh, project=project)
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,9 @@ def test_github_failing_everywhere_loses_nothing_else(
     run = harness.run("push", push_event(), inputs={"fix_pr": "true"})
     assert run.code == 1
     assert "Traceback" not in run.stderr + run.stdout
-    assert run.summary.count("Could not") == 3  # issue, badge and fix PR each tried
+    # the issue, the badge, the history kept and the fix PR each tried
+    assert run.summary.count("Could not") == 4
+    assert "the comparison with an earlier run is left out" in run.summary
     assert "CIT001" in run.summary
     assert run.outputs["status"] == "fail"
     assert (harness.workspace / ".reprobot" / "report.json").is_file()

@@ -80,6 +80,28 @@ def put_content(state: GitHubState, repo: Repo, call: Call) -> Reply:
     return Reply(200 if existing is not None else 201, data)
 
 
+def delete_content(state: GitHubState, repo: Repo, call: Call) -> Reply:
+    body, path = call.body, call.params["path"].strip("/")
+    branch = _ref_name(repo, body.get("branch"))
+    parent_sha = repo.branch_sha(branch)
+    if parent_sha is None:
+        raise ApiError(404, f"Branch {branch} not found")
+    tree = dict(repo.commits[parent_sha].tree)
+    if path not in tree:
+        raise not_found()
+    if "sha" not in body or "message" not in body:
+        raise ApiError(422, 'Invalid request.\n\n"sha" and "message" are required.')
+    if body["sha"] != blob_sha(tree[path]):
+        raise ApiError(409, f"{path} does not match {body['sha']}")
+    del tree[path]
+    author = call.user.login if call.user else repo.owner
+    commit = state.make_commit(
+        repo, parents=[parent_sha], tree=tree, message=body["message"], author=author
+    )
+    repo.refs[f"refs/heads/{branch}"] = commit.sha
+    return Reply(200, {"content": None, "commit": git_commit_json(repo, commit, call.urls)})
+
+
 def get_ref(state: GitHubState, repo: Repo, call: Call) -> Reply:
     ref = f"refs/{call.params['ref']}"
     if ref not in repo.refs:

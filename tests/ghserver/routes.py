@@ -10,6 +10,8 @@ that PyGithub calls on its own around them:
 - ``repos/list-pull-requests-associated-with-commit``
   ``GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls``: finding the pull of a
   ``workflow_run`` head sha (``Commit.get_pulls``).
+- ``repos/delete-file`` ``DELETE /repos/{owner}/{repo}/contents/{path}``: the oldest run of
+  the history on the badge branch dropped (``Repository.delete_file``).
 - ``users/get-authenticated`` ``GET /user``: ``Github.get_user()`` when completed; a bot
   (installation) token gets 403 "Resource not accessible by integration", as on GitHub.
 - ``orgs/get``, ``repos/list-for-org``, ``users/get-by-username``, ``repos/list-for-user``
@@ -172,6 +174,13 @@ EXTRA_OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "search/repos", "GET", "/search/repositories", listing.search_repos, repo_scoped=False
+    ),
+    Operation(
+        "repos/delete-file",
+        "DELETE",
+        f"{R}/contents/{{path}}",
+        git.delete_content,
+        "contents=write",
     ),
 )
 
