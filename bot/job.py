@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TextIO
 
 from bot import badge as badges
-from bot import bodies, markdown, render, secrets, workflow
+from bot import bodies, figures, markdown, render, secrets, workflow
 from bot.bodies import Notice
 from bot.event import PULL_EVENTS, load_event
 from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
@@ -80,7 +81,7 @@ def finish(
         delta=publication.delta if publication else None,
         history_url=publication.history_url if publication else None,
         history_page=publication.history_page if publication else None,
-    )
+    ) + figures.summary_addition(report_file(env).parent, run_url=runner.run_url)
     if runner.summary_path is not None:
         try:
             workflow.append_summary(runner.summary_path, text, bodies.summary_note(runner.run_url))
@@ -133,6 +134,8 @@ def _stop(env: ActionEnv, problems: list[str], out: TextIO) -> int:
 
 
 def _check(env: ActionEnv) -> Report:
+    # where the notebook comparison draws the figures that did not come out again
+    os.environ["REPROBOT_FIGURES_DIR"] = str(report_file(env).parent / figures.FIGURES_DIR)
     return check_repository(
         (env.runner.workspace / env.inputs.path).resolve(),
         select=env.inputs.select,

@@ -7,6 +7,8 @@ once per run into frozen data:
 - `REPROBOT_PYTHON_DOWNLOADS=never`: use local Pythons only, never a managed download;
 - `REPROBOT_OFFLINE=1` (`reprobot check --offline`): no network and no fresh environment:
   the static checks run, and what needs more says it was not examined;
+- `REPROBOT_FIGURES_DIR`: where the notebook comparison writes its side-by-side figures
+  (none are written without it);
 - `PYENV_ROOT`: where pyenv keeps its Pythons (default `~/.pyenv`);
 - `XDG_CACHE_HOME`: the cache home (default `~/.cache`);
 - pip's and uv's own index and certificate settings, honoured or passed on to uv.
@@ -47,6 +49,7 @@ class MachineSettings:
     find_links: tuple[str, ...] | None = None  # None: the configured index, not a local one
     python_downloads: bool = True
     offline: bool = False
+    figures_dir: Path | None = None  # where side-by-side figures go (None: nowhere)
     pip: Mapping[str, str] = field(default_factory=dict, hash=False)  # those of PIP_AND_UV set
 
     @classmethod
@@ -61,6 +64,9 @@ class MachineSettings:
             find_links=tuple(d for d in local.split(os.pathsep) if d) if local else None,
             python_downloads=environ.get("REPROBOT_PYTHON_DOWNLOADS", "automatic") != "never",
             offline=environ.get("REPROBOT_OFFLINE", "").lower() in ("1", "true", "yes", "on"),
+            figures_dir=Path(environ["REPROBOT_FIGURES_DIR"])
+            if environ.get("REPROBOT_FIGURES_DIR")
+            else None,
             pip={name: environ[name] for name in PIP_AND_UV if name in environ},
         )
 

@@ -3,13 +3,15 @@ execution order (NBK003)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from checks.core.check import Check, Context
 from checks.core.model import Finding, Outcome, errored, failed, passed, skipped, warned
 from checks.core.words import plural
 from checks.families.notebooks.execute import NotebookRun, NotebookRuns, notebook_runs, runnable
 from checks.families.notebooks.found import NotebookSet, SavedNotebook, notebook_set
 from checks.families.notebooks.order import saved_order
-from checks.families.notebooks.reproduce import Reproduction, reproductions
+from checks.families.notebooks.reproduce import Reproduction, reproductions, written_figures
 from checks.families.notebooks.telling import summary
 from checks.families.notebooks.words import failure_words, first_line_of, not_run_words
 
@@ -115,10 +117,12 @@ class NBK002(Check):
         found: tuple[Reproduction, ...] = ctx.fact(reproductions)
         if not found:
             return skipped("no notebook ran to its end to compare (see NBK001)")
-        return _reproduction_verdict(found)
+        return _reproduction_verdict(found, ctx.fact(written_figures))
 
 
-def _reproduction_verdict(found: tuple[Reproduction, ...]) -> Outcome:
+def _reproduction_verdict(
+    found: tuple[Reproduction, ...], figures: Mapping[str, tuple[str, ...]] | None = None
+) -> Outcome:
     same, different, unjudged = [], [], []
     for item in found:
         comparison = item.comparison
@@ -130,6 +134,8 @@ def _reproduction_verdict(found: tuple[Reproduction, ...]) -> Outcome:
         else:
             different.append(item)
     findings = [Finding(summary(i.comparison), i.path) for i in different if i.comparison]
+    for path, names in (figures or {}).items():
+        findings.append(Finding(f"side by side, stored and new: {', '.join(names)}", path))
     counts = f"{len(same)} of {plural(len(found), 'notebook')} reproduce their stored outputs"
     if unjudged:
         counts += f"; {len(unjudged)} not compared"

@@ -11,8 +11,10 @@ from typing import Any
 import nbformat
 
 from checks.core.check import Context
+from checks.environment.machine import machine_settings
 from checks.families.notebooks.compare import Comparison, compare_notebooks
 from checks.families.notebooks.execute import notebook_runs
+from checks.families.notebooks.figures import write_figures
 from checks.families.notebooks.settings import NotebookSettings
 from checks.repo.notebooks import read_notebook
 
@@ -59,3 +61,23 @@ def reproductions(ctx: Context) -> tuple[Reproduction, ...]:
             continue
         found.append(Reproduction(run.path, comparison, must))
     return tuple(found)
+
+
+def written_figures(ctx: Context) -> dict[str, tuple[str, ...]]:
+    """Fact provider: notebook -> the side-by-side figures of its changed images, written
+    into the machine's `REPROBOT_FIGURES_DIR` (nothing without one)."""
+    folder = ctx.fact(machine_settings).figures_dir
+    if folder is None:
+        return {}
+    written: dict[str, tuple[str, ...]] = {}
+    for found in ctx.fact(reproductions):
+        if found.comparison is None:
+            continue
+        stem = found.path.removesuffix(".ipynb").replace("/", "_")
+        try:
+            paths = write_figures(found.comparison.differences, folder, stem=stem)
+        except OSError:
+            continue
+        if paths:
+            written[found.path] = tuple(p.name for p in paths)
+    return written

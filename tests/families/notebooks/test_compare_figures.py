@@ -96,3 +96,28 @@ def test_real_plots_differ_when_their_lines_do(name: str, same: bool) -> None:
     verdict = compare_images(_drawn("base"), _drawn(name))
     assert verdict.same is same
     assert verdict.changed is not None and (verdict.changed <= CHANGED_SHARE) is same
+
+
+def test_the_run_writes_the_figures_where_the_machine_says(tmp_path: Path) -> None:
+    from checks.core.check import Context
+    from checks.core.snapshot import Snapshot
+    from checks.environment.machine import MachineSettings, machine_settings
+    from checks.families.notebooks.reproduce import Reproduction, reproductions, written_figures
+
+    found = compare_notebooks(
+        notebook(code("plt.plot(x)", figure(png(line_at=10)))),
+        notebook(code("plt.plot(x)", figure(png(line_at=60)))),
+        tolerance=0.01,
+    )
+    seeded = {
+        reproductions: (Reproduction("analysis/fig 3.ipynb", found, required=True),),
+        machine_settings: MachineSettings.from_environ(
+            {"HOME": str(tmp_path), "REPROBOT_FIGURES_DIR": str(tmp_path / "figures")}
+        ),
+    }
+    written = Context(Snapshot(tmp_path), facts=seeded).fact(written_figures)
+    assert list(written) == ["analysis/fig 3.ipynb"]
+    (name,) = written["analysis/fig 3.ipynb"]
+    assert (tmp_path / "figures" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    nowhere = {**seeded, machine_settings: MachineSettings.from_environ({"HOME": str(tmp_path)})}
+    assert Context(Snapshot(tmp_path), facts=nowhere).fact(written_figures) == {}

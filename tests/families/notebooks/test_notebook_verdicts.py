@@ -20,7 +20,7 @@ from checks.families.notebooks.execute import (
     stored_error,
 )
 from checks.families.notebooks.found import NotebookSet, SavedCell, SavedNotebook, notebook_set
-from checks.families.notebooks.reproduce import Reproduction, reproductions
+from checks.families.notebooks.reproduce import Reproduction, reproductions, written_figures
 from checks.families.notebooks.settings import NotebookSettings
 from tests.helpers import evaluate, make_repo
 
@@ -148,19 +148,22 @@ DIFF = Difference(3, "print(score)", "number", "0.873", "0.861", 0.014, "printed
 
 def test_reproduced_outputs_pass_and_differences_warn_or_fail() -> None:
     same = Reproduction("a.ipynb", _comparison(), required=False)
-    assert evaluate(NBK002, {reproductions: (same,)}).status is Status.PASS
+    assert evaluate(NBK002, {reproductions: (same,), written_figures: {}}).status is Status.PASS
     moved = Reproduction("b.ipynb", _comparison(DIFF), required=False)
-    warned = evaluate(NBK002, {reproductions: (same, moved)})
+    warned = evaluate(
+        NBK002, {reproductions: (same, moved), written_figures: {"b.ipynb": ("b_cell2_1.png",)}}
+    )
     assert warned.status is Status.WARN
     assert "cell 3 (`print(score)`), printed text: 0.873 → 0.861" in warned.findings[0].message
+    assert warned.findings[1].message == "side by side, stored and new: b_cell2_1.png"
     must = Reproduction("b.ipynb", _comparison(DIFF), required=True)
-    failed = evaluate(NBK002, {reproductions: (same, must)})
+    failed = evaluate(NBK002, {reproductions: (same, must), written_figures: {}})
     assert failed.status is Status.FAIL and "b.ipynb must reproduce" in failed.message
 
 
 def test_nothing_stored_to_compare_is_not_a_pass() -> None:
     nothing = Reproduction("a.ipynb", _comparison(compared=0), required=False)
-    assert evaluate(NBK002, {reproductions: (nothing,)}).status is Status.SKIP
+    assert evaluate(NBK002, {reproductions: (nothing,), written_figures: {}}).status is Status.SKIP
 
 
 @pytest.mark.parametrize(
