@@ -126,7 +126,7 @@ def test_an_r_analysis_is_not_passed_by_the_python_checks(tmp_path: Path) -> Non
         },
     )
     statuses = {code: r.status for code, r in results.items()}
-    assert statuses == {f"DEP00{i}": Status.SKIP for i in range(1, 7)}, _messages(results)
+    assert statuses == {f"DEP00{i}": Status.SKIP for i in range(1, 8)}, _messages(results)
     for code in ("DEP001", "DEP005"):
         assert results[code].message.startswith("no Python code and no Python recipe")
     assert "index.ipynb" in results["DEP001"].message

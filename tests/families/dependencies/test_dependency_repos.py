@@ -31,7 +31,8 @@ def test_healthy_study_passes(tmp_path: Path) -> None:
         },
     )
     statuses = {code: r.status for code, r in results.items()}
-    assert statuses == {f"DEP00{i}": Status.PASS for i in range(1, 7)}, {
+    # DEP007 skips: nothing failed today, so there is nothing to try as of the commit's date
+    assert statuses == {**{f"DEP00{i}": Status.PASS for i in range(1, 7)}, "DEP007": Status.SKIP}, {
         c: r.message for c, r in results.items()
     }
     assert results["DEP001"].message == "declared in requirements.txt (3 requirements)"
