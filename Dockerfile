@@ -34,6 +34,7 @@ RUN python3 -m venv /opt/reprobot \
 COPY pyproject.toml README.md LICENSE /src/
 COPY bot /src/bot
 COPY checks /src/checks
+COPY reprobot /src/reprobot
 # reprobot's own wheel, built with the locked setuptools (no build isolation: nothing unlocked
 # is fetched), then the installer and the build tool leave the venv.
 RUN /opt/reprobot/bin/python -m pip wheel --no-deps --no-build-isolation -w /tmp/dist /src \

@@ -30,7 +30,7 @@ from benchmarks.common import (
     table,
     write_json,
 )
-from checks import check_repository
+from reprobot.checks import check_repository
 from tests.datedindex import DatedIndex
 from tests.families.dependencies.test_as_of import OLD, STUDY, _committed, _pure
 from tests.realwheels import real_wheels

@@ -34,7 +34,7 @@ from benchmarks.common import (
     table,
     write_json,
 )
-from checks.core import runner
+from reprobot.checks.core import runner
 
 REAL = (
     "pypa+sampleproject",
@@ -53,7 +53,7 @@ def sequential(repos: list[Path], work: Path) -> None:
         shutil.rmtree(clone, ignore_errors=True)
         runner.run(("git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)))
         runner.run(
-            (sys.executable, "-m", "bot.cli", "check", str(clone), "--format", "json"),
+            (sys.executable, "-m", "reprobot.bot.cli", "check", str(clone), "--format", "json"),
             timeout=TIMEOUT,
         )
     shutil.rmtree(work / "clone", ignore_errors=True)
@@ -61,7 +61,7 @@ def sequential(repos: list[Path], work: Path) -> None:
 
 def audit(repos: list[Path], work: Path, jobs: int) -> None:
     runner.run(
-        (sys.executable, "-m", "bot.cli", "audit", *map(str, repos), "--jobs", str(jobs),
+        (sys.executable, "-m", "reprobot.bot.cli", "audit", *map(str, repos), "--jobs", str(jobs),
          "--again", "--out", str(work / "audit")),
         timeout=TIMEOUT * len(repos),
         extra_env={"CI": "1"},

@@ -42,13 +42,13 @@ from benchmarks.common import (
     table,
     write_json,
 )
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.environment.interpreter import chosen_python
-from checks.environment.uv import uv_binary, uv_index_args
-from checks.families.tests.requirements import declared_for_tests
-from checks.manifests import manifest
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment.interpreter import chosen_python
+from reprobot.checks.environment.uv import uv_binary, uv_index_args
+from reprobot.checks.families.tests.requirements import declared_for_tests
+from reprobot.checks.manifests import manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 # jaraco.functools is left out: its build backend downloads its licence text, so neither

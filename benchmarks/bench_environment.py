@@ -48,13 +48,13 @@ from benchmarks.common import (
     table,
     write_json,
 )
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.environment import python as interpreters
-from checks.environment.distributions import installed_distributions
-from checks.environment.fresh import fresh_environment
-from checks.environment.uv import pythons_dir, uv_binary
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment import python as interpreters
+from reprobot.checks.environment.distributions import installed_distributions
+from reprobot.checks.environment.fresh import fresh_environment
+from reprobot.checks.environment.uv import pythons_dir, uv_binary
 
 REALISTIC = ("numpy", "pandas", "scipy", "matplotlib", "scikit-learn")
 TOOLS = ("reprobot", "venv + pip", "bare uv")

@@ -39,11 +39,11 @@ from benchmarks.common import (
     write_json,
 )
 from benchmarks.generate import cached_repository
-from checks import check_repository
-from checks.core import runner
-from checks.core.snapshot import Snapshot
-from checks.environment.uv import uv_binary
-from checks.repo.imports import scan_imports
+from reprobot.checks import check_repository
+from reprobot.checks.core import runner
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment.uv import uv_binary
+from reprobot.checks.repo.imports import scan_imports
 
 DEPTRY = "deptry==0.25.1"
 

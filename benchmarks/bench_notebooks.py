@@ -46,8 +46,8 @@ from benchmarks.common import (
     table,
     write_json,
 )
-from checks.core import runner
-from checks.environment.uv import uv_binary, uv_index_args
+from reprobot.checks.core import runner
+from reprobot.checks.environment.uv import uv_binary, uv_index_args
 
 ROOT = Path(__file__).resolve().parents[1]
 # reprobot's uv cache for these runs: its own, where the sandbox user can reach its layers

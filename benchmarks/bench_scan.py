@@ -46,10 +46,10 @@ from benchmarks.common import (
     write_json,
 )
 from benchmarks.generate import cached_repository
-from checks import all_checks, check_repository
-from checks.core import runner
-from checks.core.engine import matches
-from checks.core.snapshot import Snapshot
+from reprobot.checks import all_checks, check_repository
+from reprobot.checks.core import runner
+from reprobot.checks.core.engine import matches
+from reprobot.checks.core.snapshot import Snapshot
 
 STATIC_PREFIXES = ("CIT", "LIC", "DOC", "DEP005", "BLD001", "TST001", "PTH")
 # Checks that create a fresh environment or run the repository's code; never "static".
@@ -137,7 +137,7 @@ def scan_rows(scans: list[Timing]) -> list[list[object]]:
 # `reprobot check ...` exactly as the console script runs it, then its peak resident memory.
 CLI_CHILD = (
     "import resource, sys\n"
-    "from bot.cli import main\n"
+    "from reprobot.bot.cli import main\n"
     "code = main(sys.argv[2:])\n"
     "with open(sys.argv[1], 'w') as out:\n"
     "    out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"

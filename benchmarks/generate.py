@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import must
-from checks.core import runner
+from reprobot.checks.core import runner
 
 VERSION = 3  # bump when the generated content changes, so caches are rebuilt
 DECLARED = ("numpy", "pandas", "scipy", "matplotlib", "scikit-learn")

@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from checks import check_repository
-from checks.core import runner
-from checks.core.check import Context
+from reprobot.checks import check_repository
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
 
 
 @contextmanager

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.apierrors import GitHubError, header, is_transient, kind_of, message_of, wait_seconds
+from reprobot.bot.apierrors import (
+    GitHubError,
+    header,
+    is_transient,
+    kind_of,
+    message_of,
+    wait_seconds,
+)
 
 __all__ = ["is_transient", "wait_seconds"]  # and what is defined here
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from bot import questions
-from checks.core.model import Report
+from reprobot.bot import questions
+from reprobot.checks.core.model import Report
 
 SHIELDS = "https://img.shields.io"
 LABEL = "reproducible"

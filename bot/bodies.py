@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import markdown
-from bot.badge import is_endpoint
-from bot.delta import Delta
-from bot.markdown import Safe
-from bot.render import render_markdown, render_template, report_values
-from bot.truncate import COMMENT_CAP, cut_markdown
-from checks.core.model import Report, Status
+from reprobot.bot import markdown
+from reprobot.bot.badge import is_endpoint
+from reprobot.bot.delta import Delta
+from reprobot.bot.markdown import Safe
+from reprobot.bot.render import render_markdown, render_template, report_values
+from reprobot.bot.truncate import COMMENT_CAP, cut_markdown
+from reprobot.checks.core.model import Report, Status
 
 COMMENT_MARKER = "<!-- reprobot:sticky-comment -->"
 ISSUE_MARKER = "<!-- reprobot:tracking-issue -->"

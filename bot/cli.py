@@ -10,11 +10,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import render, sarif, secrets
-from bot.audit.command import AuditError
-from bot.audit.command import add_parser as add_audit_parser
-from bot.exitcode import EXIT_OK, EXIT_USAGE, FAIL_ON, exit_code
-from checks import (
+from reprobot.bot import render, sarif, secrets
+from reprobot.bot.audit.command import AuditError
+from reprobot.bot.audit.command import add_parser as add_audit_parser
+from reprobot.bot.exitcode import EXIT_OK, EXIT_USAGE, FAIL_ON, exit_code
+from reprobot.checks import (
     ConfigError,
     __version__,
     all_checks,
@@ -117,13 +117,13 @@ def cmd_list_checks(args: argparse.Namespace) -> int:
 
 
 def cmd_action(args: argparse.Namespace) -> int:
-    from bot.job import run_action
+    from reprobot.bot.job import run_action
 
     return run_action(os.environ)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from bot.job import run_publish
+    from reprobot.bot.job import run_publish
 
     report = Path(args.report)
     pull = Path(args.pull) if args.pull else report.with_name("pull-request.json")
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     secrets.take_over(os.environ)
     if argv is None:  # a program of its own: the code under test may share our user
-        command = [sys.executable, "-m", "bot.cli", *words]
+        command = [sys.executable, "-m", "reprobot.bot.cli", *words]
         secrets.hand_over(os.environ, command, shares_user=not sandbox_owned())
     args = parser().parse_args(words)
     try:

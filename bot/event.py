@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.jsonfile import JSONFileError, load_json
+from reprobot.bot.jsonfile import JSONFileError, load_json
 
 PULL_EVENTS = ("pull_request", "pull_request_target")
 BRANCH_EVENTS = ("push", "schedule", "workflow_dispatch")

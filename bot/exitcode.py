@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checks.core.model import Report, Status
+from reprobot.checks.core.model import Report, Status
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 FAIL_ON = ("fail", "warn", "error", "never")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from bot.render import render_template
+from reprobot.bot.render import render_template
 
 FIGURES_DIR = "figures"
 ARTIFACT = "reprobot-figures"

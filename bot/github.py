@@ -23,8 +23,8 @@ from github.IssueComment import IssueComment
 from github.NamedUser import NamedUser
 from github.Organization import Organization
 
-from bot import apiplain as plain
-from bot.apierrors import GitHubError, RetrySettings, Written, api_action, message_of
+from reprobot.bot import apiplain as plain
+from reprobot.bot.apierrors import GitHubError, RetrySettings, Written, api_action, message_of
 
 __all__ = ["GitHub", "GitHubError", "Written"]
 

@@ -20,11 +20,11 @@ from xml.sax.saxutils import escape
 
 import jsonschema
 
-from bot import questions
-from bot.apierrors import Written
-from bot.apiplain import Content
-from bot.reportfile import report_schema
-from checks.core.model import Finding, Report, cap_findings
+from reprobot.bot import questions
+from reprobot.bot.apierrors import Written
+from reprobot.bot.apiplain import Content
+from reprobot.bot.reportfile import report_schema
+from reprobot.checks.core.model import Finding, Report, cap_findings
 
 HISTORY_DIR = "history"
 INDEX = "index.json"

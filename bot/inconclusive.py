@@ -10,7 +10,7 @@ only when a check really failed). A run with a real failure is conclusive, error
 
 from __future__ import annotations
 
-from checks.core.model import Report, Status
+from reprobot.checks.core.model import Report, Status
 
 
 def inconclusive(report: Report) -> bool:

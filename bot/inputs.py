@@ -14,8 +14,8 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import exitcode
-from bot.apierrors import RetrySettings
+from reprobot.bot import exitcode
+from reprobot.bot.apierrors import RetrySettings
 
 COMMENT_MODES = ("sticky", "off")
 ISSUE_MODES = ("on-failure", "off")

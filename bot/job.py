@@ -17,19 +17,27 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TextIO
 
-from bot import badge as badges
-from bot import bodies, figures, markdown, render, secrets, workflow
-from bot.bodies import Notice
-from bot.event import PULL_EVENTS, load_event
-from bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
-from bot.github import GitHub
-from bot.inconclusive import inconclusive
-from bot.inputs import ActionEnv, forget_token, read_environment
-from bot.outfiles import REPORT_DIR, report_file, write_report, write_sarif  # noqa: F401
-from bot.publish import Publication, badge_url, page, plan_for, publish, pull_comment, since
-from bot.reportfile import ReportFileError, load_pull, load_report
-from checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
-from checks.core.model import CheckResult, Report, Status
+from reprobot.bot import badge as badges
+from reprobot.bot import bodies, figures, markdown, render, secrets, workflow
+from reprobot.bot.bodies import Notice
+from reprobot.bot.event import PULL_EVENTS, load_event
+from reprobot.bot.exitcode import EXIT_FAILED, EXIT_USAGE, exit_code
+from reprobot.bot.github import GitHub
+from reprobot.bot.inconclusive import inconclusive
+from reprobot.bot.inputs import ActionEnv, forget_token, read_environment
+from reprobot.bot.outfiles import REPORT_DIR, report_file, write_report, write_sarif  # noqa: F401
+from reprobot.bot.publish import (
+    Publication,
+    badge_url,
+    page,
+    plan_for,
+    publish,
+    pull_comment,
+    since,
+)
+from reprobot.bot.reportfile import ReportFileError, load_pull, load_report
+from reprobot.checks import ConfigError, __version__, all_checks, check_repository, unknown_patterns
+from reprobot.checks.core.model import CheckResult, Report, Status
 
 
 def say(text: str) -> None:

@@ -8,11 +8,11 @@ import stat
 import tempfile
 from pathlib import Path
 
-from bot import badge as badges
-from bot import render, sarif
-from bot.bodies import Notice
-from bot.inputs import ActionEnv
-from checks.core.model import Report
+from reprobot.bot import badge as badges
+from reprobot.bot import render, sarif
+from reprobot.bot.bodies import Notice
+from reprobot.bot.inputs import ActionEnv
+from reprobot.checks.core.model import Report
 
 __all__ = ["REPORT_DIR", "report_file", "write_report", "write_sarif"]
 

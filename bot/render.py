@@ -13,10 +13,10 @@ from typing import Any
 
 import jinja2
 
-from bot import blocks, markdown, questions
-from bot.markdown import Safe
-from checks import Check, all_checks, template_environment
-from checks.core.model import Report
+from reprobot.bot import blocks, markdown, questions
+from reprobot.bot.markdown import Safe
+from reprobot.checks import Check, all_checks, template_environment
+from reprobot.checks.core.model import Report
 
 ICONS = {"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "⏭️", "error": "💥"}
 PROBLEMS = ("fail", "error", "warn")  # the order a report shows its problems in
@@ -32,7 +32,7 @@ def _plain_value(value: Any) -> Any:
 @cache
 def environment() -> jinja2.Environment:
     """The text templates' environment."""
-    base = template_environment("bot")
+    base = template_environment("reprobot.bot")
     base.filters.update(
         fence=markdown.fence,
         code=markdown.code,

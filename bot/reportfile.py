@@ -16,8 +16,16 @@ from typing import Any
 
 import jsonschema
 
-from bot.jsonfile import JSONFileError, load_json
-from checks.core.model import CheckResult, Finding, Fix, Report, Score, Status, overall_status
+from reprobot.bot.jsonfile import JSONFileError, load_json
+from reprobot.checks.core.model import (
+    CheckResult,
+    Finding,
+    Fix,
+    Report,
+    Score,
+    Status,
+    overall_status,
+)
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024
 MAX_PULL_BYTES = 4096
@@ -40,7 +48,7 @@ class ReportFileError(Exception):
 
 @cache
 def report_schema() -> dict[str, Any]:
-    text = resources.files("bot").joinpath("data/report.schema.json").read_text("utf-8")
+    text = resources.files("reprobot.bot").joinpath("data/report.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

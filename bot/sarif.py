@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from checks import Check, all_checks
-from checks.core.model import CheckResult, Finding, Report, Status
+from reprobot.checks import Check, all_checks
+from reprobot.checks.core.model import CheckResult, Finding, Report, Status
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

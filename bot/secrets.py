@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 
-from bot.inputs import TOKEN_VARIABLES
+from reprobot.bot.inputs import TOKEN_VARIABLES
 
 HANDOVER_FD = "REPROBOT_SECRETS_FD"
 MASK = "***"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.markdown import clean
-from bot.truncate import cut_markdown, utf8_len
-from checks.core.model import Report, Status
+from reprobot.bot.markdown import clean
+from reprobot.bot.truncate import cut_markdown, utf8_len
+from reprobot.checks.core.model import Report, Status
 
 ANNOTATIONS_PER_LEVEL = 10
 SUMMARY_LIMIT = 1024 * 1024  # bytes per step; above it the runner drops the summary

@@ -10,19 +10,19 @@ __version__ = "0.1.0"
 
 from pathlib import Path
 
-from checks.core import engine, registry
-from checks.core.check import Check, Context, Family
-from checks.core.config import Config, ConfigError
-from checks.core.config import load_config as _load_config
-from checks.core.config_schema import schema_text
-from checks.core.fetching import Fetched, fetch_repository
-from checks.core.model import Report
-from checks.core.reaping import stop_descendants, watch_descendants
-from checks.core.runner import RunOutcome
-from checks.core.sandbox import sandbox_owned
-from checks.core.templates import template_environment
-from checks.families import FAMILIES
-from checks.survey import repository_facts, run_reprobot
+from reprobot.checks.core import engine, registry
+from reprobot.checks.core.check import Check, Context, Family
+from reprobot.checks.core.config import Config, ConfigError
+from reprobot.checks.core.config import load_config as _load_config
+from reprobot.checks.core.config_schema import schema_text
+from reprobot.checks.core.fetching import Fetched, fetch_repository
+from reprobot.checks.core.model import Report
+from reprobot.checks.core.reaping import stop_descendants, watch_descendants
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.core.sandbox import sandbox_owned
+from reprobot.checks.core.templates import template_environment
+from reprobot.checks.families import FAMILIES
+from reprobot.checks.survey import repository_facts, run_reprobot
 
 __all__ = [
     "FAMILIES",

@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from checks.core import fetching, runner
-from checks.core.snapshot import Snapshot
-from checks.manifests import read_manifest
-from checks.repo.languages import detect, vendored
+from reprobot.checks.core import fetching, runner
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests import read_manifest
+from reprobot.checks.repo.languages import detect, vendored
 
 SKIPPED_FOLDERS = (".ipynb_checkpoints/", "_build/", "site-packages/")
 
@@ -54,7 +54,7 @@ def run_reprobot(
     if sandbox_uid is not None and runner.drops_privileges():
         env["REPROBOT_SANDBOX_UID"] = str(sandbox_uid)
     return runner.run(
-        (sys.executable, "-m", "bot.cli", *args),
+        (sys.executable, "-m", "reprobot.bot.cli", *args),
         timeout=timeout,
         extra_env=env,
         reap_user=sandbox_uid if runner.drops_privileges() else None,

@@ -93,7 +93,11 @@ def schema() -> int:
     """Regenerate the JSON Schema of `.reprobot.yml` from the families' settings."""
     setup()
     text = subprocess.run(
-        [str(BIN / "python"), "-c", "import checks; print(checks.configuration_schema(), end='')"],
+        [
+            str(BIN / "python"),
+            "-c",
+            "import reprobot.checks; print(checks.configuration_schema(), end='')",
+        ],
         check=True,
         capture_output=True,
         text=True,

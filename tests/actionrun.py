@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from reprobot.bot.cli import main
 from tests.ghserver import STANDARD_REPO, GitHubServer
 from tests.helpers import git, make_repo
 

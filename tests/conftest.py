@@ -48,7 +48,7 @@ def local_index(wheelhouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def sandbox_tmp() -> Iterator[Path]:
     """A temporary directory the unprivileged sandbox user can reach (pytest's own
     tmp_path lives under a private directory), removed afterwards."""
-    from checks.core.sandbox import remove_tree
+    from reprobot.checks.core.sandbox import remove_tree
 
     directory = Path(tempfile.mkdtemp(prefix="reprobot-test-"))
     os.chmod(directory, 0o755)
@@ -60,7 +60,7 @@ def sandbox_tmp() -> Iterator[Path]:
 def real_index() -> Iterator[Path]:
     """A local index of real wheels (pytest and its dependencies, setuptools) plus the tiny
     ones, for clean-room tests that run a real test suite; built once per session."""
-    from checks.core.sandbox import remove_tree
+    from reprobot.checks.core.sandbox import remove_tree
     from tests.realwheels import real_wheelhouse
 
     directory = Path(tempfile.mkdtemp(prefix="reprobot-index-"))

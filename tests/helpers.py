@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checks.core.check import Check, Context
-from checks.core.config import Config
-from checks.core.model import CheckResult, Outcome
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.config import Config
+from reprobot.checks.core.model import CheckResult, Outcome
+from reprobot.checks.core.snapshot import Snapshot
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ def check_files(
     tmp_path: Path, files: Mapping[str, str], select: tuple[str, ...] = ("DEP",)
 ) -> dict[str, CheckResult]:
     """The checks `select` on a tiny repository of `files` (dedented), by code."""
-    from checks import check_repository
+    from reprobot.checks import check_repository
 
     repo = make_repo(tmp_path, {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()})
     return {r.code: r for r in check_repository(repo, select=select).checks}

@@ -201,5 +201,5 @@ def test_profile_check_lists_every_process_and_fact(
     output = run_benchmark("profile_check", "--warm", "0", str(repo))
     assert output.startswith("whole check, in-process: ")
     assert " -m pytest " in output and " pip install " in output  # the processes, in order
-    assert "checks.environment.fresh.fresh_environment" in output  # the facts
+    assert "reprobot.checks.environment.fresh.fresh_environment" in output  # the facts
     assert "TST002 pass" in output  # the checks

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from bot.inputs import Inputs
-from checks.core.runner import run
+from reprobot.bot.inputs import Inputs
+from reprobot.checks.core.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted(

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import Report, Status
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import Report, Status
 from tests.helpers import git, make_repo
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ocean-heat-study"

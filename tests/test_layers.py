@@ -57,7 +57,8 @@ def _imports(path: Path, name: str) -> list[tuple[str, int]]:
             found.append((base, node.lineno))
             # `from checks.families import citation` imports the submodule citation
             found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
-    return found
+    # imports name reprobot.checks...; the layers are spoken of by folder
+    return [(m.removeprefix("reprobot."), line) for m, line in found]
 
 
 def _layer(module: str) -> str | None:

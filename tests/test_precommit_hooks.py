@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pre_commit.clientlib import load_manifest
 
-from checks.core import runner
+from reprobot.checks.core import runner
 from tests.helpers import make_repo
 from tests.netservers import closed_port
 
@@ -42,7 +42,7 @@ def run_hook(hook: dict[str, object], repo: Path) -> runner.RunOutcome:
     words = shlex.split(str(hook["entry"]))
     assert words[0] == "reprobot"
     # pre-commit's python hooks run the console script; here the same module, in-tree
-    args = [sys.executable, "-m", "bot.cli", *words[1:], *map(str, hook["args"])]  # type: ignore[call-overload]
+    args = [sys.executable, "-m", "reprobot.bot.cli", *words[1:], *map(str, hook["args"])]  # type: ignore[call-overload]
     # no network: an index that refuses, and no local wheels
     env = {"UV_INDEX_URL": closed_port(), "PIP_FIND_LINKS": "", "PYTHONPATH": str(ROOT)}
     return runner.run([*args, "--format", "json"], cwd=repo, timeout=120, extra_env=env)

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from checks.core.runner import run
+from reprobot.checks.core.runner import run
 from tests.helpers import git, make_repo
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checks.core.runner import run
+from reprobot.checks.core.runner import run
 from tests.integration.container import build_image, require_container
 
 pytestmark = pytest.mark.integration

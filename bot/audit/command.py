@@ -10,12 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.audit.execute import Limits
-from bot.audit.page import render_page
-from bot.audit.pool import Progress, job_bound, run_audit
-from bot.audit.sources import Lister, SourceError, Target, targets_of
-from bot.audit.table import audit_document, read_reports, row_of, to_csv
-from checks import __version__, all_checks
+from reprobot.bot.audit.execute import Limits
+from reprobot.bot.audit.page import render_page
+from reprobot.bot.audit.pool import Progress, job_bound, run_audit
+from reprobot.bot.audit.sources import Lister, SourceError, Target, targets_of
+from reprobot.bot.audit.table import audit_document, read_reports, row_of, to_csv
+from reprobot.checks import __version__, all_checks
 
 MAX_CHUNKS = 256  # jobs in one GitHub Actions matrix
 
@@ -75,7 +75,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _lister(limit: int) -> Lister:
     def lister(kind: str, value: str) -> list[tuple[str, str]]:
-        from bot.github import GitHub, GitHubError
+        from reprobot.bot.github import GitHub, GitHubError
 
         token = os.environ.get("GITHUB_TOKEN", "")
         if not token:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.audit.sources import Target
-from checks import __version__, fetch_repository, repository_facts, run_reprobot
+from reprobot.bot.audit.sources import Target
+from reprobot.checks import __version__, fetch_repository, repository_facts, run_reprobot
 
 REPORT_SCHEMA = "reprobot.report/1"
 DISK_POLL_ENTRIES = 200_000  # a bound on one walk of the work folder

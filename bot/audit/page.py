@@ -11,14 +11,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from bot.audit import plots
-from bot.audit.table import QUESTIONS, headline
+from reprobot.bot.audit import plots
+from reprobot.bot.audit.table import QUESTIONS, headline
 
 
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("bot", "templates"),
+        loader=jinja2.PackageLoader("reprobot.bot", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.audit.table import NOT_CHECKED, QUESTIONS
+from reprobot.bot.audit.table import NOT_CHECKED, QUESTIONS
 
 STATUS_COLOURS = {
     "pass": "#2da44e",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.audit.execute import (
+from reprobot.bot.audit.execute import (
     Limits,
     Slot,
     audit_one,
@@ -28,8 +28,8 @@ from bot.audit.execute import (
     reports_folder,
     write_report,
 )
-from bot.audit.sources import Target
-from checks import stop_descendants, watch_descendants
+from reprobot.bot.audit.sources import Target
+from reprobot.checks import stop_descendants, watch_descendants
 
 GB = 1024**3
 MEMORY_PER_JOB = 2 * GB  # what one repository's install and tests may well take

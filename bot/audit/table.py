@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.audit.causes import causes_of
-from bot.questions import QUESTIONS as FOUR
-from bot.questions import UNCHECKED, Question, answer
+from reprobot.bot.audit.causes import causes_of
+from reprobot.bot.questions import QUESTIONS as FOUR
+from reprobot.bot.questions import UNCHECKED, Question, answer
 
 AUDIT_SCHEMA = "reprobot.audit/1"
 NOT_CHECKED = "not checked"

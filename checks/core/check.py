@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from checks.core.config import Config
-from checks.core.model import CheckResult, Outcome
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.config import Config
+from reprobot.checks.core.model import CheckResult, Outcome
+from reprobot.checks.core.snapshot import Snapshot
 
 T = TypeVar("T")
 S = TypeVar("S")

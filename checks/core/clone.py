@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.core import runner
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core import runner
+from reprobot.checks.core.snapshot import Snapshot
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _POINTER_SIZE = 1024

@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from checks.core import settings as setting_types
-from checks.core.config_schema import config_schema
-from checks.core.model import cut
-from checks.core.snapshot import read_regular_text
-from checks.core.toml import parse_toml
-from checks.core.yaml import YamlProblem, load_yaml
+from reprobot.checks.core import settings as setting_types
+from reprobot.checks.core.config_schema import config_schema
+from reprobot.checks.core.model import cut
+from reprobot.checks.core.snapshot import read_regular_text
+from reprobot.checks.core.toml import parse_toml
+from reprobot.checks.core.yaml import YamlProblem, load_yaml
 
 CONFIG_FILE = ".reprobot.yml"
 MAX_CONFIG_BYTES = 1024 * 1024

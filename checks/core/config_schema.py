@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from checks.core import settings as setting_types
+from reprobot.checks.core import settings as setting_types
 
 SCHEMA_ID = "https://json.schemastore.org/reprobot.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -13,13 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from checks.core import __version__
-from checks.core.check import Check, Context, Family, Rerun, Rerunner, Variant
-from checks.core.config import Config, load_config, matches
-from checks.core.model import CheckResult, Outcome, Report, Status
-from checks.core.registry import all_checks, run_order
-from checks.core.sandbox import LimitSettings, clean_room_paths, isolation
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core import __version__
+from reprobot.checks.core.check import Check, Context, Family, Rerun, Rerunner, Variant
+from reprobot.checks.core.config import Config, load_config, matches
+from reprobot.checks.core.model import CheckResult, Outcome, Report, Status
+from reprobot.checks.core.registry import all_checks, run_order
+from reprobot.checks.core.sandbox import LimitSettings, clean_room_paths, isolation
+from reprobot.checks.core.snapshot import Snapshot
 
 
 def unknown_patterns(patterns: Iterable[str], checks: Iterable[type[Check]]) -> list[str]:

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.core import runner
+from reprobot.checks.core import runner
 
 # What a repository whose version comes from git names in its build files.
 _FROM_GIT = re.compile(

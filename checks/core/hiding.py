@@ -13,8 +13,8 @@ import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from checks.core import runner
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core import runner
+from reprobot.checks.core.snapshot import Snapshot
 
 # What the runner keeps beside the checkout: event payload, step files (GITHUB_ENV may hold
 # secrets set by earlier steps), the runner's temp folder.

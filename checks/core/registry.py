@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
-from checks.core.check import Check, Family
+from reprobot.checks.core.check import Check, Family
 
 
 def all_checks(families: Iterable[Family]) -> tuple[type[Check], ...]:

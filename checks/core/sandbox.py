@@ -25,14 +25,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.clone import copy_committed, copy_files, drop_links_out, uncommitted_note
-from checks.core.hiding import hide_from_sandbox, private_places
-from checks.core.runner import Limits, RunOutcome
-from checks.core.settings import amount
-from checks.core.snapshot import Snapshot
-from checks.core.strays import AREA_MARKER, Strays, mark_area
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.clone import copy_committed, copy_files, drop_links_out, uncommitted_note
+from reprobot.checks.core.hiding import hide_from_sandbox, private_places
+from reprobot.checks.core.runner import Limits, RunOutcome
+from reprobot.checks.core.settings import amount
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.strays import AREA_MARKER, Strays, mark_area
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import typing
 from dataclasses import field
 from typing import Any
 
-from checks.core.runner import MAX_TIMEOUT
+from reprobot.checks.core.runner import MAX_TIMEOUT
 
 TYPE_WORDS = {
     str: "text",

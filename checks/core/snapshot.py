@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from checks.core import runner
+from reprobot.checks.core import runner
 
 DEFAULT_READ_CAP = 2 * 1024 * 1024  # bytes
 READ_SECONDS = 10.0  # a regular file on a sane disk reads in far less

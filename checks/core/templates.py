@@ -58,7 +58,7 @@ def template_environment(package: str) -> jinja2.Environment:
 
 
 def environment() -> jinja2.Environment:
-    return template_environment("checks")
+    return template_environment("reprobot.checks")
 
 
 def render(name: str, **values: Any) -> str:

@@ -7,8 +7,8 @@ import re
 import sys
 from typing import Any
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
 
 if sys.version_info >= (3, 11):
     from tomllib import TOMLDecodeError, loads

@@ -19,16 +19,16 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checks.core.check import Context
-from checks.core.runner import RunOutcome
-from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, workspace
-from checks.core.snapshot import Snapshot
-from checks.environment.cache import sandbox_uv_env, start_cache_layer
-from checks.environment.interpreter import chosen_python
-from checks.environment.machine import machine_settings
-from checks.environment.settings import BuildSettings
-from checks.environment.uv import NO_SANDBOX_UV, sandbox_uv, uv_index_args
-from checks.repo.pyproject import read_pyproject
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, workspace
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment.cache import sandbox_uv_env, start_cache_layer
+from reprobot.checks.environment.interpreter import chosen_python
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.settings import BuildSettings
+from reprobot.checks.environment.uv import NO_SANDBOX_UV, sandbox_uv, uv_index_args
+from reprobot.checks.repo.pyproject import read_pyproject
 
 MAX_COPY_FILES = 5000  # a larger tree builds its sdist and wheel one after the other
 MAX_COPY_BYTES = 100 * 1024 * 1024

@@ -51,12 +51,12 @@ from typing import BinaryIO
 
 from packaging.utils import canonicalize_name
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_owned, workspace
-from checks.environment.interpreter import chosen_python
-from checks.environment.machine import machine_settings
-from checks.environment.uv import uv_binary, uv_cache_dir, uv_env, uv_index_args
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_owned, workspace
+from reprobot.checks.environment.interpreter import chosen_python
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.uv import uv_binary, uv_cache_dir, uv_env, uv_index_args
 
 ARCHIVE = "archive-v0"
 RUNS_LOCK = ".reprobot-runs.lock"  # ends in .lock: no layer mirrors it

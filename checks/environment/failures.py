@@ -21,9 +21,9 @@ from functools import cached_property
 
 from packaging.utils import canonicalize_name
 
-from checks.core.runner import RunOutcome
-from checks.environment.network import KINDS as INFRASTRUCTURE
-from checks.environment.network import machine_failure
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.environment.network import KINDS as INFRASTRUCTURE
+from reprobot.checks.environment.network import machine_failure
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 _SPEC = r"[^\s,]+(?:,[<>=!~][^\s,]+)*"

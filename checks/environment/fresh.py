@@ -22,26 +22,26 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.core.runner import RunOutcome
-from checks.core.sandbox import Workspace, sandbox_run, workspace
-from checks.environment.build import wheel_build
-from checks.environment.cache import sandbox_uv_env, start_cache_layer
-from checks.environment.distributions import read_distributions, required_by
-from checks.environment.interpreter import ChosenPython, chosen_python
-from checks.environment.lock import lock_text
-from checks.environment.machine import machine_settings
-from checks.environment.network import retried
-from checks.environment.settings import EnvironmentSettings
-from checks.environment.uv import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.core.sandbox import Workspace, sandbox_run, workspace
+from reprobot.checks.environment.build import wheel_build
+from reprobot.checks.environment.cache import sandbox_uv_env, start_cache_layer
+from reprobot.checks.environment.distributions import read_distributions, required_by
+from reprobot.checks.environment.interpreter import ChosenPython, chosen_python
+from reprobot.checks.environment.lock import lock_text
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.network import retried
+from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.environment.uv import (
     NO_SANDBOX_UV,
     sandbox_uv,
     uv_binary,
     uv_index_args,
     write_install_lines,
 )
-from checks.manifests import Manifest, manifest
-from checks.repo.metadata import project_metadata
+from reprobot.checks.manifests import Manifest, manifest
+from reprobot.checks.repo.metadata import project_metadata
 
 __all__ = [
     "ChosenPython",

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from checks.core.check import Context
-from checks.environment import python as interpreters
-from checks.environment.machine import machine_settings
-from checks.environment.settings import EnvironmentSettings
-from checks.environment.uv import pythons_dir, uv_binary
-from checks.manifests import Manifest, manifest, wanted_python
+from reprobot.checks.core.check import Context
+from reprobot.checks.environment import python as interpreters
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.environment.uv import pythons_dir, uv_binary
+from reprobot.checks.manifests import Manifest, manifest, wanted_python
 
 
 def _requested_spec(ctx: Context, found: Manifest) -> tuple[SpecifierSet | None, str | None]:

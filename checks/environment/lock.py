@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.core.templates import render
-from checks.environment.distributions import Distribution
-from checks.manifests import Manifest
+from reprobot.checks.core.templates import render
+from reprobot.checks.environment.distributions import Distribution
+from reprobot.checks.manifests import Manifest
 
 LOCK_FILE = "requirements.lock"
 

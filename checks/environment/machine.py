@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
-from checks.core.check import Context
+from reprobot.checks.core.check import Context
 
 # pip's settings uv does not read itself, and uv's own that take precedence over them.
 PIP_AND_UV = (

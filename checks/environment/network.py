@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checks.core.runner import RunOutcome
+from reprobot.checks.core.runner import RunOutcome
 
 _CHAIN = re.compile(r"^(?:(error|warning|hint):|\s+(?:cause|Caused by):|\s*(?:×|[├╰]─▶))\s*(.*)$")
 _BUILD_LOG = re.compile(r"^\s*\[(?:stderr|stdout)\]\s*$")

@@ -20,10 +20,10 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from checks.core import runner
-from checks.core.sandbox import reachable_by_sandbox
-from checks.environment.machine import MachineLike, machine
-from checks.environment.network import machine_failure
+from reprobot.checks.core import runner
+from reprobot.checks.core.sandbox import reachable_by_sandbox
+from reprobot.checks.environment.machine import MachineLike, machine
+from reprobot.checks.environment.network import machine_failure
 
 MIN_SUPPORTED = Version("3.7")  # the oldest Python uv makes environments for
 NEWEST_MINOR = 14  # the newest Python 3 minor version uv can download

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checks.core.settings import seconds, text_matching
+from reprobot.checks.core.settings import seconds, text_matching
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ import os
 import shutil
 from pathlib import Path
 
-from checks.core import runner
-from checks.core.sandbox import reachable_by_sandbox, remove_tree, sandbox_owned
-from checks.environment.machine import MachineLike, machine
-from checks.manifests import Manifest
+from reprobot.checks.core import runner
+from reprobot.checks.core.sandbox import reachable_by_sandbox, remove_tree, sandbox_owned
+from reprobot.checks.environment.machine import MachineLike, machine
+from reprobot.checks.manifests import Manifest
 
 FALLBACK_CACHE = Path("/var/tmp/reprobot-cache")
 _TRUE = ("1", "true", "yes", "on")

@@ -5,8 +5,8 @@ Adding a family is one line here. The order is report order.
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families import (
+from reprobot.checks.core.check import Family
+from reprobot.checks.families import (
     build,
     citation,
     data,

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.manifests import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests import (
     conda,
     pipfile,
     poetry,
@@ -32,7 +32,7 @@ from checks.manifests import (
     setup_cfg,
     setup_py,
 )
-from checks.manifests.model import (
+from reprobot.checks.manifests.model import (
     Declared,
     Manifest,
     Part,
@@ -40,8 +40,8 @@ from checks.manifests.model import (
     Recipe,
     wanted_python,
 )
-from checks.manifests.python_version import python_request
-from checks.manifests.recipes import folder_recipe_files, named_in_readme
+from reprobot.checks.manifests.python_version import python_request
+from reprobot.checks.manifests.recipes import folder_recipe_files, named_in_readme
 
 __all__ = [
     "FORMATS",

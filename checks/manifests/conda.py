@@ -13,11 +13,17 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.core.yaml import YamlProblem, load_yaml
-from checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements, read_file
-from checks.manifests.requirement import (
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.yaml import YamlProblem, load_yaml
+from reprobot.checks.manifests.model import (
+    Declared,
+    Part,
+    PythonRequest,
+    ReadRequirements,
+    read_file,
+)
+from reprobot.checks.manifests.requirement import (
     LOCAL,
     Requirements,
     included_path,

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from ruamel.yaml.error import YAMLError
 
-from checks.core.snapshot import Snapshot
-from checks.core.yaml import loader as bounded_loader
-from checks.manifests.model import Manifest
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.yaml import loader as bounded_loader
+from reprobot.checks.manifests.model import Manifest
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from typing import Protocol
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.core.words import where
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.words import where
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from checks.core.snapshot import Snapshot
-from checks.manifests.edit import Addition, add_requirements
-from checks.manifests.model import Manifest
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests.edit import Addition, add_requirements
+from reprobot.checks.manifests.model import Manifest
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 

@@ -7,11 +7,11 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.core.toml import key_line, line_of, load_toml, section_line
-from checks.manifests.model import Part, PythonRequest, read_file
-from checks.manifests.requirement import Requirements, TableStyle, table_requirement
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.toml import key_line, line_of, load_toml, section_line
+from reprobot.checks.manifests.model import Part, PythonRequest, read_file
+from reprobot.checks.manifests.requirement import Requirements, TableStyle, table_requirement
 
 
 def _constraint(version: str) -> str:

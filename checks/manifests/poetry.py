@@ -25,11 +25,11 @@ from poetry.core.constraints.version import (
 )
 from poetry.core.constraints.version.exceptions import ParseConstraintError
 
-from checks.core.snapshot import Snapshot
-from checks.core.toml import key_line, line_of, section_line
-from checks.manifests.model import Part, PythonRequest
-from checks.manifests.requirement import Requirements, TableStyle, table_requirement
-from checks.repo.pyproject import read_pyproject
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.toml import key_line, line_of, section_line
+from reprobot.checks.manifests.model import Part, PythonRequest
+from reprobot.checks.manifests.requirement import Requirements, TableStyle, table_requirement
+from reprobot.checks.repo.pyproject import read_pyproject
 
 NOTHING = "<0"  # a constraint nothing satisfies (`>2,<1`): no release is below 0
 MAX_GAPS = 20  # `!=` wildcards to say one gap of a union with; more and it stays in

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checks.core.snapshot import Snapshot
-from checks.core.toml import line_of, section_line
-from checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements
-from checks.manifests.requirement import Requirements
-from checks.repo.pyproject import read_pyproject
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.toml import line_of, section_line
+from reprobot.checks.manifests.model import Declared, Part, PythonRequest, ReadRequirements
+from reprobot.checks.manifests.requirement import Requirements
+from reprobot.checks.repo.pyproject import read_pyproject
 
 
 def _strings(

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from checks.core.snapshot import Snapshot
-from checks.manifests.model import Part, PythonRequest
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests.model import Part, PythonRequest
 
 _RUNTIME = re.compile(r"^\s*python-(\d+(?:\.\d+){0,2})\s*$")
 _VERSION = re.compile(r"^\s*(?:cpython-|python)?(\d+(?:\.\d+){0,2})(?:[-/].*)?\s*$")

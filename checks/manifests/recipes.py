@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.snapshot import Snapshot
 
 # the folders FORMATS reads already, and folders that hold no one's recipe
 _READ_ALREADY = frozenset({"requirements"})

@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding
-from checks.manifests.model import Declared, Part
+from reprobot.checks.core.model import Finding
+from reprobot.checks.manifests.model import Declared, Part
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 LOCAL = re.compile(r"^(\.{1,2}(/|$)|/|[A-Za-z]:[\\/]|file:)")

@@ -15,10 +15,10 @@ import shlex
 
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.manifests.model import Declared, Part, read_file
-from checks.manifests.requirement import (
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests.model import Declared, Part, read_file
+from reprobot.checks.manifests.requirement import (
     BARE_URL,
     LOCAL,
     Requirements,

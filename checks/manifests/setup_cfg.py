@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import configparser
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.manifests.model import Part, PythonRequest, read_file
-from checks.manifests.requirement import Requirements
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests.model import Part, PythonRequest, read_file
+from reprobot.checks.manifests.requirement import Requirements
 
 
 def parse_setup_cfg(snapshot: Snapshot, path: str) -> Part:

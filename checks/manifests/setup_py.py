@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.manifests.model import Part, PythonRequest, read_file
-from checks.manifests.requirement import Requirements
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests.model import Part, PythonRequest, read_file
+from reprobot.checks.manifests.requirement import Requirements
 
 
 def _setup_call(tree: ast.Module) -> ast.Call | None:

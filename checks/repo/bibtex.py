@@ -15,9 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.repo.metadata import Person
-from checks.repo.readme import readme
+from reprobot.checks.core.check import Context
+from reprobot.checks.repo.metadata import Person
+from reprobot.checks.repo.readme import readme
 
 BIB_CAP = 256 * 1024
 MAX_ENTRIES = 50

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.repo.metadata import Person, parse_person
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.repo.metadata import Person, parse_person
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ _NAMESPACES = ("google", "azure", "backports", "jaraco", "zope", "ruamel", "sphi
 def _table() -> Mapping[str, tuple[str, ...]]:
     """Import name -> distributions that provide it (the first is the one to suggest),
     from checks/data/import-names.tsv."""
-    text = resources.files("checks").joinpath("data/import-names.tsv").read_text("utf-8")
+    text = resources.files("reprobot.checks").joinpath("data/import-names.tsv").read_text("utf-8")
     rows = csv.reader((line for line in text.splitlines() if line and line[0] != "#"), "excel-tab")
     return {row[0]: tuple(r for r in row[1:] if r) for row in rows if len(row) >= 2}
 

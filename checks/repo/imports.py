@@ -20,11 +20,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.core.words import where
-from checks.repo.notebooks import code_cells
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.words import where
+from reprobot.checks.repo.notebooks import code_cells
 
 _IMPORT = re.compile(
     rb"^([ \t]*)(?:import[ \t]+([^\n#;]+)|from[ \t]+(\.*[A-Za-z_][\w.]*|\.+)[ \t]+import\b)",

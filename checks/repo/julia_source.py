@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checks.core.snapshot import Snapshot
-from checks.core.toml import parse_toml
-from checks.repo.languages import JULIA, CodeUnit, Lines, blank_comments
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.toml import parse_toml
+from reprobot.checks.repo.languages import JULIA, CodeUnit, Lines, blank_comments
 
 STDLIB = frozenset(
     [

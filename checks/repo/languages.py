@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.repo.notebooks import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.notebooks import (
     SCRIPT_CAP,
     CodeCell,
     code_cells,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.snapshot import Snapshot
 
 NOT_PACKAGES = frozenset(
     {"tests", "test", "testing", "docs", "doc", "examples", "example", "scripts", "benchmarks"}

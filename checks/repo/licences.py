@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.repo.metadata import project_metadata
-from checks.repo.pyproject import read_pyproject
+from reprobot.checks.core.check import Context
+from reprobot.checks.repo.metadata import project_metadata
+from reprobot.checks.repo.pyproject import read_pyproject
 
 try:  # packaging >= 24.2
     from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core.check import Context
-from checks.core.model import Finding
-from checks.repo.pyproject import PYPROJECT, pyproject
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.model import Finding
+from reprobot.checks.repo.pyproject import PYPROJECT, pyproject
 
 METADATA_CAP = 1024 * 1024  # setup.cfg
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.snapshot import Snapshot
 
 # Cell magics whose body is Python; any other `%%magic` cell is not Python at all.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit"})

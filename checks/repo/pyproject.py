@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.core.check import Context
-from checks.core.model import Finding
-from checks.core.snapshot import Snapshot
-from checks.core.toml import load_toml
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.toml import load_toml
 
 PYPROJECT = "pyproject.toml"
 

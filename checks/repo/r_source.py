@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checks.core.snapshot import Snapshot
-from checks.repo.languages import CodeUnit, Lines, R, blank_comments
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.languages import CodeUnit, Lines, R, blank_comments
 
 # Base and recommended packages: every R installation has them.
 BASE_R = frozenset(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checks.core.check import Context
+from reprobot.checks.core.check import Context
 
 INSTALL_HEADING = re.compile(
     r"\b(install\w*|set ?up|setting up|requirements|dependencies|prerequisites|environment)\b",

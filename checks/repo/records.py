@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core.check import Context
-from checks.repo.metadata import Person, parse_person
+from reprobot.checks.core.check import Context
+from reprobot.checks.repo.metadata import Person, parse_person
 
 RECORD_CAP = 512 * 1024
 MAX_PEOPLE = 100

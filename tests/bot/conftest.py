@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import Report
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import Report
 from tests.helpers import git
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ocean-heat-study"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.apierrors import RetrySettings
-from bot.event import load_event
-from bot.inputs import Inputs, forget_token, read_environment
+from reprobot.bot.apierrors import RetrySettings
+from reprobot.bot.event import load_event
+from reprobot.bot.inputs import Inputs, forget_token, read_environment
 
 EVENTS = Path(__file__).parents[1] / "fixtures" / "events"
 

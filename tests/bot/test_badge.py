@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from bot import badge
-from checks.core.model import CheckResult, Report, Status
+from reprobot.bot import badge
+from reprobot.checks.core.model import CheckResult, Report, Status
 
 # The endpoint schema shields.io accepts (services/endpoint-common.js): unknown keys are errors.
 SHIELDS_KEYS = {

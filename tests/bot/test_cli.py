@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from checks import all_checks
+from reprobot.bot.cli import main
+from reprobot.checks import all_checks
 
 
 def test_broken_config_exits_2_naming_file_and_line(
@@ -83,7 +83,7 @@ def test_text_format_shows_failures_with_explanation_and_fix(
 
 
 def test_list_checks_and_readme_table_agree() -> None:
-    from bot import render
+    from reprobot.bot import render
 
     table = render.checks_table(all_checks())
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import colour_wanted, main
+from reprobot.bot.cli import colour_wanted, main
 from tests.helpers import make_repo
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import figures
-from checks.families.notebooks.compare import compare_notebooks
-from checks.families.notebooks.figures import write_figures
+from reprobot.bot import figures
+from reprobot.checks.families.notebooks.compare import compare_notebooks
+from reprobot.checks.families.notebooks.figures import write_figures
 from tests.families.notebooks.compare_data import code, figure, notebook, png
 from tests.hostile.test_hostile_bot import assert_inert
 

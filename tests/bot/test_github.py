@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.apierrors import RetrySettings, is_transient, kind_of, message_of, wait_seconds
-from bot.github import GitHub, GitHubError
+from reprobot.bot.apierrors import RetrySettings, is_transient, kind_of, message_of, wait_seconds
+from reprobot.bot.github import GitHub, GitHubError
 from tests.ghserver import BOT_LOGIN, GitHubServer
 
 REPO = "octo-org/research"

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot import bodies, history
-from bot.delta import Change, Moved, compare, gist
-from bot.reportfile import report_schema
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import bodies, history
+from reprobot.bot.delta import Change, Moved, compare, gist
+from reprobot.bot.reportfile import report_schema
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import history
-from bot.delta import Moved, compare
-from bot.reportfile import load_report
-from checks import check_repository
+from reprobot.bot import history
+from reprobot.bot.delta import Moved, compare
+from reprobot.bot.reportfile import load_report
+from reprobot.checks import check_repository
 from tests.helpers import make_repo
 from tests.repos import study_package
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from bot import history
-from bot.event import Event
-from bot.github import GitHub
-from bot.inputs import Inputs, RunnerEnv
-from bot.publish import Plan, publish
-from checks.core.model import CheckResult, Report, Status
+from reprobot.bot import history
+from reprobot.bot.event import Event
+from reprobot.bot.github import GitHub
+from reprobot.bot.inputs import Inputs, RunnerEnv
+from reprobot.bot.publish import Plan, publish
+from reprobot.checks.core.model import CheckResult, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness
 from tests.bot.test_github import FAST
 from tests.bot.test_publish import (

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.exitcode import EXIT_ERROR, EXIT_FAILED, EXIT_OK, exit_code, is_failing
-from bot.inconclusive import errors, inconclusive
-from checks.core.model import CheckResult, Report, Status
+from reprobot.bot.exitcode import EXIT_ERROR, EXIT_FAILED, EXIT_OK, exit_code, is_failing
+from reprobot.bot.inconclusive import errors, inconclusive
+from reprobot.checks.core.model import CheckResult, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
 from tests.bot.test_publish import tracking_issues
 from tests.ghserver import STANDARD_REPO, GitHubServer

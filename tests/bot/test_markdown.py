@@ -11,7 +11,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from bot import markdown
+from reprobot.bot import markdown
 from tests.hostile.test_hostile_bot import TRICKS, read_as_github
 
 SITE = "https://github.com/o/r"

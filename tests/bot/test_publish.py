@@ -10,16 +10,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot import bodies
-from bot.bodies import Notice
-from bot.event import Event
-from bot.exitcode import exit_code
-from bot.github import GitHub
-from bot.inputs import ActionEnv, Inputs, RunnerEnv
-from bot.job import finish
-from bot.publish import plan_for
-from bot.truncate import COMMENT_LIMIT, utf16_len
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import bodies
+from reprobot.bot.bodies import Notice
+from reprobot.bot.event import Event
+from reprobot.bot.exitcode import exit_code
+from reprobot.bot.github import GitHub
+from reprobot.bot.inputs import ActionEnv, Inputs, RunnerEnv
+from reprobot.bot.job import finish
+from reprobot.bot.publish import plan_for
+from reprobot.bot.truncate import COMMENT_LIMIT, utf16_len
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, event_payload
 from tests.bot.test_badge import shields_problems
 from tests.bot.test_github import FAST

@@ -12,9 +12,9 @@ from pathlib import Path
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-from bot import badge, bodies, render
-from bot.truncate import COMMENT_LIMIT, utf16_len
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import badge, bodies, render
+from reprobot.bot.truncate import COMMENT_LIMIT, utf16_len
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 
 SITE = "https://github.com/octo-org/research"
 RUN = f"{SITE}/actions/runs/7"

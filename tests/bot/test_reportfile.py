@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot import render
-from bot.reportfile import MAX_REPORT_BYTES, ReportFileError, load_pull, load_report
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import render
+from reprobot.bot.reportfile import MAX_REPORT_BYTES, ReportFileError, load_pull, load_report
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 
 
 def sample() -> Report:

@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot import sarif
-from bot.cli import main
-from checks import all_checks
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import sarif
+from reprobot.bot.cli import main
+from reprobot.checks import all_checks
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import ActionHarness, event_payload
 from tests.ghserver import GitHubServer
 

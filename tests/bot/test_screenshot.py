@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.model import Report, Status
+from reprobot.checks.core.model import Report, Status
 from tests.bot.test_render import RUN, SITE, Node, Tree, comment, to_html
 
 ROOT = Path(__file__).resolve().parents[2]

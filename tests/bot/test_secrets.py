@@ -7,15 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import secrets
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import secrets
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 
 TOKEN = "ghs_" + "Q" * 36
 
 # Re-executed by hand_over: says whether it got the token back, and cleaned up after.
 PROBE = """
 import json, os
-from bot import secrets
+from reprobot.bot import secrets
 secrets.take_over(os.environ)
 print(json.dumps({"token": os.environ.get("GITHUB_TOKEN"),
                   "fd_left": secrets.HANDOVER_FD in os.environ}))

@@ -6,9 +6,9 @@ import io
 import re
 from pathlib import Path
 
-from bot import workflow
-from bot.truncate import cut_markdown, safe_boundaries, utf8_len, utf16_len
-from checks.core.model import CheckResult, Finding, Report, Status
+from reprobot.bot import workflow
+from reprobot.bot.truncate import cut_markdown, safe_boundaries, utf8_len, utf16_len
+from reprobot.checks.core.model import CheckResult, Finding, Report, Status
 
 
 def result(code: str, status: Status, findings: tuple[Finding, ...] = ()) -> CheckResult:

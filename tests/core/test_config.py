@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import ConfigError, load_config
+from reprobot.checks import ConfigError, load_config
 
 
 def test_yaml_config_with_ignore_reasons_and_family_settings(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_broken_pyproject_is_no_config_error(tmp_path: Path) -> None:
 
 
 def test_runs_honours_select_prefixes_and_ignores() -> None:
-    from checks.core.config import Config
+    from reprobot.checks.core.config import Config
 
     assert Config().runs("DEP002")
     assert Config(select=("DEP",)).runs("DEP002")
@@ -116,9 +116,9 @@ def test_an_alias_bomb_in_the_config_is_refused_briefly(tmp_path: Path) -> None:
 
 
 def _numeric_settings() -> list[tuple[str, str]]:
-    from checks.core import settings
-    from checks.core.engine import schema
-    from checks.families import FAMILIES
+    from reprobot.checks.core import settings
+    from reprobot.checks.core.engine import schema
+    from reprobot.checks.families import FAMILIES
 
     return [
         (family, name)
@@ -158,7 +158,7 @@ def test_numeric_settings_are_all_tested() -> None:
 
 
 def test_a_date_as_yaml_writes_it_is_a_date_setting(tmp_path: Path) -> None:
-    from checks.environment.settings import EnvironmentSettings
+    from reprobot.checks.environment.settings import EnvironmentSettings
 
     (tmp_path / ".reprobot.yml").write_text("dependencies:\n  as_of: 2021-06-01\n")
     assert load_config(tmp_path).settings(EnvironmentSettings).as_of == "2021-06-01"

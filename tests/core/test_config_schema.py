@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-import checks
-from checks import FAMILIES, ConfigError, configuration_schema, load_config
-from checks.core import engine
-from checks.core.config import load_config as load_with
-from checks.core.config_schema import config_schema
-from checks.core.yaml import load_yaml
+import reprobot.checks
+from reprobot.checks import FAMILIES, ConfigError, configuration_schema, load_config
+from reprobot.checks.core import engine
+from reprobot.checks.core.config import load_config as load_with
+from reprobot.checks.core.config_schema import config_schema
+from reprobot.checks.core.yaml import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "schema" / "reprobot.schema.json"
@@ -124,4 +124,4 @@ def test_pyproject_problems_name_the_section(tmp_path: Path) -> None:
 
 
 def test_the_public_api_offers_the_schema() -> None:
-    assert "configuration_schema" in checks.__all__
+    assert "configuration_schema" in reprobot.checks.__all__

@@ -2,12 +2,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks import unknown_patterns
-from checks.core.check import Check, Context
-from checks.core.config import Config, matches
-from checks.core.engine import run_checks
-from checks.core.model import CheckResult, Finding, Outcome, Report, Score, Status, failed, passed
-from checks.core.snapshot import Snapshot
+from reprobot.checks import unknown_patterns
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.config import Config, matches
+from reprobot.checks.core.engine import run_checks
+from reprobot.checks.core.model import (
+    CheckResult,
+    Finding,
+    Outcome,
+    Report,
+    Score,
+    Status,
+    failed,
+    passed,
+)
+from reprobot.checks.core.snapshot import Snapshot
 
 
 class XYZ001(Check):
@@ -115,7 +124,7 @@ def test_fact_is_computed_once(tmp_path: Path) -> None:
 
 
 def test_every_registered_check_is_documented_and_its_requirements_exist() -> None:
-    from checks import all_checks
+    from reprobot.checks import all_checks
 
     checks = all_checks()
     codes = [c.code() for c in checks]

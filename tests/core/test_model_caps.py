@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from checks.core.model import (
+from reprobot.checks.core.model import (
     MAX_FINDINGS,
     MAX_MESSAGE,
     MAX_REPORT,

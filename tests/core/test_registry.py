@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.check import Check, Context, Family
-from checks.core.config import ConfigError, load_config
-from checks.core.engine import run_checks
-from checks.core.model import Outcome, Status, failed, passed
-from checks.core.registry import all_checks, run_order
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.check import Check, Context, Family
+from reprobot.checks.core.config import ConfigError, load_config
+from reprobot.checks.core.engine import run_checks
+from reprobot.checks.core.model import Outcome, Status, failed, passed
+from reprobot.checks.core.registry import all_checks, run_order
+from reprobot.checks.core.snapshot import Snapshot
 
 ORDER: list[str] = []
 

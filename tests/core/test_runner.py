@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core import runner
+from reprobot.checks.core import runner
 
 
 def _pids_running(marker: str) -> list[int]:

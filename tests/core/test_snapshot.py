@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core.snapshot import Snapshot
 
 
 def _git(root: Path, *args: str) -> None:
@@ -106,7 +106,7 @@ def _socket_at(path: Path) -> object:
 
 
 def test_only_regular_files_are_opened(tmp_path: Path) -> None:
-    from checks.core.snapshot import read_regular
+    from reprobot.checks.core.snapshot import read_regular
 
     os.mkfifo(tmp_path / "pipe.py")  # opening it for reading would block for ever
     (tmp_path / "folder").mkdir()
@@ -130,7 +130,7 @@ def test_only_regular_files_are_opened(tmp_path: Path) -> None:
 
 
 def test_a_device_file_is_not_read(tmp_path: Path) -> None:
-    from checks.core.snapshot import read_regular
+    from reprobot.checks.core.snapshot import read_regular
 
     try:
         os.mknod(tmp_path / "zero", 0o600 | stat.S_IFCHR, os.makedev(1, 5))
@@ -143,7 +143,7 @@ def test_a_device_file_is_not_read(tmp_path: Path) -> None:
 
 
 def test_reads_stop_at_the_cap_and_sizes_read_in_words(tmp_path: Path) -> None:
-    from checks.core.snapshot import read_regular
+    from reprobot.checks.core.snapshot import read_regular
 
     (tmp_path / "small.txt").write_bytes(b"x" * 5000)
     assert read_regular(tmp_path / "small.txt", 5000) == (b"x" * 5000, None)
@@ -158,7 +158,7 @@ def test_a_byte_order_mark_is_removed(tmp_path: Path) -> None:
 
 
 def test_a_file_just_over_the_cap_says_its_bytes(tmp_path: Path) -> None:
-    from checks.core.snapshot import read_regular
+    from reprobot.checks.core.snapshot import read_regular
 
     (tmp_path / "nb.ipynb").write_bytes(b"x" * (2 * 1024 * 1024 + 10))
     assert read_regular(tmp_path / "nb.ipynb", 2 * 1024 * 1024)[1] == (

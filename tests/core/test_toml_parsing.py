@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from checks.core.toml import parse_toml
+from reprobot.checks.core.toml import parse_toml
 
 
 def test_a_byte_order_mark_is_legal_and_removed() -> None:

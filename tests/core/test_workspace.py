@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.sandbox import reachable_by_sandbox, remove_tree, sandbox_run, workspace
-from checks.core.snapshot import Snapshot
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.sandbox import reachable_by_sandbox, remove_tree, sandbox_run, workspace
+from reprobot.checks.core.snapshot import Snapshot
 from tests.helpers import git, make_repo
 
 AS_ROOT = runner.drops_privileges()
@@ -275,8 +275,8 @@ def test_step_files_are_closed_but_never_the_shared_folder_they_lie_in(
 
 @pytest.mark.skipif(not AS_ROOT, reason="telling the sandbox user's files apart needs root")
 def test_strays_are_what_the_sandbox_user_made_since_the_start(sandbox_tmp: Path) -> None:
-    from checks.core.sandbox import remove_path
-    from checks.core.strays import Strays, mark_area
+    from reprobot.checks.core.sandbox import remove_path
+    from reprobot.checks.core.strays import Strays, mark_area
 
     shared = sandbox_tmp / "shared"
     shared.mkdir()

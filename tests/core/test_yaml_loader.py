@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.core.yaml import ALIAS_BUDGET, MAX_DEPTH, YamlProblem, load_yaml
+from reprobot.checks.core.yaml import ALIAS_BUDGET, MAX_DEPTH, YamlProblem, load_yaml
 
 # 9 ** 7 strings from a few hundred bytes: the classic "billion laughs" shape.
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(

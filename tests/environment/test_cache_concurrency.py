@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.environment import cache
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment import cache
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.skipif(
@@ -79,7 +79,16 @@ def _repo(base: Path, name: str, suite: str) -> Path:
 
 def _check(repo: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     """`reprobot check --select TST002` as a program of its own, as a CI job runs it."""
-    command = [sys.executable, "-m", "bot.cli", "check", "--select", "TST002", "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "reprobot.bot.cli",
+        "check",
+        "--select",
+        "TST002",
+        "--format",
+        "json",
+    ]
     return subprocess.Popen(
         [*command, str(repo)],
         env=env,

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.runner import RunOutcome
-from checks.environment.distributions import (
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.environment.distributions import (
     environment_names,
     read_distributions,
     required_by,
 )
-from checks.environment.failures import classify
-from checks.environment.lock import lock_command, lock_text
-from checks.environment.machine import MachineSettings
-from checks.environment.uv import uv_env, uv_index_args
-from checks.manifests import Manifest
+from reprobot.checks.environment.failures import classify
+from reprobot.checks.environment.lock import lock_command, lock_text
+from reprobot.checks.environment.machine import MachineSettings
+from reprobot.checks.environment.uv import uv_env, uv_index_args
+from reprobot.checks.manifests import Manifest
 
 
 def test_machine_settings_are_read_from_the_environment() -> None:
@@ -146,8 +146,8 @@ def test_installed_distributions_are_read_once_for_everything(tmp_path: Path) ->
 
 
 def test_unreadable_old_metadata_is_named_not_quoted_as_a_caret_line() -> None:
-    from checks.core.runner import RunOutcome
-    from checks.environment.failures import classify
+    from reprobot.checks.core.runner import RunOutcome
+    from reprobot.checks.environment.failures import classify
 
     text = (
         "error: No solution found when resolving dependencies\n"

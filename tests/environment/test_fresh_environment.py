@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.config import Config
-from checks.core.snapshot import Snapshot
-from checks.environment import python as interpreters
-from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra, uv_binary
-from checks.environment.settings import EnvironmentSettings
-from checks.environment.uv import uv_index_args
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.config import Config
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment import python as interpreters
+from reprobot.checks.environment.fresh import (
+    FreshEnvironment,
+    fresh_environment,
+    install_extra,
+    uv_binary,
+)
+from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.environment.uv import uv_index_args
 from tests.helpers import make_repo
 from tests.repos import study_package
 from tests.wheelhouse import build_sdist

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from checks.core import runner
-from checks.core.runner import RunOutcome
-from checks.environment.failures import classify
-from checks.environment.network import machine_failure, retried, uv_lines
-from checks.environment.uv import uv_binary
+from reprobot.checks.core import runner
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.environment.failures import classify
+from reprobot.checks.environment.network import machine_failure, retried, uv_lines
+from reprobot.checks.environment.uv import uv_binary
 from tests.netservers import UNRESOLVABLE, closed_port, flaky_index, tls_index
 
 # What uv 0.13 printed on this machine (index on a closed port, at a host that does not
@@ -222,7 +222,7 @@ def test_a_python_download_from_an_unreachable_mirror_says_why(
 ) -> None:
     from packaging.specifiers import SpecifierSet
 
-    from checks.environment import python as interpreters
+    from reprobot.checks.environment import python as interpreters
 
     monkeypatch.setenv("REPROBOT_PYTHON_DOWNLOADS", "automatic")
     monkeypatch.setenv("UV_PYTHON_INSTALL_MIRROR", closed_port().removesuffix("/simple"))

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.engine import run_checks
-from checks.core.model import CheckResult, Status
-from checks.core.snapshot import Snapshot
-from checks.families.build.checks import BLD001, BLD002
-from checks.families.dependencies.checks import DEP003
-from checks.families.tests.checks import TST001, TST002
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.engine import run_checks
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.build.checks import BLD001, BLD002
+from reprobot.checks.families.dependencies.checks import DEP003
+from reprobot.checks.families.tests.checks import TST001, TST002
 from tests.helpers import git, make_repo
 
 SCM_WHEELS = (
@@ -154,8 +154,8 @@ def test_the_installed_project_is_the_wheel_bld001_built(tmp_path: Path, sandbox
     repo = _package(tmp_path, SETUPTOOLS_SCM)
     ctx = Context(Snapshot(repo), work_dir=sandbox_tmp / "area")
     try:
-        from checks.environment.build import package_build
-        from checks.environment.fresh import fresh_environment
+        from reprobot.checks.environment.build import package_build
+        from reprobot.checks.environment.fresh import fresh_environment
 
         env = ctx.fact(fresh_environment)
         build = ctx.fact(package_build)

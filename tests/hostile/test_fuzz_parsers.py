@@ -23,19 +23,19 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from bot.event import load_event
-from bot.reportfile import ReportFileError, load_report
-from checks.core.config import ConfigError, load_config
-from checks.core.engine import schema
-from checks.core.model import MAX_MESSAGE, Finding
-from checks.core.snapshot import Snapshot
-from checks.families import FAMILIES
-from checks.families.build.compile import check_notebook
-from checks.families.citation.cff import load_cff
-from checks.families.citation.validation import validate
-from checks.families.tests.junit import JUnitError, parse_junit
-from checks.manifests import read_manifest
-from checks.repo.imports import scan_notebook
+from reprobot.bot.event import load_event
+from reprobot.bot.reportfile import ReportFileError, load_report
+from reprobot.checks.core.config import ConfigError, load_config
+from reprobot.checks.core.engine import schema
+from reprobot.checks.core.model import MAX_MESSAGE, Finding
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families import FAMILIES
+from reprobot.checks.families.build.compile import check_notebook
+from reprobot.checks.families.citation.cff import load_cff
+from reprobot.checks.families.citation.validation import validate
+from reprobot.checks.families.tests.junit import JUnitError, parse_junit
+from reprobot.checks.manifests import read_manifest
+from reprobot.checks.repo.imports import scan_notebook
 
 FUZZ = settings(
     max_examples=int(os.environ.get("REPROBOT_FUZZ_EXAMPLES", "120")),
@@ -306,7 +306,7 @@ def test_notebooks(text: str) -> None:
     _sites, problem = scan_notebook(data, "nb.ipynb")
     bounded([problem] if problem else [])
     with repository({"nb.ipynb": data}) as root:
-        from checks.families.portability.scan import hard_coded_paths
+        from reprobot.checks.families.portability.scan import hard_coded_paths
 
         hard_coded_paths(Snapshot(root, files=("nb.ipynb",)))
 

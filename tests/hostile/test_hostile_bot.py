@@ -22,10 +22,10 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from bot import bodies, render
-from bot.event import MAX_EVENT_BYTES
-from bot.github import GitHub
-from checks.core.model import CheckResult, Finding, Fix, Report, Status
+from reprobot.bot import bodies, render
+from reprobot.bot.event import MAX_EVENT_BYTES
+from reprobot.bot.github import GitHub
+from reprobot.checks.core.model import CheckResult, Finding, Fix, Report, Status
 from tests.actionrun import PR_HEAD, PR_NUMBER, ActionHarness, Run, event_payload
 from tests.bot.test_github import FAST
 from tests.ghserver import STANDARD_REPO, GitHubServer
@@ -621,7 +621,7 @@ def test_checks_that_cannot_run_still_leave_a_report_and_a_summary(
     def broken(*args: object, **kwargs: object) -> Report:
         raise MemoryError("no memory left for @org/team <img src=x>\n::add-mask::everything")
 
-    monkeypatch.setattr("bot.job.check_repository", broken)
+    monkeypatch.setattr("reprobot.bot.job.check_repository", broken)
     run = harness.run("pull_request", event_payload("pull_request.opened.json"))
     assert run.code == 2
     no_traceback(run)
@@ -662,7 +662,7 @@ def test_a_bug_in_reprobot_still_ends_with_a_summary(
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("<script>")
 
-    monkeypatch.setattr("bot.job.publish", broken)
+    monkeypatch.setattr("reprobot.bot.job.publish", broken)
     run = harness.run("push", event_payload("push.json", ref="refs/heads/main"))
     assert run.code == 1
     no_traceback(run)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core import runner
-from checks.core.model import Report, Status
+from reprobot.checks import check_repository
+from reprobot.checks.core import runner
+from reprobot.checks.core.model import Report, Status
 from tests.helpers import git, make_repo
 from tests.wheelhouse import build_wheel
 

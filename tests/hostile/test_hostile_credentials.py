@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from checks.core import runner
+from reprobot.checks.core import runner
 from tests.actionrun import ActionHarness, event_payload
 from tests.ghserver import GitHubServer
 from tests.helpers import git

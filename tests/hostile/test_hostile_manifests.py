@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
-from checks.core.snapshot import Snapshot
-from checks.manifests import read_manifest
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests import read_manifest
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.usefixtures("local_index")

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from checks.core.model import MAX_FINDINGS, MAX_MESSAGE
-from checks.environment.distributions import environment_names, read_distributions
+from reprobot.bot.cli import main
+from reprobot.checks.core.model import MAX_FINDINGS, MAX_MESSAGE
+from reprobot.checks.environment.distributions import environment_names, read_distributions
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.timeout(120)

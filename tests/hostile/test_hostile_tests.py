@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from checks import load_config
-from checks.core.check import Context
-from checks.core.engine import run_checks
-from checks.core.model import CheckResult, Status
-from checks.core.runner import UNPRIVILEGED_GID, UNPRIVILEGED_UID
-from checks.core.sandbox import sandbox_owned
-from checks.core.snapshot import Snapshot
-from checks.families.tests.checks import TST001, TST002
-from checks.families.tests.junit import JUNIT_CAP, MAX_DEPTH, JUnitError, parse_junit
-from checks.families.tests.run import links_to_skip, pytest_argv, read_junit
-from checks.families.tests.suite import TestPlan
+from reprobot.checks import load_config
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.engine import run_checks
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.runner import UNPRIVILEGED_GID, UNPRIVILEGED_UID
+from reprobot.checks.core.sandbox import sandbox_owned
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.tests.checks import TST001, TST002
+from reprobot.checks.families.tests.junit import JUNIT_CAP, MAX_DEPTH, JUnitError, parse_junit
+from reprobot.checks.families.tests.run import links_to_skip, pytest_argv, read_junit
+from reprobot.checks.families.tests.suite import TestPlan
 from tests.helpers import make_repo
 
 

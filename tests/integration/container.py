@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.runner import RunOutcome, run
+from reprobot.checks.core.runner import RunOutcome, run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "container.sh"

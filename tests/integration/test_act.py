@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.badge import badge_file
-from bot.bodies import COMMENT_MARKER, ISSUE_LABEL, ISSUE_MARKER
+from reprobot.bot.badge import badge_file
+from reprobot.bot.bodies import COMMENT_MARKER, ISSUE_LABEL, ISSUE_MARKER
 from tests.act.engine import PodmanService
 from tests.act.runner import Act, ActRun, act_binary
 from tests.act.workflow import WORKFLOW_PATH, ActWorkflow, act_workflow, action_copy

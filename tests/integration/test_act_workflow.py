@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from checks.core.runner import run
+from reprobot.checks.core.runner import run
 from tests.act.workflow import EXAMPLE, REPO_ROOT, act_workflow, action_copy
 from tests.test_examples_lint import actionlint
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core import runner
-from checks.core.model import Status
+from reprobot.checks import check_repository
+from reprobot.checks.core import runner
+from reprobot.checks.core.model import Status
 from tests.helpers import git, make_repo
 
 pytestmark = pytest.mark.integration

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from checks.core import runner
-from checks.core.sandbox import remove_tree
+from reprobot.checks.core import runner
+from reprobot.checks.core.sandbox import remove_tree
 from tests.helpers import make_repo
 from tests.realwheels import real_wheelhouse
 from tests.wheelhouse import build_wheel

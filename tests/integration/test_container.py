@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.runner import git
+from reprobot.checks.core.runner import git
 
 from .container import (
     REPO_ROOT,
@@ -126,7 +126,7 @@ def test_image_holds_every_file_of_the_packages(
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     }
     probe = (
-        "import pathlib, bot, checks\n"
+        "import pathlib, reprobot.bot as bot, reprobot.checks as checks\n"
         "for module in (bot, checks):\n"
         "    root = pathlib.Path(module.__file__).parent\n"
         "    for path in root.rglob('*'):\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bodies import COMMENT_MARKER
+from reprobot.bot.bodies import COMMENT_MARKER
 from tests.actionrun import FAST_RETRY, PR_HEAD, PR_NUMBER, event_payload
 from tests.ghserver import BOT_LOGIN, STANDARD_REPO, GitHubServer
 from tests.helpers import make_repo

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.model import CheckResult, Status
+from reprobot.checks.core.model import CheckResult, Status
 from tests.helpers import check_files
 
 pytestmark = pytest.mark.integration
@@ -99,8 +99,8 @@ def test_asked_python_is_downloaded_where_uv_can_fetch_it(tmp_path: Path) -> Non
     (a closed network), reprobot falls back to the nearest local Python instead."""
     from packaging.specifiers import SpecifierSet
 
-    from checks.environment import python as interpreters
-    from checks.environment.uv import uv_binary
+    from reprobot.checks.environment import python as interpreters
+    from reprobot.checks.environment.uv import uv_binary
 
     got = interpreters.download(uv_binary(), SpecifierSet("==3.9.*"), tmp_path / "pythons")
     if got is None:

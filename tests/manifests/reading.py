@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.manifests import Manifest, read_manifest
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests import Manifest, read_manifest
 from tests.helpers import make_repo
 
 

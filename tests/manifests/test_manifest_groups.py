@@ -6,10 +6,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.core.toml import loads
-from checks.manifests import read_manifest
-from checks.manifests.edit import add_to_group
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.toml import loads
+from reprobot.checks.manifests import read_manifest
+from reprobot.checks.manifests.edit import add_to_group
 from tests.helpers import make_repo
 
 

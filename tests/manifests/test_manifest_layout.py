@@ -5,15 +5,19 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import checks.manifests
-from checks.core.snapshot import Snapshot
-from checks.manifests import FORMATS, read_manifest
+import reprobot.checks.manifests
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests import FORMATS, read_manifest
 from tests.helpers import make_repo
 
-PACKAGE = Path(checks.manifests.__file__).parent
-SHARED = ("checks.manifests.model", "checks.manifests.requirement", "checks.repo.pyproject")
+PACKAGE = Path(reprobot.checks.manifests.__file__).parent
+SHARED = (
+    "reprobot.checks.manifests.model",
+    "reprobot.checks.manifests.requirement",
+    "reprobot.checks.repo.pyproject",
+)
 # The writers (new lines, bounds on existing ones) build on the one editor of manifests.
-WRITERS = {"edit.py": SHARED, "pins.py": (*SHARED, "checks.manifests.edit")}
+WRITERS = {"edit.py": SHARED, "pins.py": (*SHARED, "reprobot.checks.manifests.edit")}
 
 
 def _imports(path: Path) -> list[tuple[str, int, bool]]:
@@ -22,7 +26,7 @@ def _imports(path: Path) -> list[tuple[str, int, bool]]:
     top = {id(node) for node in tree.body}
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("checks"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reprobot.checks"):
             found.append((node.module or "", node.lineno, id(node) in top))
         elif isinstance(node, ast.Import):
             found += [(a.name, node.lineno, id(node) in top) for a in node.names]
@@ -35,8 +39,8 @@ def test_a_format_imports_only_what_the_formats_share() -> None:
         for path in sorted(PACKAGE.glob("*.py"))
         if path.name != "__init__.py"
         for module, line, _ in _imports(path)
-        if module.startswith("checks.")
-        and not module.startswith("checks.core.")
+        if module.startswith("reprobot.checks.")
+        and not module.startswith("reprobot.checks.core.")
         and module not in WRITERS.get(path.name, SHARED)
     ]
     assert wrong == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.manifests.poetry import poetry_constraint
+from reprobot.checks.manifests.poetry import poetry_constraint
 from tests.manifests.reading import by_name, read
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checks.core.toml import key_line
-from checks.manifests.pipfile import PIPFILE
-from checks.manifests.poetry import POETRY, to_pep508
-from checks.manifests.requirement import Requirements, table_requirement
+from reprobot.checks.core.toml import key_line
+from reprobot.checks.manifests.pipfile import PIPFILE
+from reprobot.checks.manifests.poetry import POETRY, to_pep508
+from reprobot.checks.manifests.requirement import Requirements, table_requirement
 
 
 def test_requirements_keep_what_parses_and_the_problems() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.manifests import read_manifest
-from checks.manifests.pins import bound_requirements
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.manifests import read_manifest
+from reprobot.checks.manifests.pins import bound_requirements
 from tests.helpers import make_repo
 
 

@@ -15,7 +15,7 @@ from packaging.version import Version
 from poetry.core.constraints.version import Version as PoetryVersion
 from poetry.core.constraints.version import parse_constraint
 
-from checks.manifests.poetry import NOTHING, poetry_constraint
+from reprobot.checks.manifests.poetry import NOTHING, poetry_constraint
 from tests.manifests.reading import by_name, read
 
 # poetry-core's cases (the parse, wildcard, tilde, caret, multi, epoch, negative wildcard,

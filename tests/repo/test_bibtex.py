@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.repo.bibtex import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.bibtex import (
     citation_bibtex,
     latex_to_text,
     parse_bibtex,
@@ -112,7 +112,7 @@ def test_software_and_paper_are_told_apart() -> None:
         "@misc{code, title={The code}, author={A B}, howpublished={GitHub}}",
         "x",
     )
-    from checks.repo.bibtex import CitationBibtex
+    from reprobot.checks.repo.bibtex import CitationBibtex
 
     found = CitationBibtex(entries)
     assert found.paper is not None and found.paper.key == "pre"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.repo.git import git_facts, is_bot, merge_identities
-from checks.repo.metadata import Person
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.git import git_facts, is_bot, merge_identities
+from reprobot.checks.repo.metadata import Person
 from tests.helpers import git, make_repo
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.repo.julia_source import local_modules, package_uses, projects
-from checks.repo.languages import JULIA, CodeUnit
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.julia_source import local_modules, package_uses, projects
+from reprobot.checks.repo.languages import JULIA, CodeUnit
 from tests.helpers import make_repo
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.snapshot import Snapshot
-from checks.repo.languages import (
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.languages import (
     JULIA,
     MATLAB,
     SHELL,

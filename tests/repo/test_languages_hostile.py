@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from checks.repo import julia_source, r_source
-from checks.repo.languages import JULIA, MATLAB, STATA, CodeUnit, R, blank_comments
+from reprobot.checks.repo import julia_source, r_source
+from reprobot.checks.repo.languages import JULIA, MATLAB, STATA, CodeUnit, R, blank_comments
 
 SIZE = 400_000
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.families.citation.writer import CffAuthor, split_name
-from checks.manifests import read_manifest
-from checks.repo.git import git_facts, normalise_remote, same_version, version_of_tag
-from checks.repo.metadata import Declared, Person, parse_person, project_metadata
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.citation.writer import CffAuthor, split_name
+from reprobot.checks.manifests import read_manifest
+from reprobot.checks.repo.git import git_facts, normalise_remote, same_version, version_of_tag
+from reprobot.checks.repo.metadata import Declared, Person, parse_person, project_metadata
 from tests.helpers import git, make_repo
 
 

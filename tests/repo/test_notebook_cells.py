@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.families.build.compile import check_notebook
-from checks.families.portability.scan import hard_coded_paths
-from checks.repo.imports import scan_notebook
-from checks.repo.notebooks import code_cells
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.build.compile import check_notebook
+from reprobot.checks.families.portability.scan import hard_coded_paths
+from reprobot.checks.repo.imports import scan_notebook
+from reprobot.checks.repo.notebooks import code_cells
 from tests.helpers import make_repo
 
 

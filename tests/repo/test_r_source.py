@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.repo.languages import CodeUnit, R
-from checks.repo.r_source import (
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.languages import CodeUnit, R
+from reprobot.checks.repo.r_source import (
     dcf_fields,
     declarations,
     github_sources,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.repo.readme import ReadmeTitle, dois_of, is_title, plain_text, title_of
+from reprobot.checks.repo.readme import ReadmeTitle, dois_of, is_title, plain_text, title_of
 
 
 @pytest.mark.parametrize(

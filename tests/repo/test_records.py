@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.repo.metadata import Person
-from checks.repo.records import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.metadata import Person
+from reprobot.checks.repo.records import (
     SoftwareRecord,
     authors_file,
     bare_doi,

@@ -4,10 +4,10 @@ import json
 import textwrap
 from pathlib import Path
 
-from checks.core.snapshot import Snapshot
-from checks.environment.distributions import environment_names
-from checks.repo.import_names import accepted, distribution_for
-from checks.repo.imports import ImportScan, scan_imports, scan_notebook, scan_source
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.environment.distributions import environment_names
+from reprobot.checks.repo.import_names import accepted, distribution_for
+from reprobot.checks.repo.imports import ImportScan, scan_imports, scan_notebook, scan_source
 from tests.helpers import make_repo
 from tests.wheelhouse import wheel_bytes
 

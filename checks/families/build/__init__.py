@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.build.checks import BLD001, BLD002
-from checks.families.build.settings import BuildSettings
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.build.checks import BLD001, BLD002
+from reprobot.checks.families.build.settings import BuildSettings
 
 FAMILY = Family(
     "build",

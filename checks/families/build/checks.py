@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import sys
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
-from checks.environment.fresh import fresh_environment
-from checks.families.build.compile import SYNTAX, CompileProblem, static_build
-from checks.families.build.import_run import import_run
-from checks.families.build.package import package_build
-from checks.families.build.words import (
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import (
+    Finding,
+    Fix,
+    Outcome,
+    errored,
+    failed,
+    passed,
+    skipped,
+    warned,
+)
+from reprobot.checks.environment.fresh import fresh_environment
+from reprobot.checks.families.build.compile import SYNTAX, CompileProblem, static_build
+from reprobot.checks.families.build.import_run import import_run
+from reprobot.checks.families.build.package import package_build
+from reprobot.checks.families.build.words import (
     build_failure,
     built,
     compile_failure,
@@ -21,7 +30,7 @@ from checks.families.build.words import (
     not_built_here,
     not_read,
 )
-from checks.manifests import Manifest, manifest
+from reprobot.checks.manifests import Manifest, manifest
 
 MAX_FINDINGS = 25
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.core.words import where
-from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells, language
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.words import where
+from reprobot.checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells, language
 
 SYNTAX, PYTHON2, NOTEBOOK, UNREAD = "syntax", "python2", "notebook", "unread"
 NOT_PYTHON = "not-python"  # a valid notebook of another kernel: its cells are not compiled

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checks.core.snapshot import Snapshot
-from checks.families.build.compile import python2_construct
-from checks.repo import import_names
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.build.compile import python2_construct
+from reprobot.checks.repo import import_names
 
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
 _MISSING = re.compile(r"^(?:ModuleNotFoundError|ImportError): No module named '(?P<name>[\w.]+)'")

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.sandbox import sandbox_run, workspace
-from checks.environment.fresh import fresh_environment
-from checks.families.build.import_failure import ImportFailure, analyse
-from checks.families.build.package import package_build, wheel_top_level
-from checks.families.build.settings import BuildSettings
-from checks.repo.layout import package_modules
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.sandbox import sandbox_run, workspace
+from reprobot.checks.environment.fresh import fresh_environment
+from reprobot.checks.families.build.import_failure import ImportFailure, analyse
+from reprobot.checks.families.build.package import package_build, wheel_top_level
+from reprobot.checks.families.build.settings import BuildSettings
+from reprobot.checks.repo.layout import package_modules
 
 IMPORT_TIMEOUT = 300.0  # the most any one import may take, whatever `build.timeout` says
 

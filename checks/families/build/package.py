@@ -8,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from checks.environment.build import PackageBuild, build_backend, package_build
+from reprobot.checks.environment.build import PackageBuild, build_backend, package_build
 
 __all__ = ["PackageBuild", "backend_error", "build_backend", "package_build", "wheel_top_level"]
 

@@ -3,6 +3,6 @@ wheel the fresh environment installs, so its settings are declared there."""
 
 from __future__ import annotations
 
-from checks.environment.settings import BuildSettings
+from reprobot.checks.environment.settings import BuildSettings
 
 __all__ = ["BuildSettings"]

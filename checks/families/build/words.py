@@ -9,13 +9,17 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding, Fix
-from checks.core.templates import render
-from checks.core.words import plural
-from checks.families.build.compile import NOTEBOOK, PYTHON2, CompileProblem, StaticBuild
-from checks.families.build.import_failure import ImportFailure, declared_in_extra, distribution_for
-from checks.families.build.package import PackageBuild, backend_error
-from checks.manifests import Manifest
+from reprobot.checks.core.model import Finding, Fix
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.build.compile import NOTEBOOK, PYTHON2, CompileProblem, StaticBuild
+from reprobot.checks.families.build.import_failure import (
+    ImportFailure,
+    declared_in_extra,
+    distribution_for,
+)
+from reprobot.checks.families.build.package import PackageBuild, backend_error
+from reprobot.checks.manifests import Manifest
 
 LOG_LINES = 30
 

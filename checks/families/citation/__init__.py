@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.citation.checks import CIT001, CIT002, CIT003
-from checks.families.citation.settings import CitationSettings
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.citation.checks import CIT001, CIT002, CIT003
+from reprobot.checks.families.citation.settings import CitationSettings
 
 FAMILY = Family(
     "citation",

@@ -23,10 +23,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 
-from checks.core.check import Context
-from checks.core.model import Finding
-from checks.core.yaml import YamlProblem, load_yaml, loader
-from checks.families.citation.settings import CitationSettings
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.yaml import YamlProblem, load_yaml, loader
+from reprobot.checks.families.citation.settings import CitationSettings
 
 CFF_VERSION = "1.2.0"
 CFF_CAP = 1024 * 1024  # bytes; real citation files are a few kilobytes
@@ -124,7 +124,7 @@ def load_cff(text: str, path: str) -> CffFile:
 @cache
 def schema() -> dict[str, Any]:
     """The official CFF 1.2.0 JSON schema, shipped unchanged in checks/data."""
-    raw = resources.files("checks").joinpath("data/schema-1.2.0.json").read_text("utf-8")
+    raw = resources.files("reprobot.checks").joinpath("data/schema-1.2.0.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(raw)
     return loaded
 

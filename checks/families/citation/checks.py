@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
-from checks.core.templates import render
-from checks.core.words import plural
-from checks.families.citation.cff import citation_file, citation_location
-from checks.families.citation.release import Correction, Drift, release_drift
-from checks.families.citation.validation import placeholders, validate
-from checks.families.citation.writer import generated_citation
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Fix, Outcome, failed, passed, warned
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.citation.cff import citation_file, citation_location
+from reprobot.checks.families.citation.release import Correction, Drift, release_drift
+from reprobot.checks.families.citation.validation import placeholders, validate
+from reprobot.checks.families.citation.writer import generated_citation
 
 
 def _generated_fix(ctx: Context, path: str) -> Fix:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.families.citation.names import CffAuthor, author_of, name_key, split_name
-from checks.repo.bibtex import CitationBibtex
-from checks.repo.git import GitFacts
-from checks.repo.licences import LicenceHolders
-from checks.repo.metadata import Person, ProjectMetadata
-from checks.repo.readme import ReadmeDois, ReadmeTitle
-from checks.repo.records import AuthorsFile, SoftwareRecord, bare_doi
+from reprobot.checks.families.citation.names import CffAuthor, author_of, name_key, split_name
+from reprobot.checks.repo.bibtex import CitationBibtex
+from reprobot.checks.repo.git import GitFacts
+from reprobot.checks.repo.licences import LicenceHolders
+from reprobot.checks.repo.metadata import Person, ProjectMetadata
+from reprobot.checks.repo.readme import ReadmeDois, ReadmeTitle
+from reprobot.checks.repo.records import AuthorsFile, SoftwareRecord, bare_doi
 
 MAX_AUTHORS = 50
 PLACEHOLDER_TITLE = "<the title of this work>"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from checks.repo.metadata import Person
+from reprobot.checks.repo.metadata import Person
 
 _EMAIL = re.compile(r"^[\S]+@[\S]+\.[\S]{2,}$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})

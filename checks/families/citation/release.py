@@ -18,11 +18,11 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from checks.core.check import Context
-from checks.families.citation.cff import CffFile, citation_file, line_of
-from checks.families.citation.writer import edit
-from checks.repo.git import GitFacts, Tag, git_facts, same_version
-from checks.repo.metadata import Declared, ProjectMetadata, project_metadata
+from reprobot.checks.core.check import Context
+from reprobot.checks.families.citation.cff import CffFile, citation_file, line_of
+from reprobot.checks.families.citation.writer import edit
+from reprobot.checks.repo.git import GitFacts, Tag, git_facts, same_version
+from reprobot.checks.repo.metadata import Declared, ProjectMetadata, project_metadata
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,16 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from checks.core.model import Finding
-from checks.families.citation.cff import CffFile, known_keys, licence_ids, line_of, validator
-from checks.families.citation.credit import PLACEHOLDERS
-from checks.repo.git import normalise_remote
+from reprobot.checks.core.model import Finding
+from reprobot.checks.families.citation.cff import (
+    CffFile,
+    known_keys,
+    licence_ids,
+    line_of,
+    validator,
+)
+from reprobot.checks.families.citation.credit import PLACEHOLDERS
+from reprobot.checks.repo.git import normalise_remote
 
 Place = tuple[str | int, ...]
 _ITEM = {

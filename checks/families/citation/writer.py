@@ -17,20 +17,20 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from checks.core.check import Context
-from checks.core.templates import render
-from checks.families.citation.cff import licence_ids, yaml_loader
-from checks.families.citation.credit import Credit, Known, other_dois, preferred_citation
-from checks.families.citation.credit import authors as credit_authors
-from checks.families.citation.credit import doi as credit_doi
-from checks.families.citation.credit import title as credit_title
-from checks.families.citation.names import CffAuthor, split_name
-from checks.repo.bibtex import citation_bibtex
-from checks.repo.git import GitFacts, git_facts, same_version
-from checks.repo.licences import canonical, licence_files, licence_holders
-from checks.repo.metadata import ProjectMetadata, project_metadata
-from checks.repo.readme import readme_dois, readme_title
-from checks.repo.records import authors_file, software_records
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.templates import render
+from reprobot.checks.families.citation.cff import licence_ids, yaml_loader
+from reprobot.checks.families.citation.credit import Credit, Known, other_dois, preferred_citation
+from reprobot.checks.families.citation.credit import authors as credit_authors
+from reprobot.checks.families.citation.credit import doi as credit_doi
+from reprobot.checks.families.citation.credit import title as credit_title
+from reprobot.checks.families.citation.names import CffAuthor, split_name
+from reprobot.checks.repo.bibtex import citation_bibtex
+from reprobot.checks.repo.git import GitFacts, git_facts, same_version
+from reprobot.checks.repo.licences import canonical, licence_files, licence_holders
+from reprobot.checks.repo.metadata import ProjectMetadata, project_metadata
+from reprobot.checks.repo.readme import readme_dois, readme_title
+from reprobot.checks.repo.records import authors_file, software_records
 
 __all__ = ["CffAuthor", "Generated", "edit", "generate", "generated_citation", "split_name"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.data.checks import DAT001, DAT002
-from checks.families.data.settings import DataSettings
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.data.checks import DAT001, DAT002
+from reprobot.checks.families.data.settings import DataSettings
 
 FAMILY = Family("data", "DAT", (DAT001, DAT002), DataSettings)

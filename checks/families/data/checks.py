@@ -3,15 +3,15 @@ files are in Git LFS (DAT002)."""
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Outcome, failed, passed, skipped, warned
-from checks.core.snapshot import size_words
-from checks.core.words import plural
-from checks.families.data.facts import DataFiles, data_files
-from checks.families.data.fixes import data_fix, lfs_fix
-from checks.families.data.large import large_files
-from checks.families.data.scan import GENERATED, PRESENT, DataRead
-from checks.families.data.sources import Source
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Outcome, failed, passed, skipped, warned
+from reprobot.checks.core.snapshot import size_words
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.data.facts import DataFiles, data_files
+from reprobot.checks.families.data.fixes import data_fix, lfs_fix
+from reprobot.checks.families.data.large import large_files
+from reprobot.checks.families.data.scan import GENERATED, PRESENT, DataRead
+from reprobot.checks.families.data.sources import Source
 
 MAX_LISTED = 50
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from checks.core.check import Context
-from checks.families.data.scan import PRESENT, DataRead, DataScan, data_scan
-from checks.families.data.sources import Source, is_lfs_pointer, provenance
+from reprobot.checks.core.check import Context
+from reprobot.checks.families.data.scan import PRESENT, DataRead, DataScan, data_scan
+from reprobot.checks.families.data.sources import Source, is_lfs_pointer, provenance
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.model import Fix
-from checks.core.templates import render
-from checks.families.data.facts import data_files
-from checks.families.data.large import LargeFile
-from checks.repo.languages import R
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.model import Fix
+from reprobot.checks.core.templates import render
+from reprobot.checks.families.data.facts import data_files
+from reprobot.checks.families.data.large import LargeFile
+from reprobot.checks.repo.languages import R
 
 PLACEHOLDER = "https://doi.org/10.5281/zenodo.XXXXXXX"
 DATA_README = "data/README.md"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from checks.core import runner
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.families.data.settings import DataSettings
-from checks.families.data.sources import LfsPattern, lfs_patterns
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.data.settings import DataSettings
+from reprobot.checks.families.data.sources import LfsPattern, lfs_patterns
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ read with its comments blanked (`checks.repo.languages`), through the R tokenize
 
 from __future__ import annotations
 
-from checks.families.data.python_reads import PathUse
-from checks.repo.languages import Lines, R, blank_comments
-from checks.repo.r_source import Token, call_arguments, tokens
+from reprobot.checks.families.data.python_reads import PathUse
+from reprobot.checks.repo.languages import Lines, R, blank_comments
+from reprobot.checks.repo.r_source import Token, call_arguments, tokens
 
 READERS = frozenset(
     {

@@ -15,13 +15,19 @@ import ast
 import posixpath
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.core.words import where
-from checks.families.data.python_reads import HERE, PathUse, notebook_trees, relative, scan_tree
-from checks.families.data.r_reads import ROOT, r_uses
-from checks.repo.languages import PYTHON, R, code_units, kernel_language, vendored
-from checks.repo.notebooks import SCRIPT_CAP, code_cells, read_notebook
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.words import where
+from reprobot.checks.families.data.python_reads import (
+    HERE,
+    PathUse,
+    notebook_trees,
+    relative,
+    scan_tree,
+)
+from reprobot.checks.families.data.r_reads import ROOT, r_uses
+from reprobot.checks.repo.languages import PYTHON, R, code_units, kernel_language, vendored
+from reprobot.checks.repo.notebooks import SCRIPT_CAP, code_cells, read_notebook
 
 PRESENT, GENERATED, MISSING = "present", "generated", "missing"
 _RUN_IN_FOLDER = (".ipynb", ".rmd", ".qmd", ".rmarkdown")

@@ -24,10 +24,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.core.yaml import YamlProblem, load_yaml
-from checks.repo.notebooks import code_cells, read_notebook
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.yaml import YamlProblem, load_yaml
+from reprobot.checks.repo.notebooks import code_cells, read_notebook
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _ADDRESS = re.compile(r"(?:https?|ftp|s3|gs)://[^\s)\]>'\"`]+|\b10\.\d{4,9}/[^\s)\]>'\"`]+", re.I)

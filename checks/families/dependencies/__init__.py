@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.environment.settings import EnvironmentSettings
-from checks.families.dependencies.asof.checks import DEP007
-from checks.families.dependencies.checks import DEP001, DEP002, DEP003, DEP004, DEP005, DEP006
+from reprobot.checks.core.check import Family
+from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.families.dependencies.asof.checks import DEP007
+from reprobot.checks.families.dependencies.checks import (
+    DEP001,
+    DEP002,
+    DEP003,
+    DEP004,
+    DEP005,
+    DEP006,
+)
 
 FAMILY = Family(
     "dependencies",

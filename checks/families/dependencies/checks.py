@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
-from checks.core.templates import render
-from checks.core.words import plural
-from checks.environment.build import package_build
-from checks.environment.failures import InstallFailure, classify
-from checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
-from checks.families.dependencies.conda_env import (
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import (
+    Finding,
+    Fix,
+    Outcome,
+    errored,
+    failed,
+    passed,
+    skipped,
+    warned,
+)
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural
+from reprobot.checks.environment.build import package_build
+from reprobot.checks.environment.failures import InstallFailure, classify
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
+from reprobot.checks.families.dependencies.conda_env import (
     conda_environment,
     conda_packages,
     pypi_counterparts,
 )
-from checks.families.dependencies.locks import committed_locks
-from checks.families.dependencies.python_code import python_code
-from checks.families.dependencies.undeclared import (
+from reprobot.checks.families.dependencies.locks import committed_locks
+from reprobot.checks.families.dependencies.python_code import python_code
+from reprobot.checks.families.dependencies.undeclared import (
     Undeclared,
     declaration,
     undeclared,
     undeclared_imports,
 )
-from checks.families.dependencies.words import (
+from reprobot.checks.families.dependencies.words import (
     conda_verdict,
     consistency_findings,
     consistency_message,
@@ -38,8 +47,8 @@ from checks.families.dependencies.words import (
     undeclared_fix,
     unknown_words,
 )
-from checks.manifests import Manifest, manifest
-from checks.repo.imports import imports
+from reprobot.checks.manifests import Manifest, manifest
+from reprobot.checks.repo.imports import imports
 
 
 class DEP001(Check):

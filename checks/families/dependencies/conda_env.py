@@ -15,16 +15,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.core.check import Context
-from checks.core.runner import RunOutcome
-from checks.core.sandbox import reachable_by_sandbox, sandbox_run, workspace
-from checks.environment.cache import sandbox_uv_env
-from checks.environment.failures import classify
-from checks.environment.fresh import fresh_environment
-from checks.environment.machine import machine_settings
-from checks.environment.settings import EnvironmentSettings
-from checks.environment.uv import sandbox_uv, uv_index_args
-from checks.manifests import Declared, Manifest, manifest
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.core.sandbox import reachable_by_sandbox, sandbox_run, workspace
+from reprobot.checks.environment.cache import sandbox_uv_env
+from reprobot.checks.environment.failures import classify
+from reprobot.checks.environment.fresh import fresh_environment
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.environment.uv import sandbox_uv, uv_index_args
+from reprobot.checks.manifests import Declared, Manifest, manifest
 
 TOOLS = ("micromamba", "mamba", "conda")
 _PROBE_ROUNDS = 8

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.core.check import Context
+from reprobot.checks.core.check import Context
 
 LOCK_NAMES = (
     "requirements.lock",

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.core.sandbox import sandbox_run, workspace
-from checks.environment.cache import sandbox_uv_env
-from checks.environment.distributions import environment_names
-from checks.environment.failures import classify
-from checks.environment.fresh import chosen_python
-from checks.environment.machine import machine_settings
-from checks.environment.uv import sandbox_uv, uv_index_args
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.sandbox import sandbox_run, workspace
+from reprobot.checks.environment.cache import sandbox_uv_env
+from reprobot.checks.environment.distributions import environment_names
+from reprobot.checks.environment.failures import classify
+from reprobot.checks.environment.fresh import chosen_python
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.uv import sandbox_uv, uv_index_args
 
 MAX_PROBED = 20
 _ROUNDS = 6

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.repo.notebooks import language, read_notebook
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.notebooks import language, read_notebook
 
 _SOURCES = (".py", ".pyx", ".pyi")
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.environment.distributions import environment_names
-from checks.environment.fresh import fresh_environment
-from checks.families.dependencies.providers import probed_providers
-from checks.manifests import Manifest, manifest
-from checks.manifests.edit import Addition, add_requirements, add_to_group
-from checks.repo.import_names import accepted, distribution_for, known_distribution
-from checks.repo.imports import ImportScan, ImportSite, imports
+from reprobot.checks.core.check import Context
+from reprobot.checks.environment.distributions import environment_names
+from reprobot.checks.environment.fresh import fresh_environment
+from reprobot.checks.families.dependencies.providers import probed_providers
+from reprobot.checks.manifests import Manifest, manifest
+from reprobot.checks.manifests.edit import Addition, add_requirements, add_to_group
+from reprobot.checks.repo.import_names import accepted, distribution_for, known_distribution
+from reprobot.checks.repo.imports import ImportScan, ImportSite, imports
 
 # Files whose imports are build or tooling needs, not the study's own (in any folder).
 _TOOLING = ("setup.py", "noxfile.py", "fabfile.py")

@@ -8,15 +8,15 @@ from collections.abc import Sequence, Set
 
 from packaging.utils import canonicalize_name
 
-from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, warned
-from checks.core.templates import render
-from checks.core.words import plural
-from checks.environment.failures import InstallFailure
-from checks.environment.fresh import FreshEnvironment
-from checks.environment.lock import LOCK_FILE, lock_command, lock_sources
-from checks.families.dependencies.conda_env import NO_TOOL, CondaEnvironment
-from checks.families.dependencies.undeclared import Placed, Undeclared
-from checks.manifests import Declared, Manifest
+from reprobot.checks.core.model import Finding, Fix, Outcome, errored, failed, passed, warned
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural
+from reprobot.checks.environment.failures import InstallFailure
+from reprobot.checks.environment.fresh import FreshEnvironment
+from reprobot.checks.environment.lock import LOCK_FILE, lock_command, lock_sources
+from reprobot.checks.families.dependencies.conda_env import NO_TOOL, CondaEnvironment
+from reprobot.checks.families.dependencies.undeclared import Placed, Undeclared
+from reprobot.checks.manifests import Declared, Manifest
 
 _CHECK = re.compile(r"The package `([^`]+)` requires `([^`]+)`, but (?:`([^`]+)` is|it's not) ")
 

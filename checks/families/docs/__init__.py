@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.docs.checks import DOC001
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.docs.checks import DOC001
 
 FAMILY = Family("docs", "DOC", (DOC001,))

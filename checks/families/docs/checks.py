@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed
-from checks.core.templates import render
-from checks.families.docs.recipe import has_citation_file, recipe
-from checks.repo.licences import licence_files
-from checks.repo.metadata import project_metadata
-from checks.repo.readme import readme, scan
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Fix, Outcome, failed, passed
+from reprobot.checks.core.templates import render
+from reprobot.checks.families.docs.recipe import has_citation_file, recipe
+from reprobot.checks.repo.licences import licence_files
+from reprobot.checks.repo.metadata import project_metadata
+from reprobot.checks.repo.readme import readme, scan
 
 
 def readme_fix(ctx: Context, path: str | None, current: str, missing: set[str]) -> Fix:

@@ -12,10 +12,10 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.repo.git import git_facts
-from checks.repo.metadata import project_metadata
-from checks.repo.pyproject import pyproject
+from reprobot.checks.core.check import Context
+from reprobot.checks.repo.git import git_facts
+from reprobot.checks.repo.metadata import project_metadata
+from reprobot.checks.repo.pyproject import pyproject
 
 SOURCE_CAP = 256 * 1024
 _MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", re.M)

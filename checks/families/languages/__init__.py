@@ -3,7 +3,7 @@ packages it needs."""
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.languages.checks import LNG001, LNG002, LNG003, LNG004
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.languages.checks import LNG001, LNG002, LNG003, LNG004
 
 FAMILY = Family("languages", "LNG", (LNG001, LNG002, LNG003, LNG004))

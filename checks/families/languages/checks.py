@@ -3,20 +3,29 @@ Julia packages it needs against what the repository declares, and whether the R 
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped, warned
-from checks.core.templates import render
-from checks.core.words import plural, where
-from checks.families.languages.facts import (
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import (
+    Finding,
+    Fix,
+    Outcome,
+    errored,
+    failed,
+    passed,
+    skipped,
+    warned,
+)
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural, where
+from reprobot.checks.families.languages.facts import (
     JuliaDependencies,
     RDependencies,
     RUndeclared,
     julia_dependencies,
     r_dependencies,
 )
-from checks.families.languages.fixes import julia_fix, r_fix
-from checks.families.languages.rparse import r_parse
-from checks.repo.languages import LanguageFiles, languages
+from reprobot.checks.families.languages.fixes import julia_fix, r_fix
+from reprobot.checks.families.languages.rparse import r_parse
+from reprobot.checks.repo.languages import LanguageFiles, languages
 
 MAX_FINDINGS = 50
 # What examines each language; a language not listed is reported as not examined.

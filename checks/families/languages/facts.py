@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.repo import julia_source, r_source
-from checks.repo.julia_source import JuliaProject, JuliaUse
-from checks.repo.languages import JULIA, R, code_units
-from checks.repo.r_source import BASE_R, TIDYVERSE, PackageUse, RDeclaration
+from reprobot.checks.core.check import Context
+from reprobot.checks.repo import julia_source, r_source
+from reprobot.checks.repo.julia_source import JuliaProject, JuliaUse
+from reprobot.checks.repo.languages import JULIA, R, code_units
+from reprobot.checks.repo.r_source import BASE_R, TIDYVERSE, PackageUse, RDeclaration
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from checks.core.model import Fix
-from checks.core.templates import render
-from checks.repo.r_source import dcf_fields, package_list
+from reprobot.checks.core.model import Fix
+from reprobot.checks.core.templates import render
+from reprobot.checks.repo.r_source import dcf_fields, package_list
 
 
 def _names(packages: list[str]) -> str:

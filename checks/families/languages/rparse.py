@@ -14,9 +14,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.core.check import Context
-from checks.core.sandbox import give_to_sandbox, sandbox_run, workspace
-from checks.repo.languages import R, code_units
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.sandbox import give_to_sandbox, sandbox_run, workspace
+from reprobot.checks.repo.languages import R, code_units
 
 MAX_UNITS = 2000
 _MARK = "REPROBOT-PARSE"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.licence.checks import LIC001
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.licence.checks import LIC001
 
 FAMILY = Family("licence", "LIC", (LIC001,))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed, warned
-from checks.core.templates import render
-from checks.repo.git import git_facts
-from checks.repo.licences import (
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Fix, Outcome, failed, passed, warned
+from reprobot.checks.core.templates import render
+from reprobot.checks.repo.git import git_facts
+from reprobot.checks.repo.licences import (
     DeclaredLicence,
     LicenceFile,
     base_ids,
     declared_licences,
     licence_files,
 )
-from checks.repo.metadata import project_metadata
+from reprobot.checks.repo.metadata import project_metadata
 
 GENERATED = frozenset({"MIT", "BSD-2-Clause", "BSD-3-Clause", "ISC"})
 

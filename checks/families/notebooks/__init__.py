@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.notebooks.checks import NBK001, NBK002, NBK003
-from checks.families.notebooks.settings import NotebookSettings
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.notebooks.checks import NBK001, NBK002, NBK003
+from reprobot.checks.families.notebooks.settings import NotebookSettings
 
 FAMILY = Family("notebooks", "NBK", (NBK001, NBK002, NBK003), NotebookSettings)

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Outcome, errored, failed, passed, skipped, warned
-from checks.core.words import plural
-from checks.families.notebooks.execute import NotebookRun, NotebookRuns, notebook_runs, runnable
-from checks.families.notebooks.found import NotebookSet, SavedNotebook, notebook_set
-from checks.families.notebooks.order import saved_order
-from checks.families.notebooks.reproduce import Reproduction, reproductions, written_figures
-from checks.families.notebooks.telling import summary
-from checks.families.notebooks.words import failure_words, first_line_of, not_run_words
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Outcome, errored, failed, passed, skipped, warned
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.notebooks.execute import (
+    NotebookRun,
+    NotebookRuns,
+    notebook_runs,
+    runnable,
+)
+from reprobot.checks.families.notebooks.found import NotebookSet, SavedNotebook, notebook_set
+from reprobot.checks.families.notebooks.order import saved_order
+from reprobot.checks.families.notebooks.reproduce import (
+    Reproduction,
+    reproductions,
+    written_figures,
+)
+from reprobot.checks.families.notebooks.telling import summary
+from reprobot.checks.families.notebooks.words import failure_words, first_line_of, not_run_words
 
 
 def _not_run(found: NotebookSet) -> list[tuple[str, str]]:

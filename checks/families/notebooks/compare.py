@@ -25,11 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.families.notebooks.images import compare_images, decode
-from checks.families.notebooks.masking import Sanitizer, compile_sanitize, mask
-from checks.families.notebooks.outputs import CellOutputs, Rich, paired_cells, text_of
-from checks.families.notebooks.tables import Table, compare_tables, tables
-from checks.families.notebooks.tolerance import compare_text, excerpt
+from reprobot.checks.families.notebooks.images import compare_images, decode
+from reprobot.checks.families.notebooks.masking import Sanitizer, compile_sanitize, mask
+from reprobot.checks.families.notebooks.outputs import CellOutputs, Rich, paired_cells, text_of
+from reprobot.checks.families.notebooks.tables import Table, compare_tables, tables
+from reprobot.checks.families.notebooks.tolerance import compare_text, excerpt
 
 KINDS = ("text", "number", "table", "image", "missing", "extra", "error")
 

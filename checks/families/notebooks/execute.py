@@ -26,21 +26,26 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.core.runner import RunOutcome
-from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, workspace
-from checks.core.snapshot import read_regular
-from checks.environment.cache import sandbox_uv_env
-from checks.environment.distributions import environment_names, installed_distributions
-from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
-from checks.environment.machine import machine_settings
-from checks.environment.uv import sandbox_uv, uv_index_args
-from checks.families.notebooks.causes import Cause, diagnose, library_modules, missing_module
-from checks.families.notebooks.found import SavedNotebook, notebook_set
-from checks.families.notebooks.settings import NotebookSettings
-from checks.manifests import manifest
-from checks.repo.import_names import known_distribution
-from checks.repo.notebooks import read_notebook
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_run, workspace
+from reprobot.checks.core.snapshot import read_regular
+from reprobot.checks.environment.cache import sandbox_uv_env
+from reprobot.checks.environment.distributions import environment_names, installed_distributions
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.environment.uv import sandbox_uv, uv_index_args
+from reprobot.checks.families.notebooks.causes import (
+    Cause,
+    diagnose,
+    library_modules,
+    missing_module,
+)
+from reprobot.checks.families.notebooks.found import SavedNotebook, notebook_set
+from reprobot.checks.families.notebooks.settings import NotebookSettings
+from reprobot.checks.manifests import manifest
+from reprobot.checks.repo.import_names import known_distribution
+from reprobot.checks.repo.notebooks import read_notebook
 
 KERNEL = "reprobot-fresh"
 INSTALL_TIMEOUT = 600.0

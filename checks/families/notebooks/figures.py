@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from checks.families.notebooks.compare import Difference
-from checks.families.notebooks.images import decode
+from reprobot.checks.families.notebooks.compare import Difference
+from reprobot.checks.families.notebooks.images import decode
 
 # Each half is scaled to fit this box, so a figure file stays small.
 HALF = (480, 360)

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core.check import Context
-from checks.families.notebooks.settings import ALWAYS_EXCLUDED, NotebookSettings
-from checks.repo.notebooks import language, read_notebook
+from reprobot.checks.core.check import Context
+from reprobot.checks.families.notebooks.settings import ALWAYS_EXCLUDED, NotebookSettings
+from reprobot.checks.repo.notebooks import language, read_notebook
 
 PYTHON = "python"
 

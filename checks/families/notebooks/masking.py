@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from checks.core.settings import SettingError
+from reprobot.checks.core.settings import SettingError
 
 # Characters of one output masked and compared; the rest only as a digest.
 MAX_TEXT = 200_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.families.notebooks.found import SavedCell, SavedNotebook
+from reprobot.checks.families.notebooks.found import SavedCell, SavedNotebook
 
 
 @dataclass(frozen=True)

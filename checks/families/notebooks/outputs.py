@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from checks.families.notebooks.images import decode
-from checks.families.notebooks.masking import mask
-from checks.families.notebooks.tolerance import excerpt
+from reprobot.checks.families.notebooks.images import decode
+from reprobot.checks.families.notebooks.masking import mask
+from reprobot.checks.families.notebooks.tolerance import excerpt
 
 IMAGE_MIMES = ("image/png", "image/jpeg")
 TEXT_MIMES = ("text/plain", "text/markdown", "text/latex")

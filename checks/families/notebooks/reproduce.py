@@ -10,13 +10,13 @@ from typing import Any
 
 import nbformat
 
-from checks.core.check import Context
-from checks.environment.machine import machine_settings
-from checks.families.notebooks.compare import Comparison, compare_notebooks
-from checks.families.notebooks.execute import notebook_runs
-from checks.families.notebooks.figures import write_figures
-from checks.families.notebooks.settings import NotebookSettings
-from checks.repo.notebooks import read_notebook
+from reprobot.checks.core.check import Context
+from reprobot.checks.environment.machine import machine_settings
+from reprobot.checks.families.notebooks.compare import Comparison, compare_notebooks
+from reprobot.checks.families.notebooks.execute import notebook_runs
+from reprobot.checks.families.notebooks.figures import write_figures
+from reprobot.checks.families.notebooks.settings import NotebookSettings
+from reprobot.checks.repo.notebooks import read_notebook
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.core.settings import SettingError, seconds
+from reprobot.checks.core.settings import SettingError, seconds
 
 # Never executed, whatever `include` says: editor checkpoints, built documentation,
 # virtual environments and installed packages.

@@ -11,7 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from checks.families.notebooks.tolerance import compare_text, excerpt, split_numbers, worst_number
+from reprobot.checks.families.notebooks.tolerance import (
+    compare_text,
+    excerpt,
+    split_numbers,
+    worst_number,
+)
 
 Table = tuple[tuple[str, ...], ...]
 # A hostile notebook's table is not read past this many cells.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.families.notebooks.compare import Comparison, Difference, first_differences
-from checks.families.notebooks.images import CHANGED_SHARE
+from reprobot.checks.families.notebooks.compare import Comparison, Difference, first_differences
+from reprobot.checks.families.notebooks.images import CHANGED_SHARE
 
 
 def _percent(share: float) -> str:

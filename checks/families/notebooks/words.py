@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.families.notebooks.execute import CellFailure, NotebookRun
-from checks.families.notebooks.found import SavedNotebook
+from reprobot.checks.families.notebooks.execute import CellFailure, NotebookRun
+from reprobot.checks.families.notebooks.found import SavedNotebook
 
 _KINDS = {
     "cell-timeout": "the cell ran longer than its time limit",

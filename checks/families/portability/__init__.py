@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.portability.checks import PTH001
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.portability.checks import PTH001
 
 FAMILY = Family("portability", "PTH", (PTH001,))

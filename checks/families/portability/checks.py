@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, failed, passed, skipped
-from checks.core.templates import render
-from checks.core.words import plural
-from checks.families.portability.scan import HardCodedPath, path_scan
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Fix, Outcome, failed, passed, skipped
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.portability.scan import HardCodedPath, path_scan
 
 MAX_FINDINGS = 50
 

@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.core.words import where
-from checks.repo.languages import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.words import where
+from reprobot.checks.repo.languages import (
     JULIA,
     MATLAB,
     PYTHON,
@@ -34,7 +34,7 @@ from checks.repo.languages import (
     kernel_language,
     notebook_language,
 )
-from checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells
+from reprobot.checks.repo.notebooks import NOTEBOOK_CAP, SCRIPT_CAP, code_cells
 
 # Quick byte test before any parsing: most files mention no such path at all.
 _HINT = re.compile(rb"/home/|/Users/|(?<![A-Za-z])[A-Za-z]:[\\/]|/content/drive/|/mnt/[a-z]/")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.run.checks import RUN001
-from checks.families.run.settings import RunSettings
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.run.checks import RUN001
+from reprobot.checks.families.run.settings import RunSettings
 
 FAMILY = Family("run", "RUN", (RUN001,), RunSettings)

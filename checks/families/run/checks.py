@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, Status, failed, passed, skipped
-from checks.core.words import plural
-from checks.families.run.detect import Proposal, proposal
-from checks.families.run.entry import CommandRun, RunResults, run_results
-from checks.families.run.settings import RunSettings
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Fix, Outcome, Status, failed, passed, skipped
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.run.detect import Proposal, proposal
+from reprobot.checks.families.run.entry import CommandRun, RunResults, run_results
+from reprobot.checks.families.run.settings import RunSettings
 
 _INSTALL_HINTS = {
     "make": "install make on the machine that runs reprobot (`apt-get install make`)",

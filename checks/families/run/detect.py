@@ -11,10 +11,10 @@ import json
 import re
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.config import CONFIG_FILE
-from checks.core.snapshot import Snapshot
-from checks.core.yaml import YamlProblem, load_yaml, loader
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.config import CONFIG_FILE
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.yaml import YamlProblem, load_yaml, loader
 
 RUN_SCRIPTS = ("reproduce.sh", "run_all.sh", "run-all.sh", "runall.sh", "run.sh")
 MAKEFILES = ("GNUmakefile", "Makefile", "makefile")

@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.core.check import Context
-from checks.core.sandbox import clean_room_paths, sandbox_run, workspace
-from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.families.run.settings import RunSettings
-from checks.repo import commands as repo_commands
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.sandbox import clean_room_paths, sandbox_run, workspace
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
+from reprobot.checks.families.run.settings import RunSettings
+from reprobot.checks.repo import commands as repo_commands
 
 
 def command_argv(command: str) -> tuple[tuple[str, ...], bool]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.core.check import Family
-from checks.families.tests.checks import TST001, TST002
-from checks.families.tests.settings import TestSettings
+from reprobot.checks.core.check import Family
+from reprobot.checks.families.tests.checks import TST001, TST002
+from reprobot.checks.families.tests.settings import TestSettings
 
 FAMILY = Family(
     "tests",

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
-from checks.core.check import Check, Context
-from checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped
-from checks.core.templates import render
-from checks.core.words import plural
-from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.environment.network import machine_failure
-from checks.families.tests.hints import hint
-from checks.families.tests.junit import SKIPPED, CaseResult, JUnitSummary
-from checks.families.tests.run import CommandResult, TestRun, test_run
-from checks.families.tests.settings import TestSettings
-from checks.families.tests.smoke import generated_smoke_test
-from checks.families.tests.suite import TestPlan, TestSuite, code_files, detected_suite
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Finding, Fix, Outcome, errored, failed, passed, skipped
+from reprobot.checks.core.templates import render
+from reprobot.checks.core.words import plural
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
+from reprobot.checks.environment.network import machine_failure
+from reprobot.checks.families.tests.hints import hint
+from reprobot.checks.families.tests.junit import SKIPPED, CaseResult, JUnitSummary
+from reprobot.checks.families.tests.run import CommandResult, TestRun, test_run
+from reprobot.checks.families.tests.settings import TestSettings
+from reprobot.checks.families.tests.smoke import generated_smoke_test
+from reprobot.checks.families.tests.suite import TestPlan, TestSuite, code_files, detected_suite
 
 MAX_FAILURES = 10
 MAX_NAMED = 5  # test requirements named in the message

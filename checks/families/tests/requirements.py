@@ -21,12 +21,12 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.families.tests.suite import TEST_FOLDERS, TestSuite, detected_suite
-from checks.manifests import Manifest, manifest
-from checks.manifests.requirements_txt import parse_requirements
-from checks.repo.pyproject import read_pyproject
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.tests.suite import TEST_FOLDERS, TestSuite, detected_suite
+from reprobot.checks.manifests import Manifest, manifest
+from reprobot.checks.manifests.requirements_txt import parse_requirements
+from reprobot.checks.repo.pyproject import read_pyproject
 
 TEST_EXTRAS = ("test", "tests", "testing", "dev")  # in the order their sources are named
 TEST_GROUPS = frozenset(TEST_EXTRAS)

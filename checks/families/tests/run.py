@@ -24,14 +24,20 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.core.runner import UNPRIVILEGED_UID, RunOutcome
-from checks.core.sandbox import give_to_sandbox, remove_tree, sandbox_owned, sandbox_run, workspace
-from checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
-from checks.families.tests.junit import JUNIT_CAP, JUnitError, JUnitSummary, parse_junit
-from checks.families.tests.requirements import TestRequirements, declared_for_tests
-from checks.families.tests.settings import TestSettings
-from checks.families.tests.suite import TestPlan, detected_suite, plan
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.runner import UNPRIVILEGED_UID, RunOutcome
+from reprobot.checks.core.sandbox import (
+    give_to_sandbox,
+    remove_tree,
+    sandbox_owned,
+    sandbox_run,
+    workspace,
+)
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment, install_extra
+from reprobot.checks.families.tests.junit import JUNIT_CAP, JUnitError, JUnitSummary, parse_junit
+from reprobot.checks.families.tests.requirements import TestRequirements, declared_for_tests
+from reprobot.checks.families.tests.settings import TestSettings
+from reprobot.checks.families.tests.suite import TestPlan, detected_suite, plan
 
 INSTALL_TIMEOUT = 600.0
 MAX_WALK = 200_000  # entries of the clean room looked at for links

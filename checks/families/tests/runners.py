@@ -12,8 +12,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from checks.core.snapshot import Snapshot
-from checks.repo.commands import command_argv
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.repo.commands import command_argv
 
 MAKE_TARGETS = ("test", "tests", "check")
 # A command that only hands over to a collector: pytest, py.test, python -m pytest/unittest.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checks.core.settings import seconds
+from reprobot.checks.core.settings import seconds
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.core.templates import render
-from checks.manifests import manifest
-from checks.repo.imports import ImportScan, imports, scan_imports
-from checks.repo.layout import package_modules
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.core.templates import render
+from reprobot.checks.manifests import manifest
+from reprobot.checks.repo.imports import ImportScan, imports, scan_imports
+from reprobot.checks.repo.layout import package_modules
 
 SMOKE_TEST_PATH = "tests/test_smoke.py"
 MAX_MODULES, MAX_SCRIPTS = 40, 200

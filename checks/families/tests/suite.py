@@ -20,18 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.core.check import Context
-from checks.core.snapshot import Snapshot
-from checks.families.tests.runners import (
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.tests.runners import (
     Runner,
     make_target,
     nox_session,
     read_ini,
     tox_runner,
 )
-from checks.families.tests.settings import TestSettings
-from checks.repo.commands import command_argv
-from checks.repo.pyproject import read_pyproject
+from reprobot.checks.families.tests.settings import TestSettings
+from reprobot.checks.repo.commands import command_argv
+from reprobot.checks.repo.pyproject import read_pyproject
 
 PYTEST_FILES = ("test_*.py", "*_test.py")
 UNITTEST_FILES = ("test*.py",)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.audit.pool import FIRST_SLOT_UID
-from bot.cli import main
+from reprobot.bot.audit.pool import FIRST_SLOT_UID
+from reprobot.bot.cli import main
 from tests.helpers import make_repo
 
 pytestmark = pytest.mark.integration
@@ -125,7 +125,15 @@ def test_an_interrupted_audit_resumes_without_redoing_finished_repositories(
 ) -> None:
     repos = _repos(sandbox_tmp, 3)
     out = sandbox_tmp / "audit"
-    command = [sys.executable, "-m", "bot.cli", "audit", *map(str, repos), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "reprobot.bot.cli",
+        "audit",
+        *map(str, repos),
+        "--out",
+        str(out),
+    ]
     env = {**os.environ, "REPROBOT_FIND_LINKS": str(real_index), "CI": "1"}
     audit = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240

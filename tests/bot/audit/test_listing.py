@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.audit.command import AuditError, _targets, plan_chunks
-from bot.audit.sources import Target
+from reprobot.bot.audit.command import AuditError, _targets, plan_chunks
+from reprobot.bot.audit.sources import Target
 from tests.ghserver import STANDARD_TOKEN, GitHubServer
 
 

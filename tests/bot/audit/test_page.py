@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from bot.audit.command import write_outputs
+from reprobot.bot.audit.command import write_outputs
 from tests.bot.audit.test_table import BROKEN, CRASHED, HEALTHY
 from tests.bot.test_screenshot import ARTIFACTS, browser, chromium, png_size
 

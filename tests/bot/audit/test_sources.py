@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.audit.sources import SourceError, Target, targets_of
+from reprobot.bot.audit.sources import SourceError, Target, targets_of
 from tests.helpers import make_repo
 
 SERVER = "https://github.com"

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.audit.causes import causes_of
-from bot.audit.table import (
+from reprobot.bot.audit.causes import causes_of
+from reprobot.bot.audit.table import (
     NOT_CHECKED,
     QUESTIONS,
     answer_of,

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from checks import load_config
-from checks.core.check import Context
-from checks.core.engine import run_checks
-from checks.core.model import CheckResult, Status
-from checks.core.snapshot import Snapshot
-from checks.families.build.checks import BLD001, BLD002
-from checks.families.build.import_failure import analyse, repository_path
-from checks.families.build.package import backend_error, wheel_top_level
+from reprobot.checks import load_config
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.engine import run_checks
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.build.checks import BLD001, BLD002
+from reprobot.checks.families.build.import_failure import analyse, repository_path
+from reprobot.checks.families.build.package import backend_error, wheel_top_level
 from tests.helpers import make_repo
 from tests.wheelhouse import build_wheel
 

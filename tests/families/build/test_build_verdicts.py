@@ -10,15 +10,21 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from checks.core.model import Outcome, Status
-from checks.core.runner import RunOutcome
-from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.families.build.checks import BLD001, BLD002
-from checks.families.build.compile import PYTHON2, SYNTAX, CompileProblem, StaticBuild, static_build
-from checks.families.build.import_failure import ImportFailure
-from checks.families.build.import_run import ImportRun, import_run
-from checks.families.build.package import PackageBuild, package_build
-from checks.manifests import Declared, Manifest, PythonRequest, manifest
+from reprobot.checks.core.model import Outcome, Status
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
+from reprobot.checks.families.build.checks import BLD001, BLD002
+from reprobot.checks.families.build.compile import (
+    PYTHON2,
+    SYNTAX,
+    CompileProblem,
+    StaticBuild,
+    static_build,
+)
+from reprobot.checks.families.build.import_failure import ImportFailure
+from reprobot.checks.families.build.import_run import ImportRun, import_run
+from reprobot.checks.families.build.package import PackageBuild, package_build
+from reprobot.checks.manifests import Declared, Manifest, PythonRequest, manifest
 from tests.helpers import evaluate
 
 PACKAGE = Manifest("pyproject", package=True, package_file="pyproject.toml")

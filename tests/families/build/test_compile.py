@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from checks.core.snapshot import Snapshot
-from checks.families.build.compile import (
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.build.compile import (
     NOTEBOOK,
     PYTHON2,
     SYNTAX,
@@ -16,7 +16,7 @@ from checks.families.build.compile import (
     compile_files,
     compile_source,
 )
-from checks.repo.notebooks import strip_magics
+from reprobot.checks.repo.notebooks import strip_magics
 
 
 def notebook(*cells: Any, language: str | None = "python", **extra: Any) -> dict[str, Any]:
@@ -235,7 +235,7 @@ def test_compile_files_over_a_repository(tmp_path: Path) -> None:
 
 
 def test_large_repository_compiles_in_parallel_with_the_same_findings(tmp_path: Path) -> None:
-    from checks.families.build import compile as pycompile
+    from reprobot.checks.families.build import compile as pycompile
 
     count = pycompile.PARALLEL_FROM + 100
     for i in range(count):

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
-from checks.families.citation.cff import citation_file, load_cff, validator
-from checks.families.citation.checks import CIT002
-from checks.families.citation.credit import PLACEHOLDER_AUTHOR, PLACEHOLDER_TITLE
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.families.citation.cff import citation_file, load_cff, validator
+from reprobot.checks.families.citation.checks import CIT002
+from reprobot.checks.families.citation.credit import PLACEHOLDER_AUTHOR, PLACEHOLDER_TITLE
 from tests.helpers import evaluate, git, make_repo
 
 ORCID = "https://orcid.org/0000-0002-1825-0097"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from checks import check_repository
-from checks.core.config import Config
-from checks.core.model import CheckResult, Report, Status
-from checks.families.citation.settings import CitationSettings
+from reprobot.checks import check_repository
+from reprobot.checks.core.config import Config
+from reprobot.checks.core.model import CheckResult, Report, Status
+from reprobot.checks.families.citation.settings import CitationSettings
 from tests.helpers import git, make_repo
 
 VALID = """\
@@ -174,7 +174,7 @@ def test_generated_from_readme_and_licence_when_nothing_else_names_them(tmp_path
     ],
 )
 def test_copyright_holders_are_people_only(line: str, people: tuple[str, ...]) -> None:
-    from checks.repo.licences import copyright_holders
+    from reprobot.checks.repo.licences import copyright_holders
 
     assert copyright_holders(f"MIT License\n\n{line}\n") == people
 

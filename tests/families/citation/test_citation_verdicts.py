@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checks.core.model import Finding, Status
-from checks.families.citation.cff import (
+from reprobot.checks.core.model import Finding, Status
+from reprobot.checks.families.citation.cff import (
     CffFile,
     CitationLocation,
     citation_file,
     citation_location,
     load_cff,
 )
-from checks.families.citation.checks import CIT001, CIT002, CIT003
-from checks.families.citation.release import Correction, Drift, drift, release_drift
-from checks.families.citation.writer import Generated, generated_citation
-from checks.repo.git import GitFacts, Tag
-from checks.repo.metadata import Declared, ProjectMetadata
+from reprobot.checks.families.citation.checks import CIT001, CIT002, CIT003
+from reprobot.checks.families.citation.release import Correction, Drift, drift, release_drift
+from reprobot.checks.families.citation.writer import Generated, generated_citation
+from reprobot.checks.repo.git import GitFacts, Tag
+from reprobot.checks.repo.metadata import Declared, ProjectMetadata
 from tests.helpers import evaluate
 
 VALID = """\

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
 from tests.helpers import GIT_IDENTITY, git, make_repo
 
 

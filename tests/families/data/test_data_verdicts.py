@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from checks.core.model import Fix, Outcome, Status
-from checks.families.data.checks import DAT001, DAT002
-from checks.families.data.facts import DataFiles, data_files
-from checks.families.data.fixes import data_fix
-from checks.families.data.large import LargeFile, LargeFiles, large_files
-from checks.families.data.scan import GENERATED, MISSING, PRESENT, DataRead, DataScan
-from checks.families.data.sources import Source
+from reprobot.checks.core.model import Fix, Outcome, Status
+from reprobot.checks.families.data.checks import DAT001, DAT002
+from reprobot.checks.families.data.facts import DataFiles, data_files
+from reprobot.checks.families.data.fixes import data_fix
+from reprobot.checks.families.data.large import LargeFile, LargeFiles, large_files
+from reprobot.checks.families.data.scan import GENERATED, MISSING, PRESENT, DataRead, DataScan
+from reprobot.checks.families.data.sources import Source
 from tests.helpers import evaluate
 
 

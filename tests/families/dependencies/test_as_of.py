@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core import runner
-from checks.core.model import Status
+from reprobot.checks import check_repository
+from reprobot.checks.core import runner
+from reprobot.checks.core.model import Status
 from tests.datedindex import DatedIndex
 from tests.realwheels import CACHE, real_wheels
 from tests.wheelhouse import wheel_bytes

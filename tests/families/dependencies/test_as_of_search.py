@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from checks.core.check import Context, Rerun, Variant
-from checks.core.model import CheckResult, Status
-from checks.core.snapshot import Snapshot
-from checks.families.dependencies.asof.era import as_of_date, python_current_at
-from checks.families.dependencies.asof.rerun import Moved, _Search, upper_bound
+from reprobot.checks.core.check import Context, Rerun, Variant
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.dependencies.asof.era import as_of_date, python_current_at
+from reprobot.checks.families.dependencies.asof.rerun import Moved, _Search, upper_bound
 
 
 def _result(status: Status) -> CheckResult:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.model import CheckResult, Status
-from checks.families.dependencies import conda_env
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.families.dependencies import conda_env
 from tests.helpers import check_files
 from tests.repos import STUDY_BACKEND, STUDY_PYPROJECT
 from tests.wheelhouse import build_wheel

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.core.model import CheckResult, Status
-from checks.families.dependencies import conda_env
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.families.dependencies import conda_env
 from tests.helpers import check_files
 
 pytestmark = pytest.mark.usefixtures("local_index")
@@ -335,8 +335,8 @@ def test_broken_notebook_is_a_finding_of_a_passing_check(tmp_path: Path) -> None
 def test_uv_messages_in_plain_words(
     output: str, kind: str, names: tuple[str, ...], summary: str
 ) -> None:
-    from checks.core.runner import RunOutcome
-    from checks.environment.failures import classify
+    from reprobot.checks.core.runner import RunOutcome
+    from reprobot.checks.environment.failures import classify
 
     failure = classify(RunOutcome(("uv",), 1, "", output, 0.1))
     assert (failure.kind, failure.names, failure.summary) == (kind, names, summary)

@@ -6,22 +6,34 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from checks.core.model import Finding, Status
-from checks.core.runner import RunOutcome
-from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.families.dependencies.checks import DEP001, DEP002, DEP003, DEP004, DEP005, DEP006
-from checks.families.dependencies.conda_env import (
+from reprobot.checks.core.model import Finding, Status
+from reprobot.checks.core.runner import RunOutcome
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
+from reprobot.checks.families.dependencies.checks import (
+    DEP001,
+    DEP002,
+    DEP003,
+    DEP004,
+    DEP005,
+    DEP006,
+)
+from reprobot.checks.families.dependencies.conda_env import (
     NO_TOOL,
     CondaEnvironment,
     conda_environment,
     pypi_counterparts,
 )
-from checks.families.dependencies.locks import committed_locks
-from checks.families.dependencies.python_code import PythonCode, python_code
-from checks.families.dependencies.undeclared import Placed, Undeclared, declaration, undeclared
-from checks.manifests import Declared, Manifest, manifest
-from checks.manifests.edit import Addition
-from checks.repo.imports import ImportScan, ImportSite, imports
+from reprobot.checks.families.dependencies.locks import committed_locks
+from reprobot.checks.families.dependencies.python_code import PythonCode, python_code
+from reprobot.checks.families.dependencies.undeclared import (
+    Placed,
+    Undeclared,
+    declaration,
+    undeclared,
+)
+from reprobot.checks.manifests import Declared, Manifest, manifest
+from reprobot.checks.manifests.edit import Addition
+from reprobot.checks.repo.imports import ImportScan, ImportSite, imports
 from tests.helpers import evaluate
 
 REQUESTS = Declared("requests", "requests", "requirements.txt", 1, pinned=False)
@@ -265,7 +277,7 @@ def test_dep006_skips_when_nothing_is_declared() -> None:
 
 
 def test_dep003_is_an_error_when_the_project_could_not_be_built_on_this_machine() -> None:
-    from checks.environment.build import PackageBuild, package_build
+    from reprobot.checks.environment.build import PackageBuild, package_build
 
     run = _run(
         "  × Failed to build `study @ file:///clean-room/repository`\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
-from checks.repo.readme import scan
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.repo.readme import scan
 from tests.helpers import git, make_repo
 
 GOOD = """\

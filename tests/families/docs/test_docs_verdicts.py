@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from checks.core.model import Status
-from checks.families.docs.checks import DOC001
-from checks.families.docs.recipe import Recipe, has_citation_file, recipe
-from checks.repo.licences import LicenceFile, licence_files
-from checks.repo.metadata import Declared, ProjectMetadata, project_metadata
-from checks.repo.readme import Readme, readme
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.docs.checks import DOC001
+from reprobot.checks.families.docs.recipe import Recipe, has_citation_file, recipe
+from reprobot.checks.repo.licences import LicenceFile, licence_files
+from reprobot.checks.repo.metadata import Declared, ProjectMetadata, project_metadata
+from reprobot.checks.repo.readme import Readme, readme
 from tests.helpers import evaluate
 
 META = ProjectMetadata(name=Declared("ocean-heat", "pyproject.toml"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.core.model import Status
-from checks.families.languages.checks import LNG001, LNG002, LNG003, LNG004
-from checks.families.languages.facts import (
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.languages.checks import LNG001, LNG002, LNG003, LNG004
+from reprobot.checks.families.languages.facts import (
     JuliaDependencies,
     JuliaUndeclared,
     RDependencies,
@@ -12,10 +12,10 @@ from checks.families.languages.facts import (
     julia_dependencies,
     r_dependencies,
 )
-from checks.families.languages.rparse import ParseError, RParse, r_parse
-from checks.repo.julia_source import JuliaProject, JuliaUse
-from checks.repo.languages import LanguageFiles, languages
-from checks.repo.r_source import PackageUse, RDeclaration, dcf_fields, package_list
+from reprobot.checks.families.languages.rparse import ParseError, RParse, r_parse
+from reprobot.checks.repo.julia_source import JuliaProject, JuliaUse
+from reprobot.checks.repo.languages import LanguageFiles, languages
+from reprobot.checks.repo.r_source import PackageUse, RDeclaration, dcf_fields, package_list
 from tests.helpers import evaluate
 
 NO_R = RDependencies(0, 0, (), ())

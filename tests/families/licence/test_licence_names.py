@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
-from checks.core.templates import render
-from checks.repo.licences import from_name, is_licence_name
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.templates import render
+from reprobot.checks.repo.licences import from_name, is_licence_name
 from tests.helpers import make_repo
 
 MIT = render("LICENSE.j2", spdx="MIT", year=2024, holders="Jane Doe")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
-from checks.core.templates import render
-from checks.repo.licences import base_ids, canonical, from_classifier, identify
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.templates import render
+from reprobot.checks.repo.licences import base_ids, canonical, from_classifier, identify
 from tests.helpers import make_repo
 
 MIT = render("LICENSE.j2", spdx="MIT", year=2024, holders="Jane Doe")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from checks.core.model import Status
-from checks.families.licence.checks import LIC001
-from checks.repo.git import GitFacts, git_facts
-from checks.repo.licences import DeclaredLicence, LicenceFile, declared_licences, licence_files
-from checks.repo.metadata import Person, ProjectMetadata, project_metadata
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.licence.checks import LIC001
+from reprobot.checks.repo.git import GitFacts, git_facts
+from reprobot.checks.repo.licences import (
+    DeclaredLicence,
+    LicenceFile,
+    declared_licences,
+    licence_files,
+)
+from reprobot.checks.repo.metadata import Person, ProjectMetadata, project_metadata
 from tests.helpers import evaluate
 
 MIT_DECLARED = DeclaredLicence("MIT", "pyproject.toml", "MIT", 5)

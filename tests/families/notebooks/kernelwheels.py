@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from checks.core import runner
+from reprobot.checks.core import runner
 from tests.wheelhouse import build_wheel, standard_wheelhouse
 
 KERNEL_WHEELS = (

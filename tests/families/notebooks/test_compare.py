@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from checks.core.settings import SettingError
-from checks.families.notebooks.compare import Comparison, Difference, compare_notebooks
-from checks.families.notebooks.masking import Sanitizer, parse_sanitize
-from checks.families.notebooks.telling import describe, summary
+from reprobot.checks.core.settings import SettingError
+from reprobot.checks.families.notebooks.compare import Comparison, Difference, compare_notebooks
+from reprobot.checks.families.notebooks.masking import Sanitizer, parse_sanitize
+from reprobot.checks.families.notebooks.telling import describe, summary
 from tests.families.notebooks.compare_data import (
     DATAFRAME_HTML,
     DATAFRAME_PLAIN,

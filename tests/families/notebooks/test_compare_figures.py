@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from checks.families.notebooks.compare import Difference, compare_notebooks
-from checks.families.notebooks.figures import figure_name, side_by_side, write_figures
-from checks.families.notebooks.images import CHANGED_SHARE, compare_images
+from reprobot.checks.families.notebooks.compare import Difference, compare_notebooks
+from reprobot.checks.families.notebooks.figures import figure_name, side_by_side, write_figures
+from reprobot.checks.families.notebooks.images import CHANGED_SHARE, compare_images
 from tests.families.notebooks.compare_data import code, figure, notebook, png, result
 
 
@@ -99,10 +99,14 @@ def test_real_plots_differ_when_their_lines_do(name: str, same: bool) -> None:
 
 
 def test_the_run_writes_the_figures_where_the_machine_says(tmp_path: Path) -> None:
-    from checks.core.check import Context
-    from checks.core.snapshot import Snapshot
-    from checks.environment.machine import MachineSettings, machine_settings
-    from checks.families.notebooks.reproduce import Reproduction, reproductions, written_figures
+    from reprobot.checks.core.check import Context
+    from reprobot.checks.core.snapshot import Snapshot
+    from reprobot.checks.environment.machine import MachineSettings, machine_settings
+    from reprobot.checks.families.notebooks.reproduce import (
+        Reproduction,
+        reproductions,
+        written_figures,
+    )
 
     found = compare_notebooks(
         notebook(code("plt.plot(x)", figure(png(line_at=10)))),

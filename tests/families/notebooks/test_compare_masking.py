@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from checks.families.notebooks.compare import compare_notebooks
-from checks.families.notebooks.masking import MAX_TEXT, mask, play_terminal
+from reprobot.checks.families.notebooks.compare import compare_notebooks
+from reprobot.checks.families.notebooks.masking import MAX_TEXT, mask, play_terminal
 from tests.families.notebooks.compare_data import code, notebook, result, stream
 
 HANDBOOK = Path("/work/real/jakevdp+PythonDataScienceHandbook/notebooks")

@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.families.notebooks.compare import compare_notebooks
-from checks.families.notebooks.masking import mask
-from checks.families.notebooks.tolerance import compare_text
+from reprobot.checks.families.notebooks.compare import compare_notebooks
+from reprobot.checks.families.notebooks.masking import mask
+from reprobot.checks.families.notebooks.tolerance import compare_text
 from tests.families.notebooks.compare_data import (
     DATAFRAME_HTML,
     code,

@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
-from checks.core.sandbox import remove_tree
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.sandbox import remove_tree
 from tests.families.notebooks.kernelwheels import kernel_wheelhouse
 from tests.helpers import make_repo
 

@@ -6,22 +6,31 @@ from pathlib import Path
 
 import pytest
 
-from checks import load_config
-from checks.core.config import ConfigError
-from checks.core.model import Status
-from checks.families.notebooks.causes import diagnose, library_modules, pin
-from checks.families.notebooks.checks import NBK001, NBK002, NBK003
-from checks.families.notebooks.compare import Comparison, Difference
-from checks.families.notebooks.execute import (
+from reprobot.checks import load_config
+from reprobot.checks.core.config import ConfigError
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.notebooks.causes import diagnose, library_modules, pin
+from reprobot.checks.families.notebooks.checks import NBK001, NBK002, NBK003
+from reprobot.checks.families.notebooks.compare import Comparison, Difference
+from reprobot.checks.families.notebooks.execute import (
     CellFailure,
     NotebookRun,
     NotebookRuns,
     notebook_runs,
     stored_error,
 )
-from checks.families.notebooks.found import NotebookSet, SavedCell, SavedNotebook, notebook_set
-from checks.families.notebooks.reproduce import Reproduction, reproductions, written_figures
-from checks.families.notebooks.settings import NotebookSettings
+from reprobot.checks.families.notebooks.found import (
+    NotebookSet,
+    SavedCell,
+    SavedNotebook,
+    notebook_set,
+)
+from reprobot.checks.families.notebooks.reproduce import (
+    Reproduction,
+    reproductions,
+    written_figures,
+)
+from reprobot.checks.families.notebooks.settings import NotebookSettings
 from tests.helpers import evaluate, make_repo
 
 

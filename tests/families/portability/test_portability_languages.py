@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
 from tests.helpers import make_repo
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.core.model import Status
-from checks.families.portability.checks import PTH001
-from checks.families.portability.scan import HardCodedPath, PathScan, path_scan
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.portability.checks import PTH001
+from reprobot.checks.families.portability.scan import HardCodedPath, PathScan, path_scan
 from tests.helpers import evaluate
 
 

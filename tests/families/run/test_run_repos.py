@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import check_repository
-from checks.core.model import CheckResult, Status
+from reprobot.checks import check_repository
+from reprobot.checks.core.model import CheckResult, Status
 from tests.helpers import git, make_repo
 
 pytestmark = pytest.mark.usefixtures("local_index")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from checks.core.model import Status
-from checks.families.run.checks import RUN001
-from checks.families.run.detect import EntryPoint, Proposal, default_target, proposal
-from checks.families.run.entry import CommandRun, Output, RunResults, command_argv, run_results
-from checks.families.run.settings import RunSettings
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.run.checks import RUN001
+from reprobot.checks.families.run.detect import EntryPoint, Proposal, default_target, proposal
+from reprobot.checks.families.run.entry import (
+    CommandRun,
+    Output,
+    RunResults,
+    command_argv,
+    run_results,
+)
+from reprobot.checks.families.run.settings import RunSettings
 from tests.helpers import evaluate
 
 CONFIGURED = RunSettings(commands=("python a.py", "make figures"), outputs=("fig.png",))

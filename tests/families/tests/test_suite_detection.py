@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from checks.core import runner
-from checks.core.snapshot import Snapshot
-from checks.families.tests.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
-from checks.families.tests.smoke import smoke_test, third_party_imports
-from checks.families.tests.suite import count_tests, detect_suite, plan
-from checks.repo.commands import command_argv
-from checks.repo.imports import scan_imports
-from checks.repo.layout import package_modules
+from reprobot.checks.core import runner
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.tests.junit import ERROR, FAILED, SKIPPED, JUnitError, parse_junit
+from reprobot.checks.families.tests.smoke import smoke_test, third_party_imports
+from reprobot.checks.families.tests.suite import count_tests, detect_suite, plan
+from reprobot.checks.repo.commands import command_argv
+from reprobot.checks.repo.imports import scan_imports
+from reprobot.checks.repo.layout import package_modules
 
 
 def tree(root: Path, files: dict[str, str]) -> Snapshot:
@@ -432,8 +432,8 @@ def test_smoke_test_catches_a_broken_script(tmp_path: Path) -> None:
 
 
 def test_test_requirements_from_extras_files_groups_tox_and_nox(tmp_path: Path) -> None:
-    from checks.families.tests.requirements import collect_test_requirements
-    from checks.manifests import read_manifest
+    from reprobot.checks.families.tests.requirements import collect_test_requirements
+    from reprobot.checks.manifests import read_manifest
 
     snapshot = tree(
         tmp_path,
@@ -482,14 +482,14 @@ def test_test_requirements_from_extras_files_groups_tox_and_nox(tmp_path: Path) 
     ],
 )
 def test_known_failures_get_a_hint(message: str, words: str) -> None:
-    from checks.families.tests.hints import hint
+    from reprobot.checks.families.tests.hints import hint
 
     found = hint(message)
     assert found is not None and words in found
 
 
 def test_unknown_failures_get_no_hint() -> None:
-    from checks.families.tests.hints import hint
+    from reprobot.checks.families.tests.hints import hint
 
     assert hint("AssertionError: assert 2 == 3") is None
     assert hint("AttributeError: module 'numpy' has no attribute 'frobnicate'") is None

@@ -3,8 +3,8 @@ repository: an error with what to do, never a failure."""
 
 from __future__ import annotations
 
-from checks.core.model import Status
-from checks.families.tests.run import CommandResult, TestRun
+from reprobot.checks.core.model import Status
+from reprobot.checks.families.tests.run import CommandResult, TestRun
 from tests.environment.test_network import DNS, TLS
 from tests.families.tests.test_tests_verdicts import PYTEST, _tst002
 

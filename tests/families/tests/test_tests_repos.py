@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from checks import load_config
-from checks.core.check import Check, Context
-from checks.core.engine import run_checks
-from checks.core.model import CheckResult, Status
-from checks.core.runner import drops_privileges
-from checks.core.snapshot import Snapshot
-from checks.families.build.checks import BLD001, BLD002
-from checks.families.tests.checks import TST001, TST002
+from reprobot.checks import load_config
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.engine import run_checks
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.runner import drops_privileges
+from reprobot.checks.core.snapshot import Snapshot
+from reprobot.checks.families.build.checks import BLD001, BLD002
+from reprobot.checks.families.tests.checks import TST001, TST002
 from tests.helpers import git, make_repo
 
 SECRET = "ghp_reprobotSecretValue0123456789"
@@ -388,7 +388,7 @@ def test_plugin_option_without_the_plugin_is_no_test_ran(tmp_path: Path) -> None
 
 def test_standard_library_study_is_tested_through_the_whole_chain(tmp_path: Path) -> None:
     """Nothing declared and nothing needed: the dependency checks pass, so the tests run."""
-    from checks.families.dependencies.checks import DEP001, DEP002, DEP003
+    from reprobot.checks.families.dependencies.checks import DEP001, DEP002, DEP003
 
     repo = make_repo(
         tmp_path,

@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checks.core.model import Outcome, Status
-from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.families.tests import run, smoke, suite
-from checks.families.tests.checks import TST001, TST002
-from checks.families.tests.junit import ERROR, FAILED, PASSED, SKIPPED, CaseResult, JUnitSummary
-from checks.families.tests.run import CommandResult, TestRun
-from checks.families.tests.runners import Runner
-from checks.families.tests.settings import TestSettings
-from checks.families.tests.smoke import SmokeTest
-from checks.families.tests.suite import TestFile, TestPlan, TestSuite
-from checks.manifests import Manifest
+from reprobot.checks.core.model import Outcome, Status
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
+from reprobot.checks.families.tests import run, smoke, suite
+from reprobot.checks.families.tests.checks import TST001, TST002
+from reprobot.checks.families.tests.junit import (
+    ERROR,
+    FAILED,
+    PASSED,
+    SKIPPED,
+    CaseResult,
+    JUnitSummary,
+)
+from reprobot.checks.families.tests.run import CommandResult, TestRun
+from reprobot.checks.families.tests.runners import Runner
+from reprobot.checks.families.tests.settings import TestSettings
+from reprobot.checks.families.tests.smoke import SmokeTest
+from reprobot.checks.families.tests.suite import TestFile, TestPlan, TestSuite
+from reprobot.checks.manifests import Manifest
 from tests.helpers import evaluate
 
 PYTEST = TestPlan("pytest", (), "pytest")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from checks.core.check import Check, Context
-from checks.core.model import Outcome, Status, errored, failed, skipped
-from checks.families.dependencies.asof.fixes import rot_fixes
-from checks.families.dependencies.asof.rerun import WATCHED, as_of
-from checks.families.dependencies.asof.words import rot_findings, rot_message, then_failures
+from reprobot.checks.core.check import Check, Context
+from reprobot.checks.core.model import Outcome, Status, errored, failed, skipped
+from reprobot.checks.families.dependencies.asof.fixes import rot_fixes
+from reprobot.checks.families.dependencies.asof.rerun import WATCHED, as_of
+from reprobot.checks.families.dependencies.asof.words import (
+    rot_findings,
+    rot_message,
+    then_failures,
+)
 
 
 class DEP007(Check):

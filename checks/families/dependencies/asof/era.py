@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checks.core import runner
-from checks.core.check import Context
+from reprobot.checks.core import runner
+from reprobot.checks.core.check import Context
 
 # CPython feature releases (x.y.0), for "the Python that was current then"
 PYTHON_RELEASES = (

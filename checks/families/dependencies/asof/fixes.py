@@ -3,12 +3,12 @@ resolution that worked as of the commit's date (a fact: it reads the manifest)."
 
 from __future__ import annotations
 
-from checks.core.check import Context
-from checks.core.model import Fix
-from checks.environment.lock import LOCK_FILE
-from checks.families.dependencies.asof.rerun import as_of
-from checks.manifests import manifest
-from checks.manifests.pins import bound_requirements
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.model import Fix
+from reprobot.checks.environment.lock import LOCK_FILE
+from reprobot.checks.families.dependencies.asof.rerun import as_of
+from reprobot.checks.manifests import manifest
+from reprobot.checks.manifests.pins import bound_requirements
 
 
 def rot_fixes(ctx: Context) -> tuple[Fix, ...]:

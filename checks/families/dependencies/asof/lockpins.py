@@ -7,9 +7,9 @@ import re
 
 from packaging.utils import canonicalize_name
 
-from checks.core.check import Context
-from checks.core.toml import parse_toml
-from checks.families.dependencies.locks import committed_locks
+from reprobot.checks.core.check import Context
+from reprobot.checks.core.toml import parse_toml
+from reprobot.checks.families.dependencies.locks import committed_locks
 
 MAX_PINS = 2000
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;#,]+)")

@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 
 from packaging.version import InvalidVersion, Version
 
-from checks.core.check import Context, Variant
-from checks.core.model import CheckResult, Status
-from checks.environment.fresh import FreshEnvironment, fresh_environment
-from checks.environment.settings import EnvironmentSettings
-from checks.families.dependencies.asof.era import as_of_date, commit_date, python_current_at
-from checks.families.dependencies.asof.lockpins import lock_pins
-from checks.manifests import manifest
+from reprobot.checks.core.check import Context, Variant
+from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
+from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.families.dependencies.asof.era import (
+    as_of_date,
+    commit_date,
+    python_current_at,
+)
+from reprobot.checks.families.dependencies.asof.lockpins import lock_pins
+from reprobot.checks.manifests import manifest
 
 # What installs or runs the repository: the checks a dependency that moved can break.
 WATCHED = ("DEP002", "DEP003", "BLD001", "BLD002", "TST002", "NBK001", "RUN001")

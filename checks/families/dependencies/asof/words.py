@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.core.model import Finding
-from checks.core.words import plural
-from checks.families.dependencies.asof.rerun import AsOf, Moved
+from reprobot.checks.core.model import Finding
+from reprobot.checks.core.words import plural
+from reprobot.checks.families.dependencies.asof.rerun import AsOf, Moved
 
 MAX_MOVED = 10
 
