@@ -16,6 +16,7 @@ import pytest
 from reprobot.checks import check_repository
 from reprobot.checks.core import runner
 from reprobot.checks.core.model import Status
+from reprobot.checks.families.dependencies.asof.words import CACHED
 from tests.datedindex import DatedIndex
 from tests.realwheels import CACHE, real_wheels
 from tests.wheelhouse import wheel_bytes
@@ -47,7 +48,7 @@ def _pure(specs: tuple[str, ...]) -> list[Path]:
 
 
 @pytest.fixture
-def dated_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatedIndex]:
+def dated_index(monkeypatch: pytest.MonkeyPatch, sandbox_tmp: Path) -> Iterator[DatedIndex]:
     index = DatedIndex()
     for wheel in real_wheels():  # pytest and friends, long out
         if "-none-any" in wheel.name:
@@ -64,6 +65,9 @@ def dated_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[DatedIndex]:
         monkeypatch.delenv("REPROBOT_FIND_LINKS", raising=False)
         monkeypatch.setenv("UV_INDEX_URL", index.url)
         monkeypatch.setenv("UV_DEFAULT_INDEX", index.url)
+        cache = sandbox_tmp / "cache"  # reprobot's own cache (the as-of memo) for this test only
+        cache.mkdir(mode=0o755)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
         yield index
 
 
@@ -100,6 +104,9 @@ def test_rot_is_found_named_and_its_verified_pin_makes_it_pass(
     assert "works with glacier 1.0" in dep7.message and "fails with glacier 2.0" in dep7.message
     assert "pin glacier<2" in dep7.message
     assert any("glacier 1.0 → 2.0" in f.message for f in dep7.findings)
+    assert not dep7.message.endswith(CACHED)
+    again = _statuses(repo)["DEP007"]  # the same declarations, the same date: remembered
+    assert again.message == dep7.message + CACHED
     pin, lock = dep7.fixes
     assert pin.files == {"requirements.txt": "glacier<2  # the melt model\n"}
     assert "glacier==1.0" in lock.files["requirements.lock"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
@@ -15,6 +16,7 @@ from reprobot.checks.core.check import Context, Variant
 from reprobot.checks.core.model import CheckResult, Status
 from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
 from reprobot.checks.environment.settings import EnvironmentSettings
+from reprobot.checks.families.dependencies.asof import memo
 from reprobot.checks.families.dependencies.asof.era import (
     as_of_date,
     commit_date,
@@ -70,6 +72,7 @@ class AsOf:
     lock_works: bool | None = None  # whether what failed works when installed from it
     out_of_time: bool = False
     seconds: float = 0.0
+    cached: bool = False  # found by an earlier run with the same declarations and date
 
 
 def _worked(results: Mapping[str, CheckResult], codes: Sequence[str]) -> bool:
@@ -154,15 +157,73 @@ def as_of(ctx: Context) -> AsOf:
         return AsOf("nothing failed", date)
     if date is None or ctx.rerun is None:
         return AsOf("no date", None, failing, today)
+    found = ctx.fact(manifest)
+    era_python = None if found.python or settings.python else python_current_at(date)
+    key = memo.memo_key(ctx, date, era_python, failing)
+    if (kept := _recalled(memo.load(ctx, key), today)) is not None:
+        return kept
+    result = _pass(ctx, date, era_python, failing, today)
+    if result.state in KEPT:
+        memo.save(ctx, key, _kept(result))
+    return result
+
+
+KEPT = ("rot", "never worked")  # an error says nothing about the repository: not kept
+
+
+def _kept(found: AsOf) -> dict[str, object]:
+    data = asdict(found)
+    del data["today"], data["cached"]
+    data["then"] = {
+        code: {"family": r.family, "title": r.title, "status": r.status.value, "message": r.message}
+        for code, r in found.then.items()
+    }
+    return data
+
+
+def _recalled(data: dict[str, Any] | None, today: dict[str, CheckResult]) -> AsOf | None:
+    if data is None:
+        return None
+    try:
+        then = {
+            code: CheckResult(
+                code, item["family"], item["title"], Status(item["status"]), item["message"]
+            )
+            for code, item in data.pop("then").items()
+        }
+        return AsOf(
+            **{
+                **data,
+                "failing": tuple(data["failing"]),
+                "today": today,
+                "then": then,
+                "moved": tuple(Moved(**m) for m in data["moved"]),
+                "culprits": tuple(Moved(**m) for m in data["culprits"]),
+                "trials": tuple(
+                    Trial(tuple(t["pins"]), t["worked"], t["seconds"]) for t in data["trials"]
+                ),
+                "pins": tuple(data["pins"]),
+                "cached": True,
+            }
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _pass(
+    ctx: Context, date: str, era_python: str | None, failing: tuple[str, ...],
+    today: dict[str, CheckResult],
+) -> AsOf:  # fmt: skip
+    settings = ctx.settings(EnvironmentSettings)
     started = time.monotonic()
+    rerun = ctx.rerun
+    assert rerun is not None  # as_of asked
     locked = ctx.fact(lock_pins)
     lock_works = None
     if locked is not None:
-        from_lock = ctx.rerun(failing, Variant(constraints=locked[1]), ())
+        from_lock = rerun(failing, Variant(constraints=locked[1]), ())
         lock_works = _worked(from_lock.results, failing)
-    found = ctx.fact(manifest)
-    era_python = None if found.python or settings.python else python_current_at(date)
-    then = ctx.rerun(failing, Variant(exclude_newer=date, python=era_python), (fresh_environment,))
+    then = rerun(failing, Variant(exclude_newer=date, python=era_python), (fresh_environment,))
     env_then: FreshEnvironment = then.facts[fresh_environment]
     base = AsOf(
         "never worked", date, failing, today, then.results, env_then.python_version,

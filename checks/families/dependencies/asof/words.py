@@ -37,7 +37,7 @@ def then_failures(found: AsOf) -> str:
         f"it did not work as of its commit date ({_day(found.date)}) either: resolved as of "
         f"then{_python(found)}, {failed}{_lock_words(found)}. The code never worked with "
         "what it declares, or it needs something it does not declare"
-    )
+    ) + (CACHED if found.cached else "")
 
 
 def _lock_words(found: AsOf) -> str:
@@ -49,6 +49,13 @@ def _lock_words(found: AsOf) -> str:
 
 
 def rot_message(found: AsOf) -> str:
+    return _rot_message(found) + (CACHED if found.cached else "")
+
+
+CACHED = " (as an earlier run with the same declarations found for this date)"
+
+
+def _rot_message(found: AsOf) -> str:
     codes = ", ".join(found.failing)
     head = (
         f"dependency rot: {codes} {'fails' if len(found.failing) == 1 else 'fail'} today but "
