@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +22,8 @@ JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
 
 class DatedIndex:
-    def __init__(self) -> None:
+    def __init__(self, *, delay: float = 0.0) -> None:
+        self.delay = delay  # seconds before each answer: an index far away
         self.files: dict[str, bytes] = {}
         self.projects: dict[str, list[dict[str, object]]] = {}
         self.url = ""
@@ -47,6 +49,8 @@ class DatedIndex:
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self, body: bool) -> None:
+                if index.delay:
+                    time.sleep(index.delay)
                 simple = re.fullmatch(r"/simple/([^/]+)/?", self.path)
                 if simple and canonicalize_name(simple.group(1)) in index.projects:
                     name = canonicalize_name(simple.group(1))
