@@ -84,6 +84,20 @@ def _section(text: str, header: str) -> tuple[int, int] | None:
     return match.end(), end
 
 
+def dependencies_span(text: str) -> tuple[int, int] | None:
+    """Where `[project] dependencies = [...]` stands in a pyproject.toml: (`[`, `]`)."""
+    section = _section(text, "project")
+    if section is None:
+        return None
+    start, end = section
+    match = re.search(r"^dependencies\s*=\s*\[", text[start:end], re.MULTILINE)
+    if match is None:
+        return None
+    opening = start + match.end() - 1
+    closing = _closing_bracket(text, opening)
+    return None if closing is None else (opening, closing)
+
+
 def _pyproject(text: str, names: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
     lines = tuple(f'    "{name}",' for name in names)
     section = _section(text, "project")

@@ -14,7 +14,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprobot.checks.core.snapshot import Snapshot
-from reprobot.checks.manifests.edit import Addition, add_requirements
+from reprobot.checks.manifests.edit import Addition, add_requirements, dependencies_span
 from reprobot.checks.manifests.model import Manifest
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
@@ -39,7 +39,17 @@ def _requirements_line(line: str, name: str, bound: str) -> str | None:
 
 
 def _quoted(text: str, name: str, bound: str) -> tuple[str, bool]:
-    """A quoted requirement (pyproject's dependencies) with the bound added."""
+    """The requirement `name` in `[project] dependencies` with the bound added (never a
+    string elsewhere in the file: an extra, a build requirement, the project's name)."""
+    span = dependencies_span(text)
+    if span is None:
+        return text, False
+    opening, closing = span
+    inside, done = _quoted_in(text[opening:closing], name, bound)
+    return text[:opening] + inside + text[closing:], done
+
+
+def _quoted_in(text: str, name: str, bound: str) -> tuple[str, bool]:
     done = False
 
     def change(match: re.Match[str]) -> str:

@@ -33,3 +33,14 @@ def test_pyproject_dependencies_get_the_bound(tmp_path: Path) -> None:
     out = _bounded(tmp_path, {"pyproject.toml": text}, ("glacier<2",))
     assert 'dependencies = ["numpy>=1.20", "glacier<2"]' in out["pyproject.toml"]
     assert 'name = "glacier-study"' in out["pyproject.toml"]
+
+
+def test_only_the_project_dependencies_get_the_bound(tmp_path: Path) -> None:
+    text = (
+        '[build-system]\nrequires = ["glacier-build"]\n\n'
+        '[project]\nname = "study"\nversion = "1.0"\ndependencies = ["numpy"]\n\n'
+        '[project.optional-dependencies]\nplots = ["glacier"]\n'
+    )
+    out = _bounded(tmp_path, {"pyproject.toml": text}, ("glacier<2",))["pyproject.toml"]
+    assert 'plots = ["glacier"]' in out  # an extra is not where the runtime need goes
+    assert 'dependencies = ["numpy", "glacier<2"]' in out
