@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def folder_size(path: Path) -> int:
     return total
 
 
-def _disk_watch(work: Path, limit_mb: int) -> Any:
+def _disk_watch(work: Path, limit_mb: int) -> Callable[[], str | None]:
     def over() -> str | None:
         used = folder_size(work)
         if used > limit_mb * 1024 * 1024:
@@ -132,7 +133,11 @@ def audit_one(target: Target, out: Path, limits: Limits, slot: Slot) -> dict[str
         with contextlib.suppress(OSError):
             (work / "repo").chmod(0o700)  # the clone is root's: other slots' code cannot read it
         if fetched.problem:
-            report = error_report(target, f"could not clone it: {fetched.problem}")
+            report = error_report(
+                target,
+                f"could not clone it: {fetched.problem}; check the address and the ref, "
+                "and that the repository is public (or the machine can reach it)",
+            )
             audit["outcome"] = "clone failed"
         else:
             audit["facts"] = repository_facts(fetched.path)
@@ -174,11 +179,14 @@ def _check(target: Target, work: Path, run: Run, audit: dict[str, Any]) -> dict[
     if outcome.timed_out:
         audit["outcome"] = "timed out"
         return error_report(
-            target, f"stopped after {limits.timeout:.0f} s: it took too long", commit
+            target,
+            f"stopped after {limits.timeout:.0f} s: it took too long (give it more with --timeout)",
+            commit,
         )
     if outcome.stopped:
         audit["outcome"] = "disk limit"
-        return error_report(target, f"stopped: {outcome.stopped}", commit)
+        message = f"stopped: {outcome.stopped} (give it more with --disk-mb)"
+        return error_report(target, message, commit)
     if report is None:
         audit["outcome"] = "crashed"
         tail = outcome.tail(5) or "no output"
