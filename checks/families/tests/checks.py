@@ -12,7 +12,7 @@ from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environmen
 from reprobot.checks.environment.network import machine_failure
 from reprobot.checks.families.tests.hints import hint
 from reprobot.checks.families.tests.junit import SKIPPED, CaseResult, JUnitSummary
-from reprobot.checks.families.tests.run import CommandResult, TestRun, test_run
+from reprobot.checks.families.tests.run import NO_RESULTS_WRITTEN, CommandResult, TestRun, test_run
 from reprobot.checks.families.tests.settings import TestSettings
 from reprobot.checks.families.tests.smoke import generated_smoke_test
 from reprobot.checks.families.tests.suite import TestPlan, TestSuite, code_files, detected_suite
@@ -20,6 +20,7 @@ from reprobot.checks.families.tests.suite import TestPlan, TestSuite, code_files
 MAX_FAILURES = 10
 MAX_NAMED = 5  # test requirements named in the message
 NO_TESTS_RAN = {
+    1: "pytest stopped before it wrote any result",
     2: "pytest was interrupted",
     3: "pytest failed internally",
     4: "pytest could not start with the project's configuration",
@@ -178,7 +179,10 @@ def _no_test_ran(outcome: CommandResult, summary: JUnitSummary | None) -> Outcom
 def _pytest_outcome(run: TestRun, outcome: CommandResult) -> Outcome:
     summary = run.junit
     if summary is None:
-        if outcome.returncode in (0, 1):
+        # pytest that ended 0/1 wrote results that could not be read, unless it wrote none
+        # at all: then it broke on starting, and its output says how
+        unread = (run.junit_error or "").startswith(NO_RESULTS_WRITTEN) is False
+        if outcome.returncode == 0 or (outcome.returncode == 1 and unread):
             return failed(f"the test results could not be read: {run.junit_error}")
         return _no_test_ran(outcome, None)
     if outcome.returncode in (2, 3, 4, 5) or summary.ran == 0:

@@ -120,6 +120,9 @@ def _open_results(path: Path) -> int:
         os.close(folder)
 
 
+NO_RESULTS_WRITTEN = "no JUnit XML was written"
+
+
 def read_junit(path: Path, *, deadline: float = READ_DEADLINE) -> JUnitSummary:
     """Read the file the tests wrote as hostile input: never through a link they planted,
     never anything but a regular file the tests' user owns, at most `JUNIT_CAP` bytes and
@@ -127,7 +130,7 @@ def read_junit(path: Path, *, deadline: float = READ_DEADLINE) -> JUnitSummary:
     try:
         info = os.lstat(path)
     except OSError as exc:
-        raise JUnitError(f"no JUnit XML was written ({exc.strerror})") from None
+        raise JUnitError(f"{NO_RESULTS_WRITTEN} ({exc.strerror})") from None
     if stat.S_ISLNK(info.st_mode):
         raise JUnitError("the JUnit XML was replaced by a link; not followed")
     if not stat.S_ISREG(info.st_mode):

@@ -132,6 +132,37 @@ def test_tst002_no_test_ran_when_collection_fails() -> None:
     )
 
 
+def test_tst002_says_how_pytest_broke_when_it_wrote_no_results() -> None:
+    """An old pinned pytest on a new Python crashes while it starts (a real repository's
+    case): no JUnit XML, exit code 1; the message says so and quotes pytest's error."""
+    crash = (
+        "Traceback (most recent call last):\n  ...\n"
+        'TypeError: required field "lineno" missing from alias\n'
+    )
+    outcome = _tst002(
+        TestRun(
+            PYTEST,
+            outcome=CommandResult(1, crash),
+            junit_error="no JUnit XML was written (No such file or directory)",
+        )
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message == (
+        "no test ran: pytest stopped before it wrote any result "
+        '(TypeError: required field "lineno" missing from alias)'
+    )
+    unreadable = _tst002(
+        TestRun(
+            PYTEST,
+            outcome=CommandResult(1, "1 failed"),
+            junit_error="the JUnit XML was replaced by a link; not followed",
+        )
+    )
+    assert unreadable.message == (
+        "the test results could not be read: the JUnit XML was replaced by a link; not followed"
+    )
+
+
 def test_tst002_no_test_ran_when_nothing_was_collected() -> None:
     outcome = _tst002(
         TestRun(PYTEST, outcome=CommandResult(5, "collected 0 items"), junit=JUnitSummary(()))
