@@ -166,8 +166,12 @@ def _no_test_ran(outcome: CommandResult, summary: JUnitSummary | None) -> Outcom
             findings=listed + _more(errors, "test module"),
         )
     reason = NO_TESTS_RAN.get(outcome.returncode or 0, "pytest stopped")
-    found = (m for m in (p.search(outcome.output) for p in _WHY) if m is not None)
-    why = next(found, None)
+    if outcome.returncode == 1:  # a traceback of its own: the last exception is the cause
+        crashes = list(_WHY[1].finditer(outcome.output))
+        why = crashes[-1] if crashes else None
+    else:
+        found = (m for m in (p.search(outcome.output) for p in _WHY) if m is not None)
+        why = next(found, None)
     if why is not None and outcome.returncode != 5:
         reason = f"{reason} ({why.group(0).removeprefix('E').strip()[:300]})"
     tail = outcome.tail(15)

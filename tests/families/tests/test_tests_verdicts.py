@@ -137,6 +137,8 @@ def test_tst002_says_how_pytest_broke_when_it_wrote_no_results() -> None:
     case): no JUnit XML, exit code 1; the message says so and quotes pytest's error."""
     crash = (
         "Traceback (most recent call last):\n  ...\n"
+        "AttributeError: 'AssertionRewritingHook' object has no attribute 'find_spec'\n\n"
+        "During handling of the above exception, another exception occurred:\n  ...\n"
         'TypeError: required field "lineno" missing from alias\n'
     )
     outcome = _tst002(
