@@ -307,6 +307,7 @@ def run(
     limits: Limits | None = None,
     reap_user: int | None = None,
     stop_when: Callable[[], str | None] | None = None,
+    niceness: int = 0,
 ) -> RunOutcome:
     """Run a command; never raises for a command that fails, hangs or cannot start.
 
@@ -314,10 +315,14 @@ def run(
     the process runs as an unprivileged user when we are root, in its own session, under
     `limits`, and every descendant is killed when it ends. `reap_user`: every process of
     that (unprivileged) user is killed when the command ends, for a command of reprobot's
-    own that runs untrusted code as that user.
+    own that runs untrusted code as that user. `niceness` (via `nice`) lowers the command's
+    priority, for work whose result is wanted later than others'.
     """
     argv = tuple(str(a) for a in args)
     as_nobody = untrusted and drops_privileges()
+    nice = shutil.which("nice") if niceness > 0 else None
+    if nice is not None:
+        argv = (nice, "-n", str(niceness), *argv)
     if untrusted and limits is not None:
         own = 0 if as_nobody else _processes_of(os.getuid())
         argv = (*limits.prefix(own_processes=own), *argv)

@@ -320,6 +320,7 @@ def sandbox_run(
     extra_env: Mapping[str, str] | None = None,
     venv: Path | None = None,
     output_cap: int = runner.DEFAULT_OUTPUT_CAP,
+    niceness: int = 0,
 ) -> RunOutcome:
     """Run untrusted code in the clean room: unprivileged, with the empty home."""
     ws = ctx.fact(workspace)
@@ -336,6 +337,7 @@ def sandbox_run(
         untrusted=True,
         output_cap=output_cap,
         limits=limits,
+        niceness=niceness,
     )
     hit = runner.limit_hit(outcome, limits)
     if hit is None:

@@ -2,10 +2,10 @@
 
 The wheel built here is the one the fresh environment installs, so the repository's build
 backend runs once per run, not once for BLD001 and again for the install. The sdist builds
-at the same time, on a thread, from a copy of the tree of its own: the install does not
-wait for it. `uv build` runs
-the repository's build backend (its code), so it runs through `sandbox_run` in the
-workspace copy, writing into the work area, never the repository.
+at the same time, on a thread, at a lower priority, from a copy of the tree of its own:
+the install, the import and the tests do not wait for it, and BLD001, which does, runs
+after them. `uv build` runs the repository's build backend (its code), so it runs through
+`sandbox_run` in the workspace copy, writing into the work area, never the repository.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from reprobot.checks.environment.settings import BuildSettings
 from reprobot.checks.environment.uv import NO_SANDBOX_UV, sandbox_uv, uv_index_args
 from reprobot.checks.repo.pyproject import read_pyproject
 
+# The sdist is wanted last (BLD001 reads it after the tests ran): it builds at a lower
+# priority, so the wheel that everything else waits for gets the processor first.
+SDIST_NICENESS = 10
 MAX_COPY_FILES = 5000  # a larger tree builds its sdist and wheel one after the other
 MAX_COPY_BYTES = 100 * 1024 * 1024
 
@@ -193,7 +196,12 @@ def _build_sdist(
     assert builds.sdist_source is not None
     try:
         builds.sdist_outcome = sandbox_run(
-            ctx, args, cwd=builds.sdist_source, timeout=timeout, extra_env=env
+            ctx,
+            args,
+            cwd=builds.sdist_source,
+            timeout=timeout,
+            extra_env=env,
+            niceness=SDIST_NICENESS,
         )
     except Exception as exc:  # noqa: BLE001 - reported as the build's own failure
         reason = f"the source distribution could not be built: {type(exc).__name__}: {exc}"

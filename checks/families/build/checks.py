@@ -19,7 +19,7 @@ from reprobot.checks.core.model import (
 from reprobot.checks.environment.fresh import fresh_environment
 from reprobot.checks.families.build.compile import SYNTAX, CompileProblem, static_build
 from reprobot.checks.families.build.import_run import import_run
-from reprobot.checks.families.build.package import package_build
+from reprobot.checks.families.build.package import package_build, wheel_build
 from reprobot.checks.families.build.words import (
     build_failure,
     built,
@@ -47,6 +47,9 @@ class BLD001(Check):
     Python 2 code (print statements, `except X, e`, backticks) cannot run on any Python
     that is still supported: port it, with `2to3` as a start.
     """
+
+    # The sdist builds in the background while the environment is used: judged last.
+    after = frozenset({"TST002", "NBK001", "RUN001"})
 
     def evaluate(self, ctx: Context) -> Outcome:
         static = ctx.fact(static_build)
@@ -122,14 +125,18 @@ class BLD002(Check):
     cleanly: a module imported at the top level that is only an optional extra or not
     declared at all, `pkg_resources` from a setuptools that no longer ships it, or Python
     2 code. Declare the distribution, or move the import into the function that needs it.
+    The wheel is imported whether or not the sdist built (BLD001 says that).
     """
 
-    requires = frozenset({"DEP003", "BLD001"})
+    requires = frozenset({"DEP003"})
 
     def evaluate(self, ctx: Context) -> Outcome:
         found = ctx.fact(manifest)
         if not found.package:
             return skipped("not a package: there is nothing to import as a distribution")
+        wheel = ctx.fact(wheel_build)
+        if wheel.wheel is None or wheel.outcome is None or not wheel.outcome.ok:
+            return skipped("skipped because the wheel did not build (see BLD001)")
         env = ctx.fact(fresh_environment)
         if env.python is None or not env.project_installed:
             return skipped("the package is not installed in the fresh environment (see DEP003)")

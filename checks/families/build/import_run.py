@@ -14,7 +14,7 @@ from reprobot.checks.core.check import Context
 from reprobot.checks.core.sandbox import sandbox_run, workspace
 from reprobot.checks.environment.fresh import fresh_environment
 from reprobot.checks.families.build.import_failure import ImportFailure, analyse
-from reprobot.checks.families.build.package import package_build, wheel_top_level
+from reprobot.checks.families.build.package import wheel_build, wheel_top_level
 from reprobot.checks.families.build.settings import BuildSettings
 from reprobot.checks.repo.layout import package_modules
 
@@ -30,8 +30,9 @@ class ImportRun:
 
 
 def import_names(ctx: Context) -> tuple[str, ...]:
-    """Fact provider: the top-level import names of the project (wheel, else layout)."""
-    build = ctx.fact(package_build)
+    """Fact provider: the top-level import names of the project (wheel, else layout).
+    The wheel alone: the import does not wait for the sdist."""
+    build = ctx.fact(wheel_build)
     names = wheel_top_level(build.wheel) if build.wheel is not None else ()
     return names or package_modules(ctx.snapshot)
 

@@ -8,9 +8,21 @@ import re
 import zipfile
 from pathlib import Path
 
-from reprobot.checks.environment.build import PackageBuild, build_backend, package_build
+from reprobot.checks.environment.build import (
+    PackageBuild,
+    build_backend,
+    package_build,
+    wheel_build,
+)
 
-__all__ = ["PackageBuild", "backend_error", "build_backend", "package_build", "wheel_top_level"]
+__all__ = [
+    "PackageBuild",
+    "backend_error",
+    "build_backend",
+    "package_build",
+    "wheel_build",
+    "wheel_top_level",
+]
 
 MAX_WHEEL_ENTRIES = 100_000
 _EXCEPTION = re.compile(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b.*)$")

@@ -23,7 +23,7 @@ from reprobot.checks.families.build.compile import (
 )
 from reprobot.checks.families.build.import_failure import ImportFailure
 from reprobot.checks.families.build.import_run import ImportRun, import_run
-from reprobot.checks.families.build.package import PackageBuild, package_build
+from reprobot.checks.families.build.package import PackageBuild, package_build, wheel_build
 from reprobot.checks.manifests import Declared, Manifest, PythonRequest, manifest
 from tests.helpers import evaluate
 
@@ -67,9 +67,10 @@ def _environment(found: Manifest, installed: Mapping[str, str] | None = None) ->
     )
 
 
-def _bld002(run: ImportRun, found: Manifest = PACKAGE) -> Outcome:
+def _bld002(run: ImportRun, found: Manifest = PACKAGE, wheel: PackageBuild = BUILT) -> Outcome:
     facts: dict[Callable[..., Any], Any] = {
         manifest: found,
+        wheel_build: wheel,
         fresh_environment: _environment(found),
         import_run: run,
     }
@@ -173,6 +174,12 @@ def test_bld002_fails_when_the_package_installs_nothing_importable() -> None:
     outcome = _bld002(ImportRun(()))
     assert outcome.status is Status.FAIL
     assert outcome.message == "the built package installs no importable module"
+
+
+def test_bld002_skips_when_the_wheel_did_not_build() -> None:
+    outcome = _bld002(ImportRun(("ocean",)), wheel=NO_NUMPY)
+    assert outcome.status is Status.SKIP
+    assert outcome.message == "skipped because the wheel did not build (see BLD001)"
 
 
 def test_bld002_skips_what_is_not_a_package() -> None:
