@@ -87,6 +87,9 @@ class Context:
         self.results: dict[str, CheckResult] = {}
         self.rerun: Rerunner | None = None
         self.environment: dict[str, Any] = {}  # the report's `environment`: what got installed
+        # what families add to the fresh environment, installed with the declared
+        # dependencies in one resolution (set by the engine from `Family.installs`)
+        self.installs: tuple[Callable[[Context], Sequence[str]], ...] = ()
 
     def defer(self, undo: Callable[[], None]) -> None:
         """Run `undo` when the run is over (last deferred first), whatever happened."""
@@ -144,6 +147,9 @@ class Family:
     prefix: str
     checks: tuple[type[Check], ...]
     settings: type = NoSettings
+    # What the family's checks will install into the fresh environment on top of the
+    # declared dependencies (the test requirements): installed with them, in one resolution.
+    installs: Callable[[Context], Sequence[str]] | None = None
 
     def __post_init__(self) -> None:
         if not dataclasses.is_dataclass(self.settings):

@@ -97,14 +97,20 @@ def run_checks(ctx: Context, checks: tuple[type[Check], ...]) -> tuple[CheckResu
     return tuple(results[c.code()] for c in selected)
 
 
-def rerunner(snapshot: Snapshot, config: Config, checks: tuple[type[Check], ...]) -> Rerunner:
+def installs(families: Sequence[Family]) -> tuple[Callable[[Context], Sequence[str]], ...]:
+    """What the families add to the fresh environment."""
+    return tuple(f.installs for f in families if f.installs is not None)
+
+
+def rerunner(snapshot: Snapshot, config: Config, families: Sequence[Family]) -> Rerunner:
     """How a run checks again in a variant: a fresh context (its own clean room and
     environment) for the checks named, closed before the results come back."""
-    by_code = {c.code(): c for c in checks}
+    by_code = {c.code(): c for c in all_checks(families)}
 
     def rerun(codes: Sequence[str], variant: Variant, facts: Sequence[Callable[..., Any]]) -> Rerun:
         started = time.monotonic()
         again = Context(snapshot, replace(config, select=()), variant=variant)
+        again.installs = installs(families)
         try:
             results = run_checks(again, tuple(by_code[c] for c in codes if c in by_code))
             found = {provider: again.fact(provider) for provider in facts}
@@ -129,7 +135,8 @@ def check_repository(
     snapshot = Snapshot(path)
     base = config if config is not None else load_config(snapshot.root, schema(families))
     ctx = Context(snapshot, base.merged(select, ignore))
-    ctx.rerun = rerunner(snapshot, ctx.config, all_checks(families))
+    ctx.rerun = rerunner(snapshot, ctx.config, families)
+    ctx.installs = installs(families)
     try:
         scan_started = time.monotonic()
         _ = snapshot.files

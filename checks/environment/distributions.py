@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from email.parser import HeaderParser
@@ -21,6 +22,8 @@ from packaging.utils import canonicalize_name
 from reprobot.checks.core.snapshot import read_regular_text
 
 DIST_INFO_CAP = 32 * 1024 * 1024  # bytes; the RECORD of the largest wheels is a few MB
+MAX_REQUIRES = 2000  # Requires-Dist lines read of one distribution
+_EXTRA = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 
 
 def _target(path: Path) -> Path | None:
@@ -54,6 +57,8 @@ class Distribution:
     requires: tuple[str, ...]  # canonical names it needs (extras and markers aside)
     url: str | None = None  # how to get it again when it is not from an index
     local: bool = False  # installed from a local directory (the project itself)
+    requires_dist: tuple[str, ...] = ()  # its `Requires-Dist` lines, extras and markers too
+    top_level: frozenset[str] = frozenset()  # the import names it provides
 
 
 def dist_infos(venv: Path) -> Iterator[Path]:
@@ -100,9 +105,12 @@ def _distribution(dist_info: Path) -> Distribution | None:
     name, version = headers.get("Name"), headers.get("Version")
     if not name or not version:
         return None
-    requires = _requirements(headers.get_all("Requires-Dist") or [])
+    lines = tuple(str(line) for line in (headers.get_all("Requires-Dist") or [])[:MAX_REQUIRES])
     url, local = _direct_url(dist_info)
-    return Distribution(canonicalize_name(name), version, requires, url, local)
+    top = frozenset(_top_levels(dist_info))
+    return Distribution(
+        canonicalize_name(name), version, _requirements(lines), url, local, lines, top
+    )
 
 
 def read_distributions(venv: Path) -> tuple[Distribution, ...]:
@@ -151,13 +159,71 @@ def _top_levels(dist_info: Path) -> set[str]:
     return found
 
 
-def environment_names(venv: Path | None) -> dict[str, tuple[str, ...]]:
-    """Import name -> canonical names of the installed distributions providing it."""
+def environment_names(
+    venv: Path | None, leave_out: frozenset[str] = frozenset()
+) -> dict[str, tuple[str, ...]]:
+    """Import name -> canonical names of the installed distributions providing it, but
+    those in `leave_out`."""
     found: dict[str, set[str]] = {}
     if venv is None:
         return {}
     for dist_info in dist_infos(venv):
-        name = dist_info.name[: -len(".dist-info")].rsplit("-", 1)[0]
+        name = canonicalize_name(dist_info.name[: -len(".dist-info")].rsplit("-", 1)[0])
+        if name in leave_out:
+            continue
         for module in _top_levels(dist_info):
-            found.setdefault(module, set()).add(canonicalize_name(name))
+            found.setdefault(module, set()).add(name)
     return {module: tuple(sorted(dists)) for module, dists in found.items()}
+
+
+def _root(requirement: str) -> tuple[str, frozenset[str]] | None:
+    try:
+        req = Requirement(requirement)
+    except InvalidRequirement:
+        return None
+    return canonicalize_name(req.name), frozenset(canonicalize_name(e) for e in req.extras)
+
+
+def _needs(line: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    """What one `Requires-Dist` line asks for when the distribution is installed with
+    `extras`: a line for another extra asks for nothing. Other markers are taken as true,
+    which errs towards needing more."""
+    try:
+        req = Requirement(line)
+    except InvalidRequirement:
+        return None
+    named = {canonicalize_name(e) for e in _EXTRA.findall(str(req.marker or ""))}
+    if named and not named & extras:
+        return None
+    return canonicalize_name(req.name), frozenset(canonicalize_name(e) for e in req.extras)
+
+
+def closure(dists: Sequence[Distribution], requirements: Sequence[str]) -> frozenset[str]:
+    """The installed distributions that `requirements` need, directly or through others."""
+    by_name = {d.name: d for d in dists}
+    seen: set[tuple[str, frozenset[str]]] = set()
+    stack = [r for r in map(_root, requirements) if r is not None]
+    while stack:
+        name, extras = stack.pop()
+        dist = by_name.get(name)
+        if dist is None or (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        stack.extend(n for n in (_needs(line, extras) for line in dist.requires_dist) if n)
+    return frozenset(name for name, _ in seen)
+
+
+def only_for(
+    dists: Sequence[Distribution], companions: Sequence[str], runtime: Sequence[str]
+) -> frozenset[str]:
+    """The installed distributions that only `companions` need: those `runtime` (the
+    declared dependencies and the project) do not reach. Only what the companions reach
+    is ever in the answer, so a runtime requirement that cannot be read can put there at
+    most a distribution that the companions need too."""
+    return closure(dists, companions) - closure(dists, runtime)
+
+
+def hidden_modules(dists: Sequence[Distribution], names: frozenset[str]) -> frozenset[str]:
+    """The import names that only the distributions `names` provide."""
+    hidden = {m for d in dists if d.name in names for m in d.top_level}
+    return frozenset(hidden - {m for d in dists if d.name not in names for m in d.top_level})

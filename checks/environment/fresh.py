@@ -18,16 +18,22 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from reprobot.checks.core.check import Context
 from reprobot.checks.core.runner import RunOutcome
-from reprobot.checks.core.sandbox import Workspace, sandbox_run, workspace
+from reprobot.checks.core.sandbox import Workspace, remove_tree, sandbox_run, workspace
 from reprobot.checks.environment.build import wheel_build
 from reprobot.checks.environment.cache import sandbox_uv_env, start_cache_layer
-from reprobot.checks.environment.distributions import read_distributions, required_by
+from reprobot.checks.environment.distributions import (
+    hidden_modules,
+    only_for,
+    read_distributions,
+    required_by,
+)
 from reprobot.checks.environment.interpreter import ChosenPython, chosen_python
 from reprobot.checks.environment.lock import lock_text
 from reprobot.checks.environment.machine import machine_settings
@@ -73,6 +79,18 @@ class FreshEnvironment:
     problem: str | None = None  # why no environment could be made at all
     required_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # what pulled in what
     project: str | None = None  # the project's own distribution name, when it is a package
+    # What the families asked for on top (`Context.installs`: the test requirements), when
+    # it got installed in the same resolution; `installed`, `lock` and `required_by` leave
+    # out the distributions only those need (`companion_only`), so they tell the declared
+    # dependencies alone, and `hidden` are the import names only those provide.
+    companions: tuple[str, ...] = ()
+    companion_only: frozenset[str] = frozenset()
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def resolved(self) -> int:
+        """How many distributions the declared dependencies resolved to."""
+        return max(0, resolved_count(self.resolve) - len(self.companion_only))
 
 
 OFFLINE = (
@@ -107,10 +125,10 @@ def fresh_environment(ctx: Context) -> FreshEnvironment:
     if not made.ok:
         problem = f"uv could not create the environment: {made.tail(10)}"
         return _failed(found, problem, python.requested)
-    steps = _install_declared(ctx, uv, venv / "bin" / "python", found)
-    fresh = _read_back(venv, python, found, steps)
     name = ctx.fact(project_metadata).name if found.package else None
     project = str(canonicalize_name(name.value)) if name else None
+    steps = _install_declared(ctx, uv, venv, python.path, found)
+    fresh = _read_back(venv, python, found, steps, _roots(ctx, found, project))
     if steps.install is not None and steps.install.ok:  # the report's environment
         installed = {n[:200]: v[:200] for n, v in fresh.installed.items() if n != project}
         ctx.environment.update(python=fresh.python_version, installed=installed)
@@ -125,6 +143,7 @@ class _Steps:
     resolve: RunOutcome | None = None
     install: RunOutcome | None = None
     consistency: RunOutcome | None = None
+    companions: tuple[str, ...] = ()  # installed with the declared dependencies
 
 
 def _venv_while_building(
@@ -180,17 +199,52 @@ def _requirement_files(found: Manifest, ws: Workspace) -> list[str]:
     return requirements
 
 
-def _install_declared(ctx: Context, uv: str, python: Path, found: Manifest) -> _Steps:
-    """Resolve and install what is declared (and the project), then `uv pip check` it."""
+def _companions(ctx: Context) -> tuple[str, ...]:
+    """What the families will install on top of the declared dependencies, once each."""
+    return tuple(dict.fromkeys(r for provide in ctx.installs for r in provide(ctx)))
+
+
+def _install_declared(
+    ctx: Context, uv: str, venv: Path, interpreter: Path, found: Manifest
+) -> _Steps:
+    """Resolve and install what is declared (and the project), then `uv pip check` it.
+
+    What the families will add (the test requirements) is installed in the same `uv pip
+    install`, so the environment is resolved once. When that fails, the environment is
+    made again and the declared dependencies are installed alone: their verdict is never
+    the companions' failure, which the family meets when it installs them itself."""
     requirements = _requirement_files(found, ctx.fact(workspace))
     project = _installs_project(found)
     if not (requirements or project):
         return _Steps(project)
-    resolve = _install(ctx, uv=uv, python=python, requirements=requirements, project=project)
-    install = resolve if resolve.ok or resolved(resolve) else None
-    if install is None or not install.ok:
-        return _Steps(project, resolve, install)
-    return _Steps(project, resolve, install, _check(ctx, uv, python))
+    python = venv / "bin" / "python"
+    install = partial(_install, ctx, uv=uv, python=python, requirements=requirements)
+    companions = _companions(ctx)
+    if companions:
+        together = install(project=project, companions=companions)
+        if together.ok:
+            return _Steps(project, together, together, _check(ctx, uv, python), companions)
+        remove_tree(venv)
+        made = _make_venv(ctx, uv, interpreter, venv, sandbox_uv_env(ctx))
+        if not made.ok:
+            return _Steps(project, made)
+    resolve = install(project=project)
+    outcome = resolve if resolve.ok or resolved(resolve) else None
+    if outcome is None or not outcome.ok:
+        return _Steps(project, resolve, outcome)
+    return _Steps(project, resolve, outcome, _check(ctx, uv, python))
+
+
+def _roots(ctx: Context, found: Manifest, project: str | None) -> tuple[str, ...]:
+    """What the declared dependencies start from: the project (with the extras asked
+    for) and every requirement declared for running it."""
+    files = set(found.install_files) - {found.package_file}  # its extras are not roots
+    roots = [d.requirement for d in found.requirements if d.scope == "main" or d.path in files]
+    roots += found.install_lines or ()
+    if project is not None:
+        extras = ctx.settings(EnvironmentSettings).extras
+        roots.append(f"{project}[{','.join(extras)}]" if extras else project)
+    return tuple(roots)
 
 
 def _check(ctx: Context, uv: str, python: Path) -> RunOutcome:
@@ -204,10 +258,13 @@ def _check(ctx: Context, uv: str, python: Path) -> RunOutcome:
 
 
 def _read_back(
-    venv: Path, python: ChosenPython, found: Manifest, steps: _Steps
+    venv: Path, python: ChosenPython, found: Manifest, steps: _Steps, roots: Sequence[str]
 ) -> FreshEnvironment:
-    """The environment as it came out: what got installed, pinned as a lock."""
-    dists = read_distributions(venv)
+    """The environment as it came out: what got installed, pinned as a lock; the
+    distributions only the companions need are told apart."""
+    every = read_distributions(venv)
+    only = only_for(every, steps.companions, roots) if steps.companions else frozenset()
+    dists = tuple(d for d in every if d.name not in only)
     ok = steps.install is not None and steps.install.ok
     return FreshEnvironment(
         venv=venv,
@@ -224,6 +281,9 @@ def _read_back(
         lock=lock_text(dists, found, python.version) if ok else None,
         inputs=found.install_files,
         required_by=required_by(dists),
+        companions=steps.companions,
+        companion_only=only,
+        hidden=hidden_modules(every, only),
     )
 
 
@@ -239,7 +299,13 @@ def resolved_count(outcome: RunOutcome | None) -> int:
 
 
 def _install(
-    ctx: Context, *, uv: str, python: Path, requirements: Sequence[str], project: bool
+    ctx: Context,
+    *,
+    uv: str,
+    python: Path,
+    requirements: Sequence[str],
+    project: bool,
+    companions: Sequence[str] = (),
 ) -> RunOutcome:
     """One `uv pip install`: resolution and installation in a single step, so nothing is
     resolved twice; the lock is read back from what got installed."""
@@ -255,6 +321,7 @@ def _install(
         target = str(built) if built is not None else str(ws.path)
         extras = ",".join(settings.extras)
         args.append(f"{target}[{extras}]" if extras else target)
+    args += companions
     started = time.monotonic()
     env = sandbox_uv_env(ctx)
     outcome = retried(lambda: sandbox_run(ctx, args, timeout=settings.timeout, extra_env=env))

@@ -2,8 +2,12 @@
 
 Each top-level name the package installs is imported on its own (`python -I -c "import
 name"`) in the sandbox, from the empty home rather than the source tree, so only what was
-installed can be imported. A failure's traceback is read back into the repository's terms
-(`import_failure.analyse`): the missing module, the line that imports it.
+installed can be imported. What the environment holds only for the tests (installed in
+the same resolution, `FreshEnvironment.hidden`) cannot be imported either: a finder put
+first on `sys.meta_path` answers for those names as if they were not installed, so the
+package imports with its declared dependencies alone. A failure's traceback is read back
+into the repository's terms (`import_failure.analyse`): the missing module, the line that
+imports it.
 """
 
 from __future__ import annotations
@@ -37,6 +41,25 @@ def import_names(ctx: Context) -> tuple[str, ...]:
     return names or package_modules(ctx.snapshot)
 
 
+# Run before the import: the names only the tests' distributions provide are not found.
+_HIDE = """import sys
+class _NotDeclared:
+    names = frozenset({names!r})
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in self.names:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+for _name in [m for m in sys.modules if m.partition(".")[0] in _NotDeclared.names]:
+    del sys.modules[_name]
+sys.meta_path.insert(0, _NotDeclared())
+"""
+
+
+def import_code(name: str, hidden: frozenset[str]) -> str:
+    """The `python -c` program that imports `name`, with `hidden` not importable."""
+    return (_HIDE.format(names=sorted(hidden)) if hidden else "") + f"import {name}"
+
+
 def _safe_name(name: str) -> bool:
     return all(part.isidentifier() for part in name.split("."))
 
@@ -55,7 +78,7 @@ def import_run(ctx: Context) -> ImportRun:
     for name in names:
         outcome = sandbox_run(
             ctx,
-            (env.python, "-I", "-c", f"import {name}"),
+            (env.python, "-I", "-c", import_code(name, env.hidden)),
             cwd=ws.home,
             timeout=timeout,
             venv=env.venv,

@@ -17,7 +17,7 @@ from reprobot.checks.core.templates import render
 from reprobot.checks.core.words import plural
 from reprobot.checks.environment.build import package_build
 from reprobot.checks.environment.failures import InstallFailure, classify
-from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment, resolved_count
+from reprobot.checks.environment.fresh import FreshEnvironment, fresh_environment
 from reprobot.checks.families.dependencies.conda_env import (
     conda_environment,
     conda_packages,
@@ -179,7 +179,7 @@ class DEP002(Check):
         if env.resolve is None:
             return _nothing_to_resolve(ctx, env, note)
         if env.install is not None:
-            count = resolved_count(env.resolve)
+            count = env.resolved
             return passed(
                 f"{plural(count, 'distribution')} resolved for Python {env.python_version}{note}"
             )

@@ -151,7 +151,10 @@ def undeclared(ctx: Context) -> tuple[Undeclared, ...]:
     DEP005 alone stays static and fast, and calls such imports unknown.
     """
     env = ctx.fact(fresh_environment) if ctx.config.runs("DEP002") else None
-    installed = environment_names(env.venv) if env is not None and env.installed else None
+    if env is not None and env.installed:
+        installed = environment_names(env.venv, leave_out=env.companion_only)
+    else:
+        installed = None
     parents = env.required_by if env is not None else None
     scan, found = ctx.fact(imports), ctx.fact(manifest)
     missing = undeclared_imports(scan, found, installed, parents)

@@ -301,6 +301,14 @@ def _has_ipykernel(env: FreshEnvironment) -> bool:
     return any(canonicalize_name(n) == "ipykernel" for n in env.installed)
 
 
+def kernel_installs(ctx: Context) -> tuple[str, ...]:
+    """What the notebooks add to the fresh environment (`Family.installs`), installed with
+    the declared dependencies: the kernel, when there are notebooks to run."""
+    if not ctx.config.runs("NBK001"):
+        return ()
+    return ("ipykernel",) if any(runnable(nb) for nb in ctx.fact(notebook_set).notebooks) else ()
+
+
 def notebook_runs(ctx: Context) -> NotebookRuns:
     """Fact provider: every runnable notebook run top to bottom in the fresh environment."""
     chosen = [nb for nb in ctx.fact(notebook_set).notebooks if runnable(nb)]
@@ -311,7 +319,7 @@ def notebook_runs(ctx: Context) -> NotebookRuns:
     if problem is not None:
         return NotebookRuns(problem=problem)
     add_kernel = not _has_ipykernel(env)
-    if add_kernel:
+    if add_kernel and "ipykernel" not in env.companions:  # else installed with the rest
         added = install_extra(ctx, env, ["ipykernel"], timeout=INSTALL_TIMEOUT)
         if not added.ok:
             why = f"ipykernel could not be installed: {_tail(added)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reprobot.checks.core.check import Family
 from reprobot.checks.families.tests.checks import TST001, TST002
+from reprobot.checks.families.tests.run import suite_installs
 from reprobot.checks.families.tests.settings import TestSettings
 
 FAMILY = Family(
@@ -14,4 +15,5 @@ FAMILY = Family(
         TST002,
     ),
     TestSettings,
+    installs=suite_installs,
 )

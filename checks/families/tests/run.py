@@ -1,7 +1,9 @@
 """Running the test suite in the fresh environment: the facts TST002 judges.
 
-The test requirements the project declares are installed first (and pytest, when the suite
-needs it and nothing declares it). Then the suite runs in the sandbox, in the clean copy of
+The test requirements the project declares (and pytest, when the suite needs it and
+nothing declares it) are installed with the declared dependencies, in the same resolution
+(`suite_installs`, the family's `installs`); when that install failed, the tests install
+them on their own, and a failure is theirs. Then the suite runs in the sandbox, in the clean copy of
 the last commit, with the time limit of `tests.timeout`. pytest is kept inside the clean
 room: a link in it that leads out of the repository, or to a directory, is never collected
 through (`--ignore`), conftest files above the repository are not loaded (`--confcutdir`),
@@ -227,6 +229,18 @@ def _run_suite(ctx: Context, env: FreshEnvironment, chosen: TestPlan) -> tuple[R
     return outcome, junit
 
 
+def suite_installs(ctx: Context) -> tuple[str, ...]:
+    """What the tests add to the fresh environment (`Family.installs`), installed with the
+    declared dependencies: the test requirements, and pytest when it runs the suite and
+    nothing declares it."""
+    chosen = plan(ctx.fact(detected_suite)) if ctx.config.runs("TST002") else None
+    if chosen is None:
+        return ()
+    declared = ctx.fact(declared_for_tests).requirements
+    names = {canonicalize_name(Requirement(r).name) for r in declared}
+    return (*declared, "pytest") if chosen.kind == "pytest" and "pytest" not in names else declared
+
+
 def test_run(ctx: Context) -> TestRun:
     """Fact provider: the test requirements installed and the suite run, when it can run."""
     chosen = plan(ctx.fact(detected_suite))
@@ -240,7 +254,7 @@ def test_run(ctx: Context) -> TestRun:
     add_pytest = _needs_pytest(env, chosen, declared)
     wanted = [*declared, "pytest"] if add_pytest else list(declared)
     base = TestRun(chosen, declared, found.sources, add_pytest)
-    if wanted:
+    if wanted and not set(wanted) <= set(env.companions):  # else installed with the rest
         installed = install_extra(ctx, env, wanted, timeout=INSTALL_TIMEOUT)
         if not installed.ok:
             return replace(base, install_failure=CommandResult.of(installed))
