@@ -182,10 +182,12 @@ def test_bench_check_prints_the_ratio_per_repository(
         "bench_check", "--repeat", "1", "--repos", str(repo), "--json", str(sandbox_tmp / "c.json")
     )
     row = table_rows(output)["repo"]
-    assert float(row[0]) > 0 and float(row[1]) > 0 and float(row[2]) > 0
-    assert "TST002 pass" in row[4]
+    assert all(float(cell) > 0 for cell in row[:4])
+    assert float(row[1]) < float(row[0])  # the start-up is part of the whole
+    assert "TST002 pass" in row[5]
     payload = json.loads((sandbox_tmp / "c.json").read_text())
     assert payload["results"][0]["paired_ratio"] > 0
+    assert payload["results"][0]["startup"]["seconds"]
 
 
 def test_profile_check_lists_every_process_and_fact(
