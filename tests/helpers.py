@@ -85,3 +85,26 @@ def check_files(
 
     repo = make_repo(tmp_path, {k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()})
     return {r.code: r for r in check_repository(repo, select=select).checks}
+
+
+def package_files(dependencies: str = "[]", extras: str = "", **modules: str) -> dict[str, str]:
+    """A small setuptools package, `glacier`, with `modules` added under src/glacier/."""
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            f"""
+            [build-system]
+            requires = ["setuptools>=61"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "glacier"
+            version = "0.3.0"
+            dependencies = {dependencies}
+            """
+        )
+        + (f"\n[project.optional-dependencies]\n{extras}\n" if extras else ""),
+        "src/glacier/__init__.py": "from glacier.melt import rate\n",
+        "src/glacier/melt.py": "def rate(t):\n    return 0.1 * t\n",
+    }
+    files.update({f"src/glacier/{name}.py": text for name, text in modules.items()})
+    return files

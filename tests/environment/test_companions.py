@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from reprobot.checks.environment.distributions import (
     only_for,
 )
 from reprobot.checks.families.build.import_run import import_code
-from tests.helpers import make_repo
+from tests.helpers import make_repo, package_files
 
 SELECTED = ("DEP002", "DEP003", "BLD001", "BLD002", "TST001", "TST002")
 
@@ -86,27 +85,12 @@ def test_the_import_program_makes_hidden_names_not_found(hidden: frozenset[str],
 
 
 def _package(dependencies: str, test_extra: str, init: str) -> dict[str, str]:
-    return {
-        "pyproject.toml": textwrap.dedent(
-            f"""
-            [build-system]
-            requires = ["setuptools>=61"]
-            build-backend = "setuptools.build_meta"
-
-            [project]
-            name = "glacier"
-            version = "0.3.0"
-            dependencies = {dependencies}
-
-            [project.optional-dependencies]
-            test = {test_extra}
-            """
-        ),
-        "src/glacier/__init__.py": init,
-        "src/glacier/melt.py": "def rate(t):\n    return 0.1 * t\n",
-        "tests/test_melt.py": "from glacier.melt import rate\n\n\ndef test_rate():\n"
-        "    assert rate(10) == 1.0\n",
-    }
+    files = package_files(dependencies, f"test = {test_extra}")
+    files["src/glacier/__init__.py"] = init
+    files["tests/test_melt.py"] = (
+        "from glacier.melt import rate\n\n\ndef test_rate():\n    assert rate(10) == 1.0\n"
+    )
+    return files
 
 
 def _check(tmp_path: Path, files: dict[str, str]) -> tuple[Report, dict[str, CheckResult]]:

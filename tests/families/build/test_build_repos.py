@@ -16,6 +16,7 @@ from reprobot.checks.families.build.checks import BLD001, BLD002
 from reprobot.checks.families.build.import_failure import analyse, repository_path
 from reprobot.checks.families.build.package import backend_error, wheel_top_level
 from tests.helpers import make_repo
+from tests.helpers import package_files as package
 from tests.wheelhouse import build_wheel
 
 
@@ -28,28 +29,6 @@ def check(repo: Path) -> dict[str, CheckResult]:
     """Run the build checks only (other families are not this module's business)."""
     ctx = Context(Snapshot(repo), load_config(repo))
     return {r.code: r for r in run_checks(ctx, (BLD001, BLD002))}
-
-
-def package(dependencies: str = "[]", extras: str = "", **modules: str) -> dict[str, str]:
-    files = {
-        "pyproject.toml": textwrap.dedent(
-            f"""
-            [build-system]
-            requires = ["setuptools>=61"]
-            build-backend = "setuptools.build_meta"
-
-            [project]
-            name = "glacier"
-            version = "0.3.0"
-            dependencies = {dependencies}
-            """
-        )
-        + (f"\n[project.optional-dependencies]\n{extras}\n" if extras else ""),
-        "src/glacier/__init__.py": "from glacier.melt import rate\n",
-        "src/glacier/melt.py": "def rate(t):\n    return 0.1 * t\n",
-    }
-    files.update({f"src/glacier/{name}.py": text for name, text in modules.items()})
-    return files
 
 
 # --- BLD001 ------------------------------------------------------------------------------
