@@ -3,8 +3,8 @@ the same way, looked at again for the same date (the job run again, another bran
 weekly run) reuse what the pass found instead of installing it all again.
 
 Kept in reprobot's own cache, written by reprobot (never by the code under test), keyed by
-the date, the Python of then, what failed today, and the contents of every manifest and
-lock file."""
+reprobot's version (a later reprobot may judge the same run otherwise), the date, the
+Python of then, what failed today, and the contents of every manifest and lock file."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import json
 import os
 from typing import Any
 
+from reprobot.checks.core import __version__
 from reprobot.checks.core.check import Context
 from reprobot.checks.environment.machine import machine_settings
 from reprobot.checks.environment.uv import cache_root
@@ -30,7 +31,7 @@ def memo_key(ctx: Context, date: str, python: str | None, failing: tuple[str, ..
     for path in sorted({*found.files, *found.install_files, *ctx.fact(committed_locks)}):
         data, _ = ctx.snapshot.read_bytes(path, cap=MAX_BYTES)
         digests[path] = hashlib.sha256(data).hexdigest()
-    text = json.dumps([VERSION, date, python, failing, digests], sort_keys=True)
+    text = json.dumps([VERSION, __version__, date, python, failing, digests], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
