@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reprobot.bot import render, sarif, secrets
-from reprobot.bot.audit.command import AuditError
-from reprobot.bot.audit.command import add_parser as add_audit_parser
+from reprobot.bot.audit_options import add_parser as add_audit_parser
 from reprobot.bot.exitcode import EXIT_OK, EXIT_USAGE, FAIL_ON, exit_code
 from reprobot.checks import (
     ConfigError,
@@ -130,6 +129,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return run_publish(os.environ, report, pull)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    # The audit's machinery (clones, slots, plots) is imported by `reprobot audit` alone.
+    from reprobot.bot.audit import command
+
+    try:
+        return command.cmd_audit(args)
+    except command.AuditError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="reprobot",
@@ -203,7 +212,7 @@ def parser() -> argparse.ArgumentParser:
     )
     publish.set_defaults(func=cmd_publish)
 
-    add_audit_parser(sub)
+    add_audit_parser(sub).set_defaults(func=cmd_audit)
     return top
 
 
@@ -216,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(words)
     try:
         return int(args.func(args))
-    except (UsageError, ConfigError, AuditError) as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"reprobot: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -1,4 +1,5 @@
-"""`reprobot audit SOURCES... [--jobs N] [--out DIR]` and `reprobot audit merge DIR...`."""
+"""`reprobot audit SOURCES... [--jobs N] [--out DIR]` and `reprobot audit merge DIR...`
+(the options they take are in `bot/audit_options.py`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reprobot.bot.audit.execute import Limits
 from reprobot.bot.audit.page import render_page
-from reprobot.bot.audit.pool import Progress, job_bound, run_audit
+from reprobot.bot.audit.pool import Progress, run_audit
 from reprobot.bot.audit.sources import Lister, SourceError, Target, targets_of
 from reprobot.bot.audit.table import audit_document, read_reports, row_of, to_csv
+from reprobot.bot.audit_options import Limits, job_bound
 from reprobot.checks import __version__, all_checks
 
 MAX_CHUNKS = 256  # jobs in one GitHub Actions matrix
@@ -22,55 +23,6 @@ MAX_CHUNKS = 256  # jobs in one GitHub Actions matrix
 
 class AuditError(Exception):
     """Bad input to an audit: exit 2 with the message."""
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    audit = sub.add_parser(
-        "audit",
-        help="check many repositories and write one report (audit.json, audit.csv, index.html)",
-        description="Check many repositories, each in its own clean room, and write "
-        "DIR/reports/<owner>+<name>.json as each finishes, then DIR/audit.json, "
-        "DIR/audit.csv and DIR/index.html. `reprobot audit merge DIR...` joins the "
-        "reports of several audits into --out; `reprobot audit plan SOURCES...` splits "
-        "the repositories into chunks for a fanned-out workflow (--out/plan.json).",
-        epilog="SOURCES: https://github.com/OWNER/NAME[@REF], OWNER/NAME[@REF], a local "
-        "path, a file listing them (one a line, or a CSV with a column named like "
-        "'repository'), org:NAME or user:NAME (their public repositories), or "
-        "search:QUERY (a GitHub repository search). An audit is resumable: a rerun skips "
-        "repositories whose report is there, unless --again.",
-    )
-    audit.add_argument("sources", nargs="+", metavar="SOURCES")
-    audit.add_argument("--out", default="audit", metavar="DIR", help="where it all goes")
-    audit.add_argument(
-        "--jobs",
-        type=int,
-        default=1,
-        metavar="N",
-        help=f"repositories at once (at most {job_bound()} on this machine)",
-    )
-    audit.add_argument("--again", action="store_true", help="check finished repositories again")
-    audit.add_argument(
-        "--timeout",
-        type=float,
-        default=Limits.timeout,
-        metavar="SECONDS",
-        help="per repository, clone and checks together (default %(default)s)",
-    )
-    audit.add_argument(
-        "--disk-mb",
-        type=int,
-        default=Limits.disk_mb,
-        metavar="MB",
-        help="disk one repository may use (default %(default)s)",
-    )
-    audit.add_argument(
-        "--limit",
-        type=int,
-        default=1000,
-        metavar="N",
-        help="at most N repositories from an organisation, user or search",
-    )
-    audit.set_defaults(func=cmd_audit)
 
 
 def _lister(limit: int) -> Lister:

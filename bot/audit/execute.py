@@ -20,16 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from reprobot.bot.audit.sources import Target
+from reprobot.bot.audit_options import Limits
 from reprobot.checks import __version__, fetch_repository, repository_facts, run_reprobot
 
 REPORT_SCHEMA = "reprobot.report/1"
 DISK_POLL_ENTRIES = 200_000  # a bound on one walk of the work folder
-
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 1800.0  # seconds for one repository, clone and checks together
-    disk_mb: int = 10_240  # its clone, clean room and temporary files together
 
 
 def folder_size(path: Path) -> int:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reprobot.bot.audit.execute import (
-    Limits,
     Slot,
     audit_one,
     error_report,
@@ -29,21 +28,10 @@ from reprobot.bot.audit.execute import (
     write_report,
 )
 from reprobot.bot.audit.sources import Target
+from reprobot.bot.audit_options import Limits
 from reprobot.checks import stop_descendants, watch_descendants
 
-GB = 1024**3
-MEMORY_PER_JOB = 2 * GB  # what one repository's install and tests may well take
 FIRST_SLOT_UID = 64_000  # slot users: 64000, 64001, ... (never an existing account)
-
-
-def job_bound() -> int:
-    """How many repositories this machine can check at once."""
-    cores = os.cpu_count() or 1
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError):
-        memory = 4 * GB
-    return max(1, min(2 * cores, memory // MEMORY_PER_JOB))
 
 
 def slot_uids(count: int) -> list[int | None]:

@@ -12,10 +12,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reprobot.checks.core import settings as setting_types
 from reprobot.checks.core.config_schema import config_schema
@@ -23,6 +20,9 @@ from reprobot.checks.core.model import cut
 from reprobot.checks.core.snapshot import read_regular_text
 from reprobot.checks.core.toml import parse_toml
 from reprobot.checks.core.yaml import YamlProblem, load_yaml
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 CONFIG_FILE = ".reprobot.yml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -151,6 +151,8 @@ def _as_json(value: Any) -> Any:
 def _first_problem(data: Any, path: str, line_of: Any, schema: Schema) -> ConfigError | None:
     """The first place, in the file's order, where `data` breaks the schema, said as the
     setting's own words (`tests.timeout` must be a number, ...)."""
+    from jsonschema import Draft202012Validator  # costly, and only a configured run needs it
+
     errors = list(Draft202012Validator(config_schema(schema)).iter_errors(_as_json(data)))
     if not errors:
         return None

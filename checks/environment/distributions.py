@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from email.parser import HeaderParser
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -101,6 +100,8 @@ def _distribution(dist_info: Path) -> Distribution | None:
     text = _read(dist_info / "METADATA")
     if text is None:
         return None
+    from email.parser import HeaderParser  # costly; only a run that installed reads metadata
+
     headers = HeaderParser().parsestr(text)
     name, version = headers.get("Name"), headers.get("Version")
     if not name or not version:

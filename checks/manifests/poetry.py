@@ -12,24 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.specifiers import InvalidSpecifier, Specifier
 from packaging.version import InvalidVersion
 from packaging.version import Version as Pep440Version
-from poetry.core.constraints.version import (
-    VersionConstraint,
-    VersionRangeConstraint,
-    VersionUnion,
-    parse_constraint,
-)
-from poetry.core.constraints.version.exceptions import ParseConstraintError
 
 from reprobot.checks.core.snapshot import Snapshot
 from reprobot.checks.core.toml import key_line, line_of, section_line
 from reprobot.checks.manifests.model import Part, PythonRequest
 from reprobot.checks.manifests.requirement import Requirements, TableStyle, table_requirement
 from reprobot.checks.repo.pyproject import read_pyproject
+
+if TYPE_CHECKING:
+    from poetry.core.constraints.version import VersionConstraint, VersionRangeConstraint
 
 NOTHING = "<0"  # a constraint nothing satisfies (`>2,<1`): no release is below 0
 MAX_GAPS = 20  # `!=` wildcards to say one gap of a union with; more and it stays in
@@ -104,6 +100,8 @@ def _gap(before: VersionRangeConstraint, after: VersionRangeConstraint) -> list[
 
 
 def _specifiers(constraint: VersionConstraint) -> list[str]:
+    from poetry.core.constraints.version import VersionRangeConstraint, VersionUnion
+
     if constraint.is_empty():
         return [NOTHING]
     if constraint.is_any():
@@ -120,6 +118,10 @@ def _specifiers(constraint: VersionConstraint) -> list[str]:
 def poetry_constraint(constraint: str) -> str:
     """One Poetry version constraint as a PEP 440 specifier (maybe empty); one poetry-core
     cannot read is passed on as written, for the requirement's reader to name."""
+    # poetry-core is costly to import, and only a pyproject with Poetry constraints needs it
+    from poetry.core.constraints.version import parse_constraint
+    from poetry.core.constraints.version.exceptions import ParseConstraintError
+
     try:
         parsed = parse_constraint(constraint.strip() or "*")
     except (ParseConstraintError, ValueError):

@@ -13,10 +13,7 @@ import json
 import os
 import re
 import warnings
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import Any
 
 from reprobot.checks.core.check import Context
@@ -265,6 +262,11 @@ def _compile_all(sources: list[tuple[bytes, str]]) -> list[CompileProblem]:
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(sources) < PARALLEL_FROM:
         return _compile_chunk(sources)
+    # Imported here: multiprocessing is costly and only a large repository uses it.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
     chunks = [sources[i::workers] for i in range(workers)]
     try:
         with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:

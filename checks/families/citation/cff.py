@@ -16,9 +16,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft7Validator, FormatChecker
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -27,6 +26,9 @@ from reprobot.checks.core.check import Context
 from reprobot.checks.core.model import Finding
 from reprobot.checks.core.yaml import YamlProblem, load_yaml, loader
 from reprobot.checks.families.citation.settings import CitationSettings
+
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator
 
 CFF_VERSION = "1.2.0"
 CFF_CAP = 1024 * 1024  # bytes; real citation files are a few kilobytes
@@ -131,6 +133,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def validator() -> Draft7Validator:
+    from jsonschema import Draft7Validator, FormatChecker  # costly; only a CITATION.cff needs it
+
     return Draft7Validator(schema(), format_checker=FormatChecker())
 
 

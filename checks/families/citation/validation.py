@@ -10,9 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from reprobot.checks.core.model import Finding
 from reprobot.checks.families.citation.cff import (
@@ -24,6 +22,9 @@ from reprobot.checks.families.citation.cff import (
 )
 from reprobot.checks.families.citation.credit import PLACEHOLDERS
 from reprobot.checks.repo.git import normalise_remote
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 Place = tuple[str | int, ...]
 _ITEM = {

@@ -14,11 +14,13 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from reprobot.checks.families.notebooks.compare import Difference
 from reprobot.checks.families.notebooks.images import decode
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Each half is scaled to fit this box, so a figure file stays small.
 HALF = (480, 360)
@@ -28,6 +30,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _fitted(data: str) -> Image.Image:
+    from PIL import Image, ImageDraw  # costly; only figures that differ are drawn
+
     picture = decode(data)
     if picture.image is None:
         blank = Image.new("RGB", (HALF[0] // 2, HALF[1] // 3), "white")
@@ -45,6 +49,8 @@ def side_by_side(difference: Difference) -> bytes | None:
     `reproduced` on the right, the cell named above; None for other differences."""
     if difference.images is None:
         return None
+    from PIL import Image, ImageDraw, ImageFont
+
     left, right = (_fitted(data) for data in difference.images)
     width = left.width + right.width + 3 * _GAP
     height = max(left.height, right.height) + _BAR + 2 * _GAP

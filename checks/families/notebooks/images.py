@@ -17,8 +17,10 @@ import base64
 import binascii
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageChops, ImageFilter, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 # The share of pixels that may change before two figures differ.
 CHANGED_SHARE = 0.005
@@ -59,6 +61,8 @@ class ImageVerdict:
 
 def decode(data: object) -> Picture:
     """The picture in an output's base64 data (a string or nbformat's list of lines)."""
+    from PIL import Image, UnidentifiedImageError  # costly; only notebooks with figures need it
+
     if isinstance(data, list):
         data = "".join(str(part) for part in data)
     if not isinstance(data, str):
@@ -82,6 +86,8 @@ def decode(data: object) -> Picture:
 
 
 def _grey(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "P", "PA"):
         rgba = image.convert("RGBA")
         backdrop = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -92,6 +98,8 @@ def _grey(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 def _outside(first: Image.Image, second: Image.Image) -> float:
     """The share of `second`'s pixels lying outside the range of `first` around them."""
+    from PIL import ImageChops, ImageFilter
+
     window = 2 * RADIUS + 1
     low = first.filter(ImageFilter.MinFilter(window))
     high = first.filter(ImageFilter.MaxFilter(window))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 from reprobot.checks.families.notebooks.images import decode
@@ -56,30 +55,11 @@ def text_of(value: object) -> str:
     return ""
 
 
-class _TextOfHtml(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
-            self._skip += 1
-        elif tag in ("br", "p", "div", "tr", "li"):
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
-            self._skip = max(0, self._skip - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
 def html_text(html: str) -> str:
     """The words an HTML output shows, without its markup, styles and scripts."""
-    reader = _TextOfHtml()
+    from reprobot.checks.families.notebooks.markup import TextReader  # html.parser is costly
+
+    reader = TextReader()
     try:
         reader.feed(html)
         reader.close()

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import nbformat
-
 from reprobot.checks.core.check import Context
 from reprobot.checks.environment.machine import machine_settings
 from reprobot.checks.families.notebooks.compare import Comparison, compare_notebooks
@@ -35,6 +33,8 @@ def _as_v4(nb: Mapping[str, Any]) -> Mapping[str, Any]:
     """An nbformat 3 notebook (`worksheets`) as nbformat 4, as the new run has it."""
     if nb.get("nbformat") != 3:
         return nb
+    import nbformat  # costly, and only an nbformat 3 notebook needs it
+
     node = nbformat.from_dict(nb)  # type: ignore[no-untyped-call]
     converted: Mapping[str, Any] = nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
     return converted

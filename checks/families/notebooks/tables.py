@@ -9,7 +9,6 @@ shapes and then each cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from reprobot.checks.families.notebooks.tolerance import (
     compare_text,
@@ -19,56 +18,13 @@ from reprobot.checks.families.notebooks.tolerance import (
 )
 
 Table = tuple[tuple[str, ...], ...]
-# A hostile notebook's table is not read past this many cells.
-MAX_CELLS = 200_000
-
-
-class _TableReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self._open: list[list[list[str]]] = []  # nested tables
-        self._cell: list[str] | None = None
-        self._skip = 0  # inside <style> or <script>
-        self.cells = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
-            self._skip += 1
-        elif tag == "table":
-            self._open.append([])
-        elif tag == "tr" and self._open:
-            self._open[-1].append([])
-        elif tag in ("td", "th") and self._open and self.cells < MAX_CELLS:
-            if not self._open[-1]:
-                self._open[-1].append([])
-            self._cell = []
-            self.cells += 1
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("td", "th"):
-            self._close_cell()
-        elif tag == "table" and self._open:
-            self._close_cell()
-            self.tables.append(self._open.pop())
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None and not self._skip:
-            self._cell.append(data)
-
-    def _close_cell(self) -> None:
-        if self._cell is not None and self._open and self._open[-1]:
-            self._open[-1][-1].append(" ".join("".join(self._cell).split()))
-        self._cell = None
 
 
 def tables(html: str) -> tuple[Table, ...]:
     """Each table in the HTML, as rows of cell texts (blank rows left out)."""
-    reader = _TableReader()
+    from reprobot.checks.families.notebooks.markup import TableReader  # html.parser is costly
+
+    reader = TableReader()
     try:
         reader.feed(html)
         reader.close()

@@ -10,10 +10,11 @@ untrusted text.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import NoReturn
-from xml.parsers import expat
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 JUNIT_CAP = 16 * 1024 * 1024
 MAX_DEPTH = 64  # a JUnit file is four or five levels deep
@@ -122,6 +123,9 @@ def _refuse(*_args: object) -> NoReturn:
 def _safe_tree(data: bytes) -> ET.Element:
     """The element tree of `data`, built from expat's events: any document type, entity or
     external reference (which only a declaration can bring) stops the parse."""
+    import xml.etree.ElementTree as ET  # imported only by a run that reads a JUnit file
+    from xml.parsers import expat
+
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

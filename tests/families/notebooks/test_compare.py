@@ -12,6 +12,7 @@ import pytest
 from reprobot.checks.core.settings import SettingError
 from reprobot.checks.families.notebooks.compare import Comparison, Difference, compare_notebooks
 from reprobot.checks.families.notebooks.masking import Sanitizer, parse_sanitize
+from reprobot.checks.families.notebooks.reproduce import _as_v4
 from reprobot.checks.families.notebooks.telling import describe, summary
 from tests.families.notebooks.compare_data import (
     DATAFRAME_HTML,
@@ -344,3 +345,34 @@ def test_only_cells_with_stored_outputs_count_as_left_out() -> None:
     comparison = compared(stored, copy.deepcopy(stored), lax=True)
     assert (comparison.cells_compared, comparison.cells_ignored) == (0, 2)
     assert comparison.nothing_to_compare
+
+
+def _v3_notebook(source: str, printed: str) -> dict[str, Any]:
+    """A notebook as IPython 1 and 2 saved it (nbformat 3): cells inside worksheets."""
+    cell = {
+        "cell_type": "code",
+        "input": source,
+        "language": "python",
+        "metadata": {},
+        "outputs": [{"output_type": "stream", "stream": "stdout", "text": printed}],
+        "prompt_number": 1,
+    }
+    return {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": ""},
+        "worksheets": [{"metadata": {}, "cells": [cell]}],
+    }
+
+
+@pytest.mark.parametrize(("printed", "same"), [("1\n", True), ("2\n", False)])
+def test_a_stored_nbformat_3_notebook_is_compared_as_the_new_run_has_it(
+    printed: str, same: bool
+) -> None:
+    stored = _as_v4(_v3_notebook("print(1)", "1\n"))
+    assert stored["nbformat"] == 4 and "worksheets" not in stored
+    comparison = compared(stored, notebook(code("print(1)", stream(printed))))
+    assert comparison.cells_compared == 1
+    assert comparison.reproduced is same
+    if not same:
+        assert (only(comparison).stored, only(comparison).new) == ("1", "2")
