@@ -79,4 +79,11 @@ def add_parser(
         metavar="N",
         help="at most N repositories from an organisation, user or search",
     )
+    audit.add_argument(
+        "--chunk-size",
+        type=int,
+        default=20,
+        metavar="N",
+        help="with `plan`: repositories per chunk, at most 256 chunks (default %(default)s)",
+    )
     return audit

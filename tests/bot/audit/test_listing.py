@@ -3,10 +3,14 @@ client from a GitHub-compatible server on 127.0.0.1, paged."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from reprobot.bot.audit.command import AuditError, _targets, plan_chunks
 from reprobot.bot.audit.sources import Target
+from reprobot.bot.cli import main
 from tests.ghserver import STANDARD_TOKEN, GitHubServer
 
 
@@ -54,3 +58,23 @@ def test_chunks_never_exceed_one_matrix() -> None:
     chunks = plan_chunks(many, 1)
     assert len(chunks) <= 256
     assert chunks[0]["repositories"].splitlines()[0] == "https://github.com/o/r0.git@v1"
+
+
+def test_audit_plan_from_the_command_line_writes_the_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the audit workflow's plan job runs: `reprobot audit plan ... --chunk-size`."""
+    listing = tmp_path / "list.txt"
+    listing.write_text("".join(f"octo-lab/r{i}@v{i}\n" for i in range(5)), encoding="utf-8")
+    outputs = tmp_path / "github-output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    out = tmp_path / "plan"
+    code = main(["audit", "plan", str(listing), "--chunk-size", "2", "--out", str(out)])
+    assert code == 0
+    chunks = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert [c["index"] for c in chunks] == [1, 2, 3]
+    assert chunks[0]["repositories"].splitlines() == [
+        "https://github.com/octo-lab/r0.git@v0",
+        "https://github.com/octo-lab/r1.git@v1",
+    ]
+    assert outputs.read_text(encoding="utf-8").startswith("chunks=[")
