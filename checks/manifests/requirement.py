@@ -18,7 +18,7 @@ from reprobot.checks.core.model import Finding
 from reprobot.checks.manifests.model import Declared, Part
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
-LOCAL = re.compile(r"^(\.{1,2}(/|$)|/|[A-Za-z]:[\\/]|file:)")
+LOCAL = re.compile(r"^(\.{1,2}(/|\[|$)|/|[A-Za-z]:[\\/]|file:)")
 BARE_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 DIRECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@\s*(\S+)")
 MACHINE = re.compile(r"^(/|~|[A-Za-z]:[\\/]|\\\\)")

@@ -62,7 +62,16 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "BSD-4-Clause",
         ("redistribution and use in source and binary forms", "advertising materials"),
     ),
-    ("BSD-3-Clause", ("redistribution and use in source and binary forms", "neither the name of")),
+    (
+        # "Neither the name of ... nor the names of its contributors may be used to endorse",
+        # or an older "The names of its contributors may not be used to endorse": the clause
+        # BSD-2 lacks, however it is worded
+        "BSD-3-Clause",
+        (
+            "redistribution and use in source and binary forms",
+            "to endorse or promote products derived from this software",
+        ),
+    ),
     (
         "BSD-2-Clause",
         ("redistribution and use in source and binary forms", "are permitted provided"),

@@ -65,3 +65,16 @@ def test_unparsable_line_and_missing_include_are_problems(tmp_path: Path) -> Non
 def test_include_outside_the_repository_is_refused(tmp_path: Path) -> None:
     found = read(tmp_path, {"requirements.txt": "-r ../../etc/passwd\n"})
     assert "outside the repository" in found.problems[0].message
+
+
+def test_the_project_with_extras_is_the_project_not_a_broken_line(tmp_path: Path) -> None:
+    """`.[all]`, as in a documentation build's requirements (uncertainties' doc/)."""
+    found = read(
+        tmp_path,
+        {
+            "requirements.txt": ".[all]\n",
+            "setup.py": "from setuptools import setup\nsetup(name='study')\n",
+        },
+    )
+    assert found.installs_project
+    assert found.problems == ()

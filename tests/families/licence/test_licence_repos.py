@@ -43,12 +43,33 @@ def pyproject(licence_line: str) -> str:
     )
 
 
+# The wording of a real package's LICENSE.txt (uncertainties): its third clause is not
+# the "Neither the name of" of today's template.
+OLD_BSD3 = """Copyright (c) 2010-2020, Eric O. LEBIGOT (EOL).
+All rights reserved.
+
+Redistribution and use in source and binary forms, with or without modification, are
+permitted provided that the following conditions are met:
+
+    * Redistributions of source code must retain the above copyright notice, this list of
+      conditions and the following disclaimer.
+    * Redistributions in binary form must reproduce the above copyright notice, this list
+      of conditions and the following disclaimer in the documentation and/or other
+      materials provided with the distribution.
+    * The names of its contributors may not be used to endorse or promote products
+      derived from this software without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+"""
+
+
 @pytest.mark.parametrize(
     ("text", "spdx"),
     [
         (MIT, "MIT"),
         (render("LICENSE.j2", spdx="BSD-3-Clause", year=2024, holders="X"), "BSD-3-Clause"),
         (render("LICENSE.j2", spdx="BSD-2-Clause", year=2024, holders="X"), "BSD-2-Clause"),
+        (OLD_BSD3, "BSD-3-Clause"),
         (render("LICENSE.j2", spdx="ISC", year=2024, holders="X"), "ISC"),
         (APACHE_HEAD, "Apache-2.0"),
         (GPL3_HEAD, "GPL-3.0"),
