@@ -48,6 +48,14 @@ _PATH_KEYWORDS = frozenset(
         "uri", "filename_or_obj",
     }
 )  # fmt: skip
+# Classes that take a path and only name, inspect or read it: never taken to make a file.
+_NOT_MAKERS = frozenset(
+    {
+        "Path", "PurePath", "PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath",
+        "ZipFile", "TarFile", "ExcelFile", "Image", "Dataset", "File", "NpzFile", "Request",
+        "URL", "ArgumentParser", "Template",
+    }
+)  # fmt: skip
 _WRITE_MODES = frozenset("wax")
 HERE = "\0here"  # the file's own folder: a path that starts with it is anchored there
 _MAX_DEPTH = 12
@@ -299,8 +307,12 @@ def scan_tree(
     reads: list[PathUse] = []
     writes: list[PathUse] = []
     computed = 0
-    for cell, node in calls:
-        found = _classify(node, evaluate)
+    classified = [(cell, node, _classify(node, evaluate)) for cell, node in calls]
+    reading = [node for _, node, found in classified if found and found[0] == "read"]
+    read_args = {id(arg) for node in reading for arg in node.args}  # read(Wrapper("x.csv"))
+    for cell, node, found in classified:
+        if found is None and id(node) not in read_args:
+            writes.extend(_made_by_a_class(node, evaluate, cell, path))
         if found is None or found[0] == "skip":
             continue
         kind, how = found
@@ -321,6 +333,25 @@ def scan_tree(
             writes.extend(PathUse(v, node.lineno, how, cell, path) for v in named)
     reads.sort(key=lambda u: (u.cell or 0, u.line))
     return reads, writes, computed
+
+
+def _made_by_a_class(
+    node: ast.Call, evaluate: _Evaluator, cell: int | None, path: str
+) -> list[PathUse]:
+    """A file a class is handed by a literal path, as in `emcee.backends.HDFBackend(
+    "chain.h5")`: such a store, writer or cache may well create it, so a later read of
+    that path is never called missing."""
+    name = _dotted(node.func)
+    last = name.rpartition(".")[2]
+    if not (last[:1].isupper() and any(c.islower() for c in last)) or last in _NOT_MAKERS:
+        return []
+    if any(last.endswith(suffix) for suffix in ("Error", "Exception", "Warning")):
+        return []
+    argument = _path_argument(node)
+    value = evaluate.value(argument) if argument is not None else None
+    if value is None or not _file_like(value) or "." not in value.rpartition("/")[2]:
+        return []
+    return [PathUse(value, node.lineno, name, cell, path)]
 
 
 def _file_like(value: str) -> bool:

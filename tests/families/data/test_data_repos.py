@@ -289,3 +289,31 @@ def test_a_file_a_makefile_builds_is_written_and_templates_are_not_read(tmp_path
     assert result.status is Status.PASS, result.message
     assert result.message.endswith("1 written by a Makefile or shell script")
     assert "comes from docs/makefile, which writes it" in result.findings[0].message
+
+
+def test_a_file_a_class_is_handed_may_be_made_by_it(tmp_path: Path) -> None:
+    """As in emcee's monitor tutorial: an HDF5 backend creates the file a later cell reads.
+    A path given to a class that only names it (`Path`) is still looked for."""
+    files = _files(
+        {
+            "docs/monitor.ipynb": _notebook(
+                "import emcee\nfilename = 'tutorial.h5'\n"
+                "backend = emcee.backends.HDFBackend(filename)\n",
+                "import h5py\nwith h5py.File(filename, 'r') as f:\n    print(list(f))\n",
+            ),
+            "fit.py": """
+                import pandas as pd
+                from pathlib import Path
+
+                survey = pd.read_csv(Path("data/survey.csv"))
+                """,
+        }
+    )
+    result = _check(make_repo(tmp_path / "missing", files))
+    assert result.status is Status.FAIL, result.message
+    assert [(f.path, f.line) for f in result.findings] == [("fit.py", 4)]
+    files["data/survey.csv"] = "a,b\n1,2\n"
+    result = _check(make_repo(tmp_path / "committed", files))
+    assert result.status is Status.PASS, result.message
+    said = " ".join(f.message for f in result.findings)
+    assert "`docs/tutorial.h5` is written by docs/monitor.ipynb" in said
