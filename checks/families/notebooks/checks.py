@@ -90,7 +90,8 @@ def _verdict(runs: NotebookRuns, not_run: list[tuple[str, str]], found: Notebook
     if runs.installed_kernel:
         notes.append("ipykernel was installed into the fresh environment to run them")
     if runs.leftovers_killed:
-        notes.append(f"{plural(runs.leftovers_killed, 'process')} left running were stopped")
+        verb = "was" if runs.leftovers_killed == 1 else "were"
+        notes.append(f"{plural(runs.leftovers_killed, 'process')} left running {verb} stopped")
     note = f" ({'; '.join(notes)})" if notes else ""
     counts = f"{ran} of {plural(len(runs.runs), 'notebook')} ran"
     if not_run:

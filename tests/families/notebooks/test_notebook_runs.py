@@ -16,7 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from reprobot.checks import check_repository
-from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.model import CheckResult, Report, Status
 from reprobot.checks.core.sandbox import remove_tree
 from tests.families.notebooks.kernelwheels import kernel_wheelhouse
 from tests.helpers import make_repo
@@ -88,7 +88,7 @@ STUDY = {
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, CheckResult]]:
+def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Report]:
     place = Path(tempfile.mkdtemp(prefix="reprobot-nbk-"))
     os.chmod(place, 0o755)
     index = place / "index"
@@ -99,8 +99,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Chec
     os.environ["REPROBOT_UV_CACHE"] = str(place / "uv-cache")
     try:
         repo = make_repo(tmp_path_factory.mktemp("nbk"), STUDY)
-        report = check_repository(repo, select=("NBK",))
-        yield {r.code: r for r in report.checks}
+        yield check_repository(repo, select=("NBK",))
     finally:
         for key, value in saved.items():
             if value is None:
@@ -108,6 +107,20 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Chec
             else:
                 os.environ[key] = value
         remove_tree(place)
+
+
+@pytest.fixture(scope="module")
+def results(report: Report) -> dict[str, CheckResult]:
+    return {r.code: r for r in report.checks}
+
+
+def test_the_kernel_is_installed_with_the_declared_dependencies(report: Report) -> None:
+    """One `uv pip install` for the declared dependencies and ipykernel, not two."""
+    assert "environment.install" in report.timings
+    assert "environment.install_extra" not in report.timings
+    assert "ipykernel" not in report.environment["installed"]  # the declared ones alone
+    nbk = next(r for r in report.checks if r.code == "NBK001")
+    assert "(ipykernel was installed into the fresh environment to run them" in nbk.message
 
 
 def _finding(result: CheckResult, path: str) -> str:
