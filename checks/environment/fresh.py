@@ -86,6 +86,7 @@ class FreshEnvironment:
     companions: tuple[str, ...] = ()
     companion_only: frozenset[str] = frozenset()
     hidden: frozenset[str] = frozenset()
+    everything: Mapping[str, str] = field(default_factory=dict)  # companions' too
 
     @property
     def resolved(self) -> int:
@@ -284,6 +285,7 @@ def _read_back(
         companions=steps.companions,
         companion_only=only,
         hidden=hidden_modules(every, only),
+        everything={d.name: d.version for d in every},
     )
 
 

@@ -150,3 +150,38 @@ def test_a_committed_lock_is_tried_first(dated_index: DatedIndex, sandbox_tmp: P
     dep7 = _statuses(repo)["DEP007"]
     assert dep7.status is Status.PASS, dep7.message
     assert "installed from its committed requirements.lock it works today" in dep7.message
+
+
+def test_a_test_requirement_that_moved_is_found_and_pinned_for_the_tests(
+    dated_index: DatedIndex, sandbox_tmp: Path
+) -> None:
+    """What broke is a requirement of the tests alone (on scikit-hep/particle, a pandas
+    release whose new warning the suite turns into an error): it is named and pinned where
+    the tests' requirements are, never added to the project's own dependencies."""
+    study = {
+        "README.md": STUDY["README.md"],
+        "requirements.txt": "tomli\n",
+        "requirements-dev.txt": "glacier\n",
+        "analysis.py": "import tomli\n\n\ndef run():\n    return tomli.loads('a = 1')['a']\n",
+        "tests/test_analysis.py": "import glacier\nfrom analysis import run\n\n\n"
+        "def test_run():\n    assert run() == glacier.melt()\n",
+    }
+    repo = _committed(sandbox_tmp / "tested", study, "2021-06-01T12:00:00+00:00")
+    results = _statuses(repo)
+    assert results["TST002"].status is Status.FAIL
+    dep7 = results["DEP007"]
+    assert dep7.status is Status.PASS, dep7.message
+    assert "pin glacier<2" in dep7.message
+    assert any("glacier 1.0 → 2.0" in f.message for f in dep7.findings)
+    pin, lock = dep7.fixes
+    assert pin.title == "Pin glacier<2 for the tests"
+    assert not pin.files and "not in the package's own dependencies" in pin.description
+    assert "glacier" not in lock.files["requirements.lock"]  # the declared ones alone
+
+    (repo / "requirements-dev.txt").write_text("glacier<2\n")  # the fix, where it says
+    subprocess.run(["git", "-C", str(repo), "commit", "-qam", "pin glacier"], check=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "a@e.org",
+                        "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "a@e.org"})  # fmt: skip
+    again = _statuses(repo)
+    assert again["TST002"].status is Status.PASS, again["TST002"].message
+    assert again["DEP007"].status is Status.SKIP

@@ -3,6 +3,9 @@ resolution that worked as of the commit's date (a fact: it reads the manifest)."
 
 from __future__ import annotations
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from reprobot.checks.core.check import Context
 from reprobot.checks.core.model import Fix
 from reprobot.checks.environment.lock import LOCK_FILE
@@ -18,12 +21,24 @@ def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
         return ()
     day = (found.date or "")[:10]
     fixes = []
-    if found.pins:
-        edited = bound_requirements(ctx.snapshot, ctx.fact(manifest), found.pins)
+    tests = tuple(p for p in found.pins if _name(p) in found.test_only)
+    own = tuple(p for p in found.pins if p not in tests)
+    if tests:
+        fixes.append(
+            Fix(
+                f"Pin {', '.join(tests)} for the tests",
+                f"Tried before it was proposed: with {', '.join(tests)} what fails today "
+                "works again. Only the tests (or notebooks) need these, so the bounds belong "
+                "where their requirements are declared (the test extra, the dependency "
+                "group, requirements-dev.txt), not in the package's own dependencies.",
+            )
+        )
+    if own:
+        edited = bound_requirements(ctx.snapshot, ctx.fact(manifest), own)
         if edited is not None and edited.content is not None:
             fixes.append(
                 Fix(
-                    f"Pin {', '.join(found.pins)} {edited.where}",
+                    f"Pin {', '.join(own)} {edited.where}",
                     f"Tried before it was proposed: with {', '.join(found.pins)} what fails "
                     f"today works again. The versions current at the commit ({day}) are in "
                     f"{LOCK_FILE}.",
@@ -33,7 +48,7 @@ def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
         else:
             fixes.append(
                 Fix(
-                    f"Pin {', '.join(found.pins)}",
+                    f"Pin {', '.join(own)}",
                     "Add these bounds to the requirements (tried: with them what fails today "
                     "works again).",
                 )
@@ -50,3 +65,10 @@ def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
             )
         )
     return tuple(fixes)
+
+
+def _name(pin: str) -> str:
+    try:
+        return str(canonicalize_name(Requirement(pin).name))
+    except InvalidRequirement:
+        return pin

@@ -21,7 +21,7 @@ from reprobot.checks.environment.uv import cache_root
 from reprobot.checks.families.dependencies.locks import committed_locks
 from reprobot.checks.manifests import manifest
 
-VERSION = 1
+VERSION = 2
 MAX_BYTES = 4 * 1024 * 1024
 
 

@@ -73,6 +73,7 @@ class AsOf:
     out_of_time: bool = False
     seconds: float = 0.0
     cached: bool = False  # found by an earlier run with the same declarations and date
+    test_only: tuple[str, ...] = ()  # distributions only the tests (or notebooks) need
 
 
 def _worked(results: Mapping[str, CheckResult], codes: Sequence[str]) -> bool:
@@ -203,6 +204,7 @@ def _recalled(data: dict[str, Any] | None, today: dict[str, CheckResult]) -> AsO
                     Trial(tuple(t["pins"]), t["worked"], t["seconds"]) for t in data["trials"]
                 ),
                 "pins": tuple(data["pins"]),
+                "test_only": tuple(data.get("test_only", ())),
                 "cached": True,
             }
         )
@@ -234,7 +236,9 @@ def _pass(
     if not _worked(then.results, failing):
         return _with(base, seconds=time.monotonic() - started)
     env_now = ctx.fact(fresh_environment)
-    moved = _moved(env_now.installed, env_then.installed, env_now.project)
+    # the tests' requirements move too, and are as often what broke them
+    moved = _moved(env_now.everything, env_then.everything, env_now.project)
+    test_only = tuple(sorted(env_now.companion_only | env_then.companion_only))
     search = _Search(ctx, failing, settings.as_of_budget - (time.monotonic() - started))
     culprits: tuple[Moved, ...] = ()
     isolated = False
@@ -250,6 +254,7 @@ def _pass(
         isolated=isolated,
         trials=tuple(search.trials),
         pins=pins,
+        test_only=test_only,
         lock=env_then.lock,
         out_of_time=search.out_of_time,
         seconds=time.monotonic() - started,
