@@ -54,6 +54,13 @@ class LIC001(Check):
     def evaluate(self, ctx: Context) -> Outcome:
         files = ctx.fact(licence_files)
         declared = ctx.fact(declared_licences)
+        named = next((d for d in declared if d.by_name), None)
+        if not files and named is not None:
+            return passed(
+                f"{named.source} declares {named.spdx} (`License: {named.value[:60]}`), a "
+                "licence R ships: its text needs no file of its own",
+                findings=(Finding(f"declares {named.spdx}", named.source, named.line),),
+            )
         if not files:
             return failed(
                 "no licence file (LICENSE, LICENCE or COPYING) at the repository root",

@@ -213,3 +213,29 @@ def test_licence_linked_outside_leaks_nothing(tmp_path: Path) -> None:
     assert "root:" not in json.dumps(report.to_dict())
     assert report.checks[0].status is Status.FAIL
     assert "outside the repository" in report.checks[0].message
+
+
+R_PACKAGE = "Package: rrlite\nTitle: R Bindings\nVersion: 0.4.0\nImports:\n    redux\n"
+
+
+@pytest.mark.parametrize(
+    ("licence", "files", "status", "said"),
+    [
+        # as on ropensci/rrlite: R ships the GPL's text, so DESCRIPTION names it and no more
+        ("GPL-2", {}, Status.PASS, "DESCRIPTION declares GPL-2.0 (`License: GPL-2`)"),
+        ("GPL (>= 2)", {"LICENSE": GPL3_HEAD}, Status.PASS, "LICENSE (GPL-3.0)"),
+        # CRAN's template: the file holds the year and the holder, DESCRIPTION the licence
+        ("MIT + file LICENSE", {"LICENSE": "YEAR: 2024\nCOPYRIGHT HOLDER: Ada\n"},
+         Status.PASS, "LICENSE (MIT)"),
+        ("MIT + file LICENSE", {}, Status.FAIL, "no licence file"),
+        ("file LICENSE", {}, Status.FAIL, "no licence file"),
+        ("GPL-3", {"LICENSE": MIT}, Status.FAIL, "DESCRIPTION declares GPL-3.0"),
+    ],
+)  # fmt: skip
+def test_an_r_package_declares_its_licence_in_description(
+    tmp_path: Path, licence: str, files: dict[str, str], status: Status, said: str
+) -> None:
+    description = f"{R_PACKAGE}License: {licence}\n"
+    result = lic(make_repo(tmp_path, {"DESCRIPTION": description, "R/a.R": "1\n", **files}))
+    assert result.status is status, result.message
+    assert said in result.message
