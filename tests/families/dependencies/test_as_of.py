@@ -84,6 +84,12 @@ def _committed(root: Path, files: dict[str, str], when: str) -> Path:
     return root
 
 
+def _commit_all(repo: Path, message: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "a@e.org",
+           "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "a@e.org"}  # fmt: skip
+    subprocess.run(["git", "-C", str(repo), "commit", "-qam", message], check=True, env=env)
+
+
 def _statuses(root: Path) -> dict[str, object]:
     report = check_repository(root, select=("DEP", "TST"))
     return {r.code: r for r in report.checks}
@@ -114,9 +120,7 @@ def test_rot_is_found_named_and_its_verified_pin_makes_it_pass(
     for fix in dep7.fixes:  # applied as written, then checked again
         for rel, text in fix.files.items():
             (repo / rel).write_text(text)
-    subprocess.run(["git", "-C", str(repo), "commit", "-qam", "pin glacier"], check=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "a@e.org",
-                        "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "a@e.org"})  # fmt: skip
+    _commit_all(repo, "pin glacier")
     again = _statuses(repo)
     assert again["TST002"].status is Status.PASS, again["TST002"].message
     assert again["DEP007"].status is Status.SKIP
@@ -179,9 +183,7 @@ def test_a_test_requirement_that_moved_is_found_and_pinned_for_the_tests(
     assert "glacier" not in lock.files["requirements.lock"]  # the declared ones alone
 
     (repo / "requirements-dev.txt").write_text("glacier<2\n")  # the fix, where it says
-    subprocess.run(["git", "-C", str(repo), "commit", "-qam", "pin glacier"], check=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "a@e.org",
-                        "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "a@e.org"})  # fmt: skip
+    _commit_all(repo, "pin glacier")
     again = _statuses(repo)
     assert again["TST002"].status is Status.PASS, again["TST002"].message
     assert again["DEP007"].status is Status.SKIP
