@@ -236,6 +236,7 @@ def add_requirements(
 # The group each place goes to, and the names an existing group may already have.
 GROUPS = {
     "test": ("test", "tests", "testing", "dev"),
+    "dev": ("dev", "develop", "development"),
     "docs": ("docs", "doc"),
     "examples": ("examples", "notebooks"),
     "optional": ("optional", "all"),
@@ -279,8 +280,8 @@ def add_to_group(
     *,
     edited: Mapping[str, str] | None = None,
 ) -> Addition:
-    """Where and how to declare `names`, which only `place` ("test", "docs", "examples",
-    "optional") needs: the package's extras or groups, else a requirements file."""
+    """Where and how to declare `names`, which only `place` ("test", "dev", "docs",
+    "examples", "optional") needs: the package's extras or groups, else a requirements file."""
     package = found.package_file if found.package else None
     text = _text(snapshot, package, edited) if package else None
     if package == "pyproject.toml" and text is not None:

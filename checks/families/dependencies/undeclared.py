@@ -39,7 +39,13 @@ _DOC_DIRS = frozenset({"doc", "docs"})
 _EXAMPLE_DIRS = frozenset(
     {"example", "examples", "notebook", "notebooks", "tutorial", "tutorials", "demo", "demos"}
 )
-PLACES = ("runtime", "test", "examples", "docs", "optional")
+# A package's own tooling beside it (release and maintenance scripts, benchmarks): never
+# installed with the package, so never its runtime dependencies.
+_DEV_DIRS = frozenset(
+    {"admin", "tools", "tool", "dev", "devtools", "maint", "maintenance", "ci", ".github",
+     "benchmarks", "bench", "asv_bench", "release"}
+)  # fmt: skip
+PLACES = ("runtime", "test", "dev", "examples", "docs", "optional")
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,8 @@ class Undeclared:
 
 
 def site_place(path: str) -> str:
-    """ "test", "docs", "examples" or "runtime", from where the importing file is."""
+    """ "test", "docs", "examples" or "runtime", from where the importing file is (for a
+    package, `_package_place` also tells its tooling apart)."""
     parts = path.lower().split("/")
     name, folders = parts[-1], parts[:-1]
     if (
@@ -76,10 +83,18 @@ def module_place(sites: tuple[ImportSite, ...], *, optional: bool, package: bool
     that is no package, notebooks and examples are the work itself: runtime."""
     if optional:
         return "optional"
-    places = {site_place(s.path) for s in sites if not s.optional} or {"runtime"}
+    required = [s.path for s in sites if not s.optional]
+    places = {_package_place(p) if package else site_place(p) for p in required} or {"runtime"}
     if not package and "examples" in places:
         places = (places - {"examples"}) | {"runtime"}
     return next(p for p in PLACES if p in places)
+
+
+def _package_place(path: str) -> str:
+    """A package's `site_place`, its tooling folders ("admin/", "benchmarks/") as "dev"."""
+    place = site_place(path)
+    top = path.lower().split("/")[0]
+    return "dev" if place == "runtime" and "/" in path and top in _DEV_DIRS else place
 
 
 def _required_sites(sites: tuple[ImportSite, ...]) -> tuple[ImportSite, ...]:

@@ -164,6 +164,7 @@ def lock_fix(env: FreshEnvironment, count: int) -> Fix:
 _PLACE_WORDS = {
     "runtime": "",
     "test": "only the tests import them",
+    "dev": "only the project's own tooling (maintenance scripts, benchmarks) imports them",
     "docs": "only the documentation imports them",
     "examples": "only the notebooks and examples import them",
     "optional": "they are imported only inside `try: ... except ImportError` (optional)",

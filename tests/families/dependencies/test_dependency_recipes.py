@@ -141,6 +141,8 @@ def test_imports_are_placed_where_they_are_used_and_the_fixes_hold(tmp_path: Pat
         "tests/test_study.py": "import idna\nimport study\n",
         "docs/tutorial.py": "import pandas\n",
         "study/fast.py": "try:\n    import numpy\nexcept ImportError:\n    numpy = None\n",
+        # a maintenance script beside the package (scikit-hep/particle's admin/)
+        "admin/dump.py": "import urllib3\n",
     }
     before = _check(tmp_path, files)
     dep005 = before["DEP005"]
@@ -149,10 +151,12 @@ def test_imports_are_placed_where_they_are_used_and_the_fixes_hold(tmp_path: Pat
     assert titles == [
         "Add PyYAML to [project] dependencies in pyproject.toml",
         "Add idna to the `test` extra in pyproject.toml",
+        "Add urllib3 to the `dev` extra in pyproject.toml",
         "Add pandas to the `docs` extra in pyproject.toml",
         "Add numpy to the `optional` extra in pyproject.toml",
     ]
     assert "only the tests import them" in dep005.fixes[1].description
+    assert "only the project's own tooling" in dep005.fixes[2].description
     # every fix of the report, applied as written, then checked again
     root = tmp_path / "repo"
     applied = dict(files)
