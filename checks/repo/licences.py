@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from reprobot.checks.core.check import Context
 from reprobot.checks.repo.metadata import project_metadata
 from reprobot.checks.repo.pyproject import read_pyproject
-from reprobot.checks.repo.r_source import dcf_fields
+from reprobot.checks.repo.r_licences import description_licence, is_cran_stub, r_licence
 
 try:  # packaging >= 24.2
     from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
@@ -313,7 +313,7 @@ def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
             continue
         read = ctx.snapshot.read_text(path, cap=LICENCE_CAP)
         spdx = (identify(read.text) or from_name(path, read.text)) if read.ok else None
-        if spdx is None and read.ok and _CRAN_STUB.search(read.text):
+        if spdx is None and read.ok and is_cran_stub(read.text):
             # R's `MIT + file LICENSE`: the file holds only the year and the holder
             described = _description_licence(ctx)
             spdx = described.spdx if described is not None else None
@@ -354,46 +354,9 @@ class DeclaredLicence:
     by_name: bool = False  # R's DESCRIPTION naming a licence R ships: no file is needed
 
 
-# R's names for the licences in its share/licenses (DESCRIPTION's `License:` field), keyed
-# by `_r_key`; "MIT", "BSD_2_clause" and "BSD_3_clause" come with `+ file LICENSE`.
-_R_LICENCES = {
-    "gpl2": "GPL-2.0", "gpl3": "GPL-3.0", "gpl>=2": "GPL-2.0-or-later OR GPL-3.0",
-    "gpl>=3": "GPL-3.0-or-later", "gpl": "GPL-2.0-or-later OR GPL-3.0",
-    "gpl>=20": "GPL-2.0-or-later OR GPL-3.0", "gpl>=30": "GPL-3.0-or-later",
-    "lgpl2": "LGPL-2.0", "lgpl21": "LGPL-2.1", "lgpl3": "LGPL-3.0",
-    "lgpl>=2": "LGPL-2.0-or-later OR LGPL-2.1 OR LGPL-3.0",
-    "lgpl>=21": "LGPL-2.1-or-later OR LGPL-3.0", "lgpl>=3": "LGPL-3.0-or-later",
-    "agpl3": "AGPL-3.0", "agpl>=3": "AGPL-3.0-or-later",
-    "mit": "MIT", "bsd2clause": "BSD-2-Clause", "bsd3clause": "BSD-3-Clause",
-    "apache20": "Apache-2.0", "apache==20": "Apache-2.0", "apache>=2": "Apache-2.0",
-    "artistic20": "Artistic-2.0", "cc0": "CC0-1.0", "ccby40": "CC-BY-4.0",
-    "ccbysa40": "CC-BY-SA-4.0", "mpl20": "MPL-2.0", "unlimited": None,
-}  # fmt: skip
-_CRAN_STUB = re.compile(r"^\s*YEAR:.*\n\s*COPYRIGHT HOLDER:", re.MULTILINE | re.IGNORECASE)
-
-
-def _r_key(name: str) -> str:
-    return re.sub(r"[\s()_.\-]|license|licence|version", "", name.lower())
-
-
-def r_licence(value: str) -> tuple[str | None, bool]:
-    """(SPDX id, whether DESCRIPTION also points to a file) of a `License:` value such as
-    `GPL (>= 2)`, `MIT + file LICENSE` or `GPL-2 | GPL-3` (the first alternative)."""
-    first = value.split("|", maxsplit=1)[0]
-    name, plus, rest = first.partition("+")
-    return _R_LICENCES.get(_r_key(name)), bool(plus) and "file" in rest.lower()
-
-
 def _description_licence(ctx: Context) -> DeclaredLicence | None:
     """The `License:` of the R package at the root, when there is one."""
-    if not ctx.snapshot.exists("DESCRIPTION"):
-        return None
-    read = ctx.snapshot.read_text("DESCRIPTION", cap=LICENCE_CAP)
-    fields, _ = dcf_fields(read.text) if read.ok else ((), None)
-    if not any(f.name == "Package" for f in fields):
-        return None
-    field = next((f for f in fields if f.name == "License"), None)
-    if field is None:
+    if (field := description_licence(ctx.snapshot, LICENCE_CAP)) is None:
         return None
     spdx, with_file = r_licence(field.value)
     by_name = spdx is not None and not with_file
