@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reprobot.checks.core.check import Context, Rerun, Variant
-from reprobot.checks.core.model import CheckResult, Status
+from reprobot.checks.core.model import CheckResult, Finding, Status
 from reprobot.checks.core.snapshot import Snapshot
 from reprobot.checks.families.dependencies.asof.era import as_of_date, python_current_at
-from reprobot.checks.families.dependencies.asof.rerun import Moved, _Search, upper_bound
+from reprobot.checks.families.dependencies.asof.rerun import Moved, _named, _Search, upper_bound
 
 
 def _result(status: Status) -> CheckResult:
@@ -74,3 +74,21 @@ def test_bounds_and_dates() -> None:
     assert as_of_date("auto", "2021-06-01T12:00:00Z") == "2021-06-01T12:00:00Z"
     assert as_of_date("2020-02-02", None) == "2020-02-02T23:59:59Z"
     assert as_of_date("off", "2021-06-01T12:00:00Z") is None
+
+
+def test_what_the_failure_names_is_tried_first() -> None:
+    """As on scikit-hep/particle: 36 distributions moved, the failure names pandas."""
+    moved = (
+        Moved("numpy", "2.5.1", "2.6.0"),
+        Moved("pandas", "3.0.2", "3.1.0"),
+        Moved("pytest-cov", "7.0.0", "7.1.0"),
+        Moved("typing-extensions", "4.14.0", "4.15.0"),
+    )
+    failing = CheckResult(
+        "TST002", "tests", "The tests pass", Status.FAIL, "599 passed, 1 failed",
+        findings=(Finding("test_generate failed: pandas.errors.Pandas4Warning: inplace"),),
+    )  # fmt: skip
+    assert _named(moved, {"TST002": failing}) == (moved[1],)
+    cov = CheckResult("TST002", "tests", "t", Status.FAIL, "no module named 'pytest_cov'")
+    assert _named(moved, {"TST002": cov}) == (moved[2],)  # the import name counts too
+    assert _named(moved, {"TST002": _result(Status.FAIL)}) == ()

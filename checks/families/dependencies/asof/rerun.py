@@ -5,6 +5,7 @@ smallest pin that restores it is tried before it is proposed."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -86,6 +87,17 @@ def _moved(now: Mapping[str, str], then: Mapping[str, str], own: str | None) -> 
         for name, version in sorted(then.items())
         if now.get(name) != version and name != own
     )
+
+
+def _named(moved: Sequence[Moved], today: Mapping[str, CheckResult]) -> tuple[Moved, ...]:
+    """The moved distributions that what fails today names (`pandas.errors.…Warning` in a
+    test's failure): tried first, so one trial often finds the culprit among dozens."""
+    said = " ".join(
+        f"{r.message} {' '.join(f.message for f in r.findings)}" for r in today.values()
+    )
+    words = set(re.findall(r"[A-Za-z0-9_.-]+", said.lower()))
+    parts = {part for word in words for part in re.split(r"[.]", word)} | words
+    return tuple(m for m in moved if {m.name, m.name.replace("-", "_")} & parts)
 
 
 def upper_bound(moved: Moved) -> str:
@@ -243,7 +255,11 @@ def _pass(
     culprits: tuple[Moved, ...] = ()
     isolated = False
     pins: tuple[str, ...] = ()
-    if moved and search.works([m.pin for m in moved]):
+    named = _named(moved, today)
+    if named and search.works([m.pin for m in named]):  # what the failure itself names
+        culprits, isolated = search.culprits(named)
+        pins = search.fix(culprits) if isolated else ()
+    elif moved and search.works([m.pin for m in moved]):
         culprits, isolated = search.culprits(moved)
         pins = search.fix(culprits) if isolated else ()
     return _with(
