@@ -176,7 +176,7 @@ def as_of(ctx: Context) -> AsOf:
     if (kept := _recalled(memo.load(ctx, key), today)) is not None:
         return kept
     result = _pass(ctx, date, era_python, failing, today)
-    if result.state in KEPT:
+    if result.state in KEPT and not result.out_of_time:  # an unfinished search goes on next time
         memo.save(ctx, key, _kept(result))
     return result
 
