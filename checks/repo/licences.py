@@ -315,7 +315,7 @@ def licence_files(ctx: Context) -> tuple[LicenceFile, ...]:
         spdx = (identify(read.text) or from_name(path, read.text)) if read.ok else None
         if spdx is None and read.ok and is_cran_stub(read.text):
             # R's `MIT + file LICENSE`: the file holds only the year and the holder
-            described = _description_licence(ctx)
+            described = ctx.fact(description_declared)
             spdx = described.spdx if described is not None else None
         found.append(LicenceFile(path, spdx, read.problem))
     for path in ctx.snapshot.glob("LICENSES/*"):
@@ -354,8 +354,8 @@ class DeclaredLicence:
     by_name: bool = False  # R's DESCRIPTION naming a licence R ships: no file is needed
 
 
-def _description_licence(ctx: Context) -> DeclaredLicence | None:
-    """The `License:` of the R package at the root, when there is one."""
+def description_declared(ctx: Context) -> DeclaredLicence | None:
+    """Fact provider: the `License:` of the R package at the root, when there is one."""
     if (field := description_licence(ctx.snapshot, LICENCE_CAP)) is None:
         return None
     spdx, with_file = r_licence(field.value)
@@ -395,6 +395,6 @@ def declared_licences(ctx: Context) -> tuple[DeclaredLicence, ...]:
             source = next((f for f, text in texts.items() if _line(text, classifier)), "")
             source = source or "pyproject.toml"
             out.append(DeclaredLicence(classifier, source, spdx, _line(texts[source], classifier)))
-    if (described := _description_licence(ctx)) is not None:
+    if (described := ctx.fact(description_declared)) is not None:
         out.append(described)
     return tuple(out)
