@@ -22,6 +22,7 @@ from reprobot.checks.core.snapshot import read_regular_text
 
 DIST_INFO_CAP = 32 * 1024 * 1024  # bytes; the RECORD of the largest wheels is a few MB
 MAX_REQUIRES = 2000  # Requires-Dist lines read of one distribution
+MAX_HIDDEN = 5000  # import names BLD002 hides; past that, the rest stay importable
 _EXTRA = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 
 
@@ -225,6 +226,8 @@ def only_for(
 
 
 def hidden_modules(dists: Sequence[Distribution], names: frozenset[str]) -> frozenset[str]:
-    """The import names that only the distributions `names` provide."""
-    hidden = {m for d in dists if d.name in names for m in d.top_level}
-    return frozenset(hidden - {m for d in dists if d.name not in names for m in d.top_level})
+    """The import names that only the distributions `names` provide (identifiers only:
+    the names come from files the install wrote, and go into a program BLD002 runs)."""
+    hidden = {m for d in dists if d.name in names for m in d.top_level if m.isidentifier()}
+    hidden -= {m for d in dists if d.name not in names for m in d.top_level}
+    return frozenset(sorted(hidden)[:MAX_HIDDEN])  # a command line stays a command line

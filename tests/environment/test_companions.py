@@ -66,6 +66,8 @@ def test_only_what_the_companions_alone_need_is_told_apart() -> None:
 def test_a_name_another_distribution_also_provides_is_never_hidden() -> None:
     assert hidden_modules(DISTS, frozenset({"pytest", "pluggy"})) == {"pytest", "pluggy"}
     assert hidden_modules(DISTS, frozenset({"google-testutils"})) == frozenset()
+    hostile = (*DISTS, _dist("evil", top=("x'); import os; #", "ok_name")))
+    assert hidden_modules(hostile, frozenset({"evil"})) == {"ok_name"}  # identifiers only
 
 
 @pytest.mark.parametrize(
