@@ -180,6 +180,7 @@ def test_a_test_requirement_that_moved_is_found_and_pinned_for_the_tests(
     pin, lock = dep7.fixes
     assert pin.title == "Pin glacier<2 for the tests"
     assert not pin.files and "not in the package's own dependencies" in pin.description
+    assert "(`glacier` of requirements-dev.txt, line 1)" in pin.description
     assert "glacier" not in lock.files["requirements.lock"]  # the declared ones alone
 
     (repo / "requirements-dev.txt").write_text("glacier<2\n")  # the fix, where it says

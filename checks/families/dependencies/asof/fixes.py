@@ -10,7 +10,7 @@ from reprobot.checks.core.check import Context
 from reprobot.checks.core.model import Fix
 from reprobot.checks.environment.lock import LOCK_FILE
 from reprobot.checks.families.dependencies.asof.rerun import as_of
-from reprobot.checks.manifests import manifest
+from reprobot.checks.manifests import Manifest, manifest
 from reprobot.checks.manifests.pins import bound_requirements
 
 
@@ -24,13 +24,14 @@ def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
     tests = tuple(p for p in found.pins if _name(p) in found.test_only)
     own = tuple(p for p in found.pins if p not in tests)
     if tests:
+        where = _declared_at(ctx.fact(manifest), {_name(p) for p in tests})
         fixes.append(
             Fix(
                 f"Pin {', '.join(tests)} for the tests",
                 f"Tried before it was proposed: with {', '.join(tests)} what fails today "
                 "works again. Only the tests (or notebooks) need these, so the bounds belong "
-                "where their requirements are declared (the test extra, the dependency "
-                "group, requirements-dev.txt), not in the package's own dependencies.",
+                f"where their requirements are declared ({where}), not in the package's own "
+                "dependencies.",
             )
         )
     if own:
@@ -65,6 +66,21 @@ def rot_fixes(ctx: Context) -> tuple[Fix, ...]:
             )
         )
     return tuple(fixes)
+
+
+def _declared_at(found: Manifest, names: set[str]) -> str:
+    """Where the manifest declares `names` other than as the package's dependencies
+    (`` `pandas` in extra `test` of pyproject.toml, line 40 ``), or the usual places."""
+    places = []
+    for declared in found.requirements:
+        if declared.scope != "main" and canonicalize_name(declared.name) in names:
+            extra = declared.scope.removeprefix("extra:")
+            scope = f" in extra `{extra}`" if extra != declared.scope else ""
+            line = f", line {declared.line}" if declared.line else ""
+            places.append(f"`{declared.requirement}`{scope} of {declared.path}{line}")
+    if places:
+        return "; ".join(dict.fromkeys(places))
+    return "the test extra, the dependency group, requirements-dev.txt or tox.ini"
 
 
 def _name(pin: str) -> str:
