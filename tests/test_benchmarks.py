@@ -168,16 +168,19 @@ def test_bench_imports_against_deptry_from_the_index(tmp_path: Path) -> None:
     assert deptry["summary"].startswith(("Found", "Success"))
 
 
-def test_bench_check_prints_the_ratio_per_repository(
-    real_index: Path, sandbox_tmp: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _tiny_study(real_index: Path, place: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One requirement and one test, installed from the local index."""
     from tests.helpers import make_repo
 
     monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
-    repo = make_repo(
-        sandbox_tmp,
-        {"requirements.txt": "six==1.16.0\n", "tests/test_a.py": "def test_a():\n    pass\n"},
-    )
+    files = {"requirements.txt": "six==1.16.0\n", "tests/test_a.py": "def test_a():\n    pass\n"}
+    return make_repo(place, files)
+
+
+def test_bench_check_prints_the_ratio_per_repository(
+    real_index: Path, sandbox_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _tiny_study(real_index, sandbox_tmp, monkeypatch)
     output = run_benchmark(
         "bench_check", "--repeat", "1", "--repos", str(repo), "--json", str(sandbox_tmp / "c.json")
     )
@@ -193,13 +196,7 @@ def test_bench_check_prints_the_ratio_per_repository(
 def test_profile_check_lists_every_process_and_fact(
     real_index: Path, sandbox_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.helpers import make_repo
-
-    monkeypatch.setenv("REPROBOT_FIND_LINKS", str(real_index))
-    repo = make_repo(
-        sandbox_tmp,
-        {"requirements.txt": "six==1.16.0\n", "tests/test_a.py": "def test_a():\n    pass\n"},
-    )
+    repo = _tiny_study(real_index, sandbox_tmp, monkeypatch)
     output = run_benchmark("profile_check", "--warm", "0", str(repo))
     assert output.startswith("whole check, in-process: ")
     assert " -m pytest " in output and " pip install " in output  # the processes, in order

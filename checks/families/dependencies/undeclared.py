@@ -94,7 +94,8 @@ def _package_place(path: str) -> str:
     """A package's `site_place`, its tooling folders ("admin/", "benchmarks/") as "dev"."""
     place = site_place(path)
     top = path.lower().split("/")[0]
-    return "dev" if place == "runtime" and "/" in path and top in _DEV_DIRS else place
+    tooling = top in _DEV_DIRS or "benchmark" in top  # asv_benchmarking/
+    return "dev" if place == "runtime" and "/" in path and tooling else place
 
 
 def _required_sites(sites: tuple[ImportSite, ...]) -> tuple[ImportSite, ...]:

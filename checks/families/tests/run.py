@@ -99,10 +99,13 @@ def environment_ready(env: FreshEnvironment) -> bool:
     return env.python is not None and env.venv is not None and all(s is None or s.ok for s in steps)
 
 
+def _names(requirements: tuple[str, ...]) -> set[str]:
+    return {canonicalize_name(Requirement(r).name) for r in requirements}
+
+
 def _needs_pytest(env: FreshEnvironment, chosen: TestPlan, declared: tuple[str, ...]) -> bool:
     """Whether pytest runs the suite but neither the environment nor the tests declare it."""
-    names = {canonicalize_name(Requirement(r).name) for r in declared}
-    names |= {canonicalize_name(n) for n in env.installed}
+    names = _names(declared) | {canonicalize_name(n) for n in env.installed}
     return chosen.kind == "pytest" and "pytest" not in names
 
 
@@ -237,8 +240,8 @@ def suite_installs(ctx: Context) -> tuple[str, ...]:
     if chosen is None:
         return ()
     declared = ctx.fact(declared_for_tests).requirements
-    names = {canonicalize_name(Requirement(r).name) for r in declared}
-    return (*declared, "pytest") if chosen.kind == "pytest" and "pytest" not in names else declared
+    pytest = chosen.kind == "pytest" and "pytest" not in _names(declared)
+    return (*declared, "pytest") if pytest else declared
 
 
 def test_run(ctx: Context) -> TestRun:
